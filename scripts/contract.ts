@@ -1,0 +1,102 @@
+/**
+ * npm run contract — the main job: runs tests/contract against the embedded Prism mock (default) or a live
+ * target (CONTRACT_BASE_URL + CONTRACT_TOKENS[_FILE]), prints a summary and writes reports/.
+ * Exit: 0 the contract holds · 1 violations · 2 the run could not be made.
+ */
+import { randomInt } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import { startVitest } from 'vitest/node';
+import { readSettings } from '../src/config/env.ts';
+import { readTokens } from '../src/config/tokens.ts';
+import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
+import { Redactor } from '../src/report/redact.ts';
+import { ContractReporter } from '../src/report/vitest-reporter.ts';
+import { buildSpecModel } from '../src/run/context.ts';
+import { probeTarget } from '../src/targets/live.ts';
+import { startPrism, type RunningMock } from '../src/targets/prism.ts';
+
+const program = new Command()
+  .name('npm run contract --')
+  .description('Check the Account API contract against the embedded mock or a live target.')
+  .option('--spec <file>', 'OpenAPI spec (CONTRACT_SPEC)')
+  .option('--base-url <url>', 'live target, e.g. http://127.0.0.1:8080/api/v1 (CONTRACT_BASE_URL)')
+  .option('--runs <n>', 'property runs per property (CONTRACT_RUNS)', positive)
+  .option('--seed <n>', 'replay a run (CONTRACT_SEED)')
+  .option('--only <test name>', 'run only the contract test with this exact name (from a replay line)')
+  .option('--reports <dir>', 'where reports go', 'reports')
+  .option('--allow-production-writes', 'allow POST operations against the production host in the spec')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+function positive(v: string): string {
+  if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('expected a positive integer');
+  return v;
+}
+
+async function main(): Promise<number> {
+  try {
+    program.parse();
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number };
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.holds : EXIT.cannotRun;
+  }
+  const flags = program.opts<{ spec?: string; baseUrl?: string; runs?: string; seed?: string; only?: string; reports: string; allowProductionWrites?: boolean }>();
+  // Flags become the same environment the tests read, so the CLI and CI configure one thing.
+  if (flags.spec) process.env['CONTRACT_SPEC'] = flags.spec;
+  if (flags.baseUrl) process.env['CONTRACT_BASE_URL'] = flags.baseUrl;
+  if (flags.runs) process.env['CONTRACT_RUNS'] = flags.runs;
+  if (flags.seed) process.env['CONTRACT_SEED'] = flags.seed;
+  if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
+
+  const settings = readSettings(process.env);
+  const spec = await buildSpecModel(settings.specPath);
+  const tokens = settings.baseUrl ? readTokens(process.env, spec.rules) : undefined;
+  if (settings.baseUrl && !tokens) throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
+  const runSeed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
+  process.env['CONTRACT_SEED'] = String(runSeed);
+
+  let mock: RunningMock | undefined;
+  try {
+    if (settings.baseUrl) await probeTarget(settings.baseUrl, settings.timeoutMs);
+    else {
+      mock = await startPrism(settings.specPath);
+      process.env['CONTRACT_MOCK_URL'] = mock.baseUrl;
+    }
+    const target = { kind: mock ? 'mock' : 'live', baseUrl: mock?.baseUrl ?? settings.baseUrl! };
+    console.log(
+      `contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${mock ? `the embedded Prism mock at ${mock.baseUrl} (ready in ${Math.round(mock.startupMs)} ms)` : target.baseUrl}`,
+    );
+    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property — replay with CONTRACT_SEED=${runSeed}`);
+    const reporter = new ContractReporter({
+      spec: settings.specPath,
+      target,
+      runSeed,
+      runs: settings.runs,
+      outDir: flags.reports,
+      redactor: new Redactor(tokens ?? [], spec.rules.tokenPrefix),
+    });
+    const vitest = await startVitest(
+      'test',
+      [],
+      { config: 'vitest.contract.config.ts', run: true, watch: false, ...(flags.only ? { testNamePattern: `^${escapeRegExp(flags.only)}$` } : {}) },
+      { test: { reporters: ['default', reporter, ['junit', { outputFile: `${flags.reports}/junit.xml` }]] } },
+    );
+    await vitest.close();
+    const verdict = reporter.report?.verdict ?? 'cannot-run';
+    return verdict === 'holds' ? EXIT.holds : verdict === 'violated' ? EXIT.violated : EXIT.cannotRun;
+  } finally {
+    await mock?.stop();
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`contract: ${oneLine(error)}`);
+    process.exit(EXIT.cannotRun);
+  },
+);

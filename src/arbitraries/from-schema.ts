@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { deref } from '../spec/refs.ts';
+import type { JsonSchema, OpenApiDocument } from '../spec/types.ts';
+
+type Schema = Record<string, unknown>;
+
+/** Past this depth of `$ref`s an optional branch is left out, so recursive schemas stay finite. */
+const MAX_DEPTH = 6;
+const MAX_ITEMS = 4;
+
+/**
+ * A fast-check arbitrary of values that validate against a JSON Schema (the 2020-12 subset OpenAPI 3.1 uses).
+ * Enum values, bounds, formats and patterns are read from the schema, never retyped.
+ */
+export function arbitraryFor(doc: OpenApiDocument, schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+  if (schema === true || schema === undefined) return fc.jsonValue({ maxDepth: 1 });
+  if (schema === false) return fc.constant(undefined);
+  const s = deref<Schema>(doc, schema);
+  if ('const' in s) return fc.constant(s['const']);
+  if (Array.isArray(s['enum'])) return fc.constantFrom(...(s['enum'] as unknown[]));
+  if (Array.isArray(s['allOf'])) return arbitraryFor(doc, mergeAllOf(doc, s), depth + 1);
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    if (Array.isArray(s[key])) {
+      const branches = (s[key] as JsonSchema[]).map((b) => arbitraryFor(doc, { ...omit(s, key), ...asObject(deref(doc, b)) }, depth + 1));
+      return fc.oneof(...branches);
+    }
+  }
+  const types = typesOf(s);
+  if (types.length > 1) return fc.oneof(...types.map((t) => arbitraryForType(doc, { ...s, type: t }, t, depth)));
+  return arbitraryForType(doc, s, types[0] ?? 'any', depth);
+}
+
+function arbitraryForType(doc: OpenApiDocument, s: Schema, type: string, depth: number): fc.Arbitrary<unknown> {
+  switch (type) {
+    case 'null':
+      return fc.constant(null);
+    case 'boolean':
+      return fc.boolean();
+    case 'integer':
+      return fc.integer(integerBounds(s));
+    case 'number':
+      return fc.double({ ...numberBounds(s), noNaN: true, noDefaultInfinity: true });
+    case 'string':
+      return stringArbitrary(s);
+    case 'array': {
+      const minLength = num(s['minItems']) ?? 0;
+      const maxLength = Math.max(minLength, Math.min(num(s['maxItems']) ?? MAX_ITEMS, MAX_ITEMS));
+      if (depth > MAX_DEPTH && minLength === 0) return fc.constant([]);
+      const items = arbitraryFor(doc, (s['items'] as JsonSchema) ?? true, depth + 1);
+      return fc.array(items, { minLength, maxLength, ...(s['uniqueItems'] ? { comparator: 'IsStrictlyEqual' as const } : {}) });
+    }
+    case 'object':
+      return objectArbitrary(doc, s, depth);
+    default:
+      return fc.jsonValue({ maxDepth: 1 });
+  }
+}
+
+function objectArbitrary(doc: OpenApiDocument, s: Schema, depth: number): fc.Arbitrary<unknown> {
+  const properties = (s['properties'] as Record<string, JsonSchema> | undefined) ?? {};
+  const required = new Set((s['required'] as string[] | undefined) ?? []);
+  const entries = Object.entries(properties).filter(([name]) => required.has(name) || depth <= MAX_DEPTH);
+  const record = fc.record(
+    Object.fromEntries(entries.map(([name, sub]) => [name, arbitraryFor(doc, sub, depth + 1)])),
+    { requiredKeys: entries.map(([name]) => name).filter((n) => required.has(n)) },
+  );
+  const extra = s['additionalProperties'];
+  if (extra && typeof extra === 'object' && entries.length === 0) {
+    return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), arbitraryFor(doc, extra as JsonSchema, depth + 1), { maxKeys: 3 });
+  }
+  return record;
+}
+
+function stringArbitrary(s: Schema): fc.Arbitrary<string> {
+  const minLength = num(s['minLength']) ?? 0;
+  const maxLength = num(s['maxLength']);
+  const fitsLength = (v: string) => v.length >= minLength && (maxLength === undefined || v.length <= maxLength);
+  const byFormat = formatArbitrary(String(s['format'] ?? ''));
+  if (byFormat) return byFormat.filter(fitsLength);
+  if (typeof s['pattern'] === 'string') return fc.stringMatching(new RegExp(s['pattern'])).filter(fitsLength);
+  return fc.string({ minLength, maxLength: maxLength ?? Math.max(minLength, 16) });
+}
+
+const MIN_DATE = new Date('2000-01-01T00:00:00.000Z');
+const MAX_DATE = new Date('2099-12-31T23:59:59.999Z');
+
+function formatArbitrary(format: string): fc.Arbitrary<string> | undefined {
+  switch (format) {
+    case 'date-time':
+      return fc.date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true }).map((d) => d.toISOString());
+    case 'date':
+      return fc.date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    case 'uri':
+    case 'url':
+      return fc.webUrl({ withQueryParameters: true });
+    case 'hostname':
+      return fc.domain();
+    case 'email':
+      return fc.emailAddress();
+    case 'uuid':
+      return fc.uuid();
+    case 'ipv4':
+      return fc.ipV4();
+    default:
+      return undefined;
+  }
+}
+
+export function typesOf(s: Schema): string[] {
+  const t = s['type'];
+  if (Array.isArray(t)) return t as string[];
+  if (typeof t === 'string') return s['nullable'] === true ? [t, 'null'] : [t];
+  if (s['properties'] || s['additionalProperties']) return ['object'];
+  if (s['items']) return ['array'];
+  return [];
+}
+
+/** Shallow merge of `allOf` branches: enough for envelope-style composition (`EnvelopeBase` + `data`). */
+export function mergeAllOf(doc: OpenApiDocument, s: Schema): Schema {
+  const merged: Schema = { ...omit(s, 'allOf') };
+  const properties: Record<string, JsonSchema> = { ...((s['properties'] as Record<string, JsonSchema>) ?? {}) };
+  const required = new Set<string>((s['required'] as string[]) ?? []);
+  for (const raw of s['allOf'] as JsonSchema[]) {
+    let branch = asObject(deref(doc, raw));
+    if (Array.isArray(branch['allOf'])) branch = mergeAllOf(doc, branch);
+    for (const [k, v] of Object.entries(branch)) {
+      if (k === 'properties') Object.assign(properties, v as object);
+      else if (k === 'required') for (const r of v as string[]) required.add(r);
+      else merged[k] ??= v;
+    }
+  }
+  if (Object.keys(properties).length) merged['properties'] = properties;
+  if (required.size) merged['required'] = [...required];
+  if (!merged['type'] && merged['properties']) merged['type'] = 'object';
+  return merged;
+}
+
+function integerBounds(s: Schema): { min: number; max: number } {
+  const { min, max } = numberBounds(s);
+  return { min: Math.ceil(min ?? -1_000_000), max: Math.floor(max ?? 1_000_000) };
+}
+
+function numberBounds(s: Schema): { min?: number; max?: number } {
+  const exMin = num(s['exclusiveMinimum']);
+  const exMax = num(s['exclusiveMaximum']);
+  const min = num(s['minimum']) ?? (exMin !== undefined ? exMin + 1 : undefined);
+  const max = num(s['maximum']) ?? (exMax !== undefined ? exMax - 1 : undefined);
+  return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function omit(s: Schema, key: string): Schema {
+  const { [key]: _dropped, ...rest } = s;
+  return rest;
+}
+
+function asObject(s: unknown): Schema {
+  return s && typeof s === 'object' ? (s as Schema) : {};
+}

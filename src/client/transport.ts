@@ -1,0 +1,138 @@
+import createClient, { type Client } from 'openapi-fetch';
+import type { RequestCase } from '../arbitraries/requests.ts';
+import type { Operation } from '../spec/operations.ts';
+import type { Redactor } from '../report/redact.ts';
+import type { Exchange, FailureKind, ReceivedResponse } from './exchange.ts';
+
+/** How a request authenticates: a token of the matrix, a raw Authorization value (auth probes), or none. */
+export type Auth =
+  | { kind: 'none' }
+  | { kind: 'token'; name: string; token: string }
+  | { kind: 'raw'; label: string; value: string };
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** A body larger than this is not read to the end (a hostile or broken server must not exhaust memory). */
+  maxBodyBytes?: number;
+  redactor: Redactor;
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface Transport {
+  send(op: Operation, request: RequestCase, auth: Auth, extraHeaders?: Record<string, string>): Promise<Exchange>;
+}
+
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
+/**
+ * Sends generated requests through a typed openapi-fetch client and captures each exchange. Bodies are read as
+ * streams (size-capped) and parsed here, so a non-JSON or truncated body becomes data for the checks, not a
+ * crash; redirects are not followed, so an undocumented 3xx is seen as such.
+ */
+export function createTransport<Paths extends {}>(options: TransportOptions): Transport {
+  const client: Client<Paths> = createClient<Paths>({
+    baseUrl: options.baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const request = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<{ response: Response }>;
+
+  return {
+    async send(op, c, auth, extraHeaders = {}) {
+      const headers: Record<string, string> = { ...c.headers, ...extraHeaders };
+      if (auth.kind === 'token') headers['Authorization'] = `Bearer ${auth.token}`;
+      if (auth.kind === 'raw') headers['Authorization'] = auth.value;
+      const shown = { ...headers };
+      if (auth.kind === 'token') shown['Authorization'] = `Bearer <redacted:${auth.name}>`;
+      if (auth.kind === 'raw') shown['Authorization'] = `<${auth.label}>`;
+      const sent = {
+        operation: op.key,
+        method: op.method.toUpperCase(),
+        url: options.redactor.text(resolveUrl(options.baseUrl, op.path, c)),
+        headers: options.redactor.value(shown),
+        ...(c.body !== undefined ? { body: options.redactor.value(c.body) } : {}),
+      };
+      const started = performance.now();
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      // Captured in openapi-fetch's response middleware, before it parses anything: the body is read once,
+      // size-capped, and handed on as text.
+      let captured: Pick<Exchange, 'response' | 'failure'> | undefined;
+      const capture = {
+        async onResponse({ response }: { response: Response }) {
+          captured = await readResponse(response, maxBody, options.redactor);
+          const text = captured.response?.text ?? '';
+          const bodyless = response.status === 204 || response.status === 304 || text === '';
+          return new Response(bodyless ? null : text, { status: response.status, headers: response.headers });
+        },
+      };
+      try {
+        await request(op.method.toUpperCase(), op.path, {
+          params: { path: c.path, query: c.query },
+          ...(c.body !== undefined ? { body: c.body } : {}),
+          headers,
+          parseAs: 'text',
+          redirect: 'manual',
+          signal,
+          middleware: [capture],
+        });
+        return { request: sent, ...captured!, ms: performance.now() - started };
+      } catch (error) {
+        if (captured?.failure) return { request: sent, failure: captured.failure, ms: performance.now() - started };
+        return { request: sent, failure: describeFailure(error, options), ms: performance.now() - started };
+      }
+    },
+  };
+}
+
+async function readResponse(response: Response, maxBody: number, redactor: Redactor): Promise<Pick<Exchange, 'response' | 'failure'>> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBody) {
+        await reader.cancel();
+        return { failure: { kind: 'too-large', message: `response body exceeds ${maxBody} bytes (HTTP ${response.status})` } };
+      }
+      chunks.push(value);
+    }
+  }
+  // Servers that echo the Authorization header would otherwise carry a token into every report.
+  const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
+  const headers = redactor.value(Object.fromEntries(response.headers.entries()));
+  const received: ReceivedResponse = { status: response.status, headers, text };
+  if (text.length === 0) received.jsonError = 'empty body';
+  else {
+    try {
+      received.json = JSON.parse(text);
+    } catch (error) {
+      received.jsonError = /^\s*</.test(text) ? 'an HTML/XML page, not JSON' : `not JSON (${(error as Error).message})`;
+    }
+  }
+  return { response: received };
+}
+
+function describeFailure(error: unknown, options: TransportOptions): { kind: FailureKind; message: string } {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return { kind: 'timeout', message: `no complete response within ${options.timeoutMs} ms` };
+  }
+  const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  return { kind: 'network', message: options.redactor.text(`request failed: ${cause}`) };
+}
+
+/** The URL as it went out, for reports and curl lines (openapi-fetch builds the real one the same way). */
+export function resolveUrl(baseUrl: string, path: string, c: RequestCase): string {
+  const filled = path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(c.path[name] ?? '')));
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(c.query)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) query.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
+  }
+  const qs = query.toString();
+  return `${baseUrl}${filled}${qs ? `?${qs}` : ''}`;
+}

@@ -1,0 +1,58 @@
+import { CannotRunError } from '../errors.ts';
+
+export const DEFAULT_SPEC = 'spec/salesive-account.yaml';
+
+/** The run's settings, read once from the environment — the interface CI and other tools use. */
+export interface RunSettings {
+  specPath: string;
+  /** Unset: the embedded Prism mock. */
+  baseUrl?: string;
+  runs: number;
+  /** Unset: a fresh seed, printed so the run can be replayed. */
+  seed?: number;
+  timeoutMs: number;
+  maxRequests: number;
+  /** `strict` (default): documented nullable fields must be present; `lenient`: null or absent. */
+  nullable: 'strict' | 'lenient';
+  allowProductionWrites: boolean;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
+  const baseUrl = env['CONTRACT_BASE_URL']?.trim();
+  if (baseUrl) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new CannotRunError(`CONTRACT_BASE_URL: ${JSON.stringify(baseUrl)} is not a URL (e.g. http://127.0.0.1:8080/api/v1)`);
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new CannotRunError(`CONTRACT_BASE_URL: only http(s) URLs are supported, got ${url.protocol}`);
+  }
+  const seed = env['CONTRACT_SEED'];
+  const nullable = env['CONTRACT_NULLABLE'] ?? 'strict';
+  if (nullable !== 'strict' && nullable !== 'lenient') throw new CannotRunError(`CONTRACT_NULLABLE: expected strict or lenient, got ${JSON.stringify(nullable)}`);
+  return {
+    specPath: env['CONTRACT_SPEC']?.trim() || DEFAULT_SPEC,
+    ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
+    runs: positiveInt(env, 'CONTRACT_RUNS', 100),
+    ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
+    timeoutMs: positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000),
+    maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
+    nullable,
+    allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new CannotRunError(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function integer(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new CannotRunError(`${name}: expected an integer, got ${JSON.stringify(raw)}`);
+  return value;
+}

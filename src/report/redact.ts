@@ -1,0 +1,38 @@
+/**
+ * Tokens never reach output: every string a report, a console line, a replay line or an error message carries
+ * passes through a Redactor. Known tokens become `<redacted:name>`; anything else shaped like a token keeps its
+ * prefix and last four characters, which is enough to tell two tokens apart and useless to an attacker.
+ */
+export class Redactor {
+  private readonly known: Array<{ value: string; label: string }>;
+  private readonly shaped: RegExp;
+
+  constructor(tokens: ReadonlyArray<{ name: string; token: string }> = [], prefix = 'app_') {
+    // Longest first, so a token that contains another is replaced whole.
+    this.known = tokens
+      .filter((t) => t.token.length > 0)
+      .map((t) => ({ value: t.token, label: `<redacted:${t.name}>` }))
+      .sort((a, b) => b.value.length - a.value.length);
+    this.shaped = new RegExp(`${escapeRegExp(prefix)}[A-Za-z0-9_\\-.]{4,}`, 'g');
+  }
+
+  text(input: string): string {
+    let out = input;
+    for (const { value, label } of this.known) out = out.split(value).join(label);
+    return out.replace(this.shaped, (token) => `${token.slice(0, 4)}…${token.slice(-4)}`).replace(/(Bearer\s+)(?!<redacted|app_…)([A-Za-z0-9._~+/=-]{12,})/g, (_m, head: string, secret: string) => `${head}…${secret.slice(-4)}`);
+  }
+
+  /** Deep copy with every string redacted (keys included: a server may echo a token as a key). */
+  value<T>(input: T): T {
+    if (typeof input === 'string') return this.text(input) as T;
+    if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
+    if (input && typeof input === 'object') {
+      return Object.fromEntries(Object.entries(input).map(([k, v]) => [this.text(k), this.value(v)])) as T;
+    }
+    return input;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
+import type { TokenEntry } from '../../config/tokens.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { getAll } from '../../spec/pointer.ts';
+import { tokenAuth, type RunContext } from '../context.ts';
+
+/**
+ * Real ids for an operation's path parameter, read from the list operation its `x-resource-list` names — so a
+ * live run exercises `GET /roles/{id}` with roles that exist, not only with random ids that 404.
+ */
+export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEntry): Promise<Record<string, unknown[]> | undefined> {
+  const link = op.extensions['x-resource-list'] as { operationId: string; idPointer: string } | undefined;
+  const param = op.parameters.find((p) => p.in === 'path');
+  const list = link && ctx.spec.operations.find((o) => o.id === link.operationId);
+  if (!link || !param || !list) return undefined;
+  const exchange = await ctx.transport.send(list, firstRequest(ctx, list), tokenAuth(token));
+  const ids = getAll(exchange.response?.json, link.idPointer).filter((v) => typeof v === 'string');
+  return ids.length ? { [param.name]: ids } : undefined;
+}
+
+/** One deterministic valid request (seeded by the run), for scenarios that need a request, not a property. */
+export function firstRequest(ctx: RunContext, op: Operation, pathValues?: Record<string, unknown[]>): RequestCase {
+  return fc.sample(validRequests(ctx.spec.doc, op, pathValues ? { pathValues } : {}), { seed: ctx.runSeed, numRuns: 1 })[0]!;
+}
+
+/** Every value of `field` anywhere in a body: the owner (`shop`) of each record it returned. */
+export function ownerValues(body: unknown, field: string): unknown[] {
+  const out: unknown[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === field && typeof v === 'string') out.push(v);
+        else visit(v);
+      }
+    }
+  };
+  visit(body);
+  return out;
+}

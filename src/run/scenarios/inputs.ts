@@ -1,0 +1,32 @@
+import { invalidRequests } from '../../arbitraries/requests.ts';
+import { expectRejected } from '../../checks/expectations.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { tokenAuth, type RunContext } from '../context.ts';
+import { Ledger } from '../ledger.ts';
+import { checkProperty, seedFor } from '../property.ts';
+import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
+import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
+
+/**
+ * Check `invalid-input-accepted`: input that breaks one rule of the spec is refused with a 4xx in envelope
+ * shape (never 2xx, never 5xx). An undocumented 4xx is reported by status-code-undocumented as a warning.
+ */
+export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
+  const invalid = invalidRequests(ctx.spec.doc, op);
+  if (!invalid) return notApplicable(name, op.key, ['invalid-input-accepted'], 'the operation takes no input that can be invalid');
+  const token = grantingToken(ctx, op);
+  if (!token) return notApplicable(name, op.key, ['invalid-input-accepted'], 'no token in the matrix grants this operation');
+  const blocked = productionWriteBlocked(ctx, op);
+  if (blocked) return notApplicable(name, op.key, ['invalid-input-accepted'], blocked);
+  const ledger = new Ledger();
+  const property = await checkProperty({
+    arbitrary: invalid,
+    runs: ctx.settings.runs,
+    seed: seedFor(ctx.runSeed, name),
+    probe: async (request) => {
+      const exchange = await ctx.transport.send(op, request, tokenAuth(token));
+      return [...judgeScenario(ledger, 'invalid-input-accepted', op, exchange, expectRejected(op, exchange)), ...judgeResponse(ctx, ledger, op, exchange)];
+    },
+  });
+  return resultOf(name, ledger, property);
+}

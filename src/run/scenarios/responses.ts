@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
+import { expectNotRejectedAsInvalid } from '../../checks/expectations.ts';
+import { RESPONSE_CHECKS } from '../../checks/registry.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { tokenAuth, type RunContext } from '../context.ts';
+import { Ledger } from '../ledger.ts';
+import { checkProperty, seedFor } from '../property.ts';
+import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
+import { discoverIds } from './discover.ts';
+import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
+
+interface Probe {
+  request: RequestCase;
+  /** On the mock: which documented example or status Prism is asked for (`Prefer`). */
+  prefer?: string;
+}
+
+/**
+ * Valid requests with a granting token: every response must match the contract. On the mock each documented
+ * response is asked for by name (`Prefer: example=…` / `code=…`), so every state and every error shape is
+ * checked — the static mock is green because the documented examples conform, not because checks were skipped.
+ */
+export async function checkResponses(ctx: RunContext, op: Operation, name: string, pathValues?: Record<string, unknown[]>): Promise<ScenarioResult> {
+  const checks = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
+  const token = grantingToken(ctx, op);
+  if (!token) return notApplicable(name, op.key, checks, 'no token in the matrix grants this operation');
+  const blocked = productionWriteBlocked(ctx, op);
+  if (blocked) return notApplicable(name, op.key, checks, blocked);
+
+  pathValues ??= ctx.target.kind === 'live' ? await discoverIds(ctx, op, token) : undefined;
+  const requests = validRequests(ctx.spec.doc, op, pathValues ? { pathValues } : {});
+  const arbitrary: fc.Arbitrary<Probe> = ctx.target.kind === 'mock' ? fc.record({ request: requests, prefer: fc.constantFrom(...mockPreferences(op)) }) : requests.map((request) => ({ request }));
+  const ledger = new Ledger();
+  ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
+  const property = await checkProperty({
+    arbitrary,
+    runs: ctx.settings.runs,
+    seed: seedFor(ctx.runSeed, name),
+    probe: async ({ request, prefer }) => {
+      const exchange = await ctx.transport.send(op, request, tokenAuth(token), prefer ? { Prefer: prefer } : {});
+      const found = judgeResponse(ctx, ledger, op, exchange);
+      if (!prefer || /^(example=|code=2)/.test(prefer)) found.push(...judgeScenario(ledger, 'valid-input-rejected', op, exchange, expectNotRejectedAsInvalid(op, exchange)));
+      return found;
+    },
+  });
+  return resultOf(name, ledger, property);
+}
+
+/** Every documented response Prism can be asked for: each named 2xx example, and each other documented status. */
+export function mockPreferences(op: Operation): string[] {
+  const out: string[] = [];
+  for (const [status, response] of op.responses) {
+    if (/^2/.test(status)) {
+      const names = Object.keys(response.examples).filter((n) => n !== 'default');
+      out.push(...(names.length ? names.map((n) => `example=${n}`) : [`code=${status}`]));
+    } else if (/^\d{3}$/.test(status)) out.push(`code=${status}`);
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import type { Exchange } from '../../client/exchange.ts';
+import type { Finding, Violation } from '../../checks/types.ts';
+import { runResponseChecks, RESPONSE_CHECKS } from '../../checks/registry.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { isGranted } from '../../spec/rules.ts';
+import type { TokenEntry } from '../../config/tokens.ts';
+import type { Ledger } from '../ledger.ts';
+import type { RunContext } from '../context.ts';
+
+/** Runs every response check on an exchange, books which ones judged it, and returns the violations. */
+export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, exchange: Exchange): Violation[] {
+  for (const check of RESPONSE_CHECKS) {
+    const applies = check.appliesTo(op, ctx.spec);
+    if (applies === true) ledger.evaluated(check.id, op.key);
+    else ledger.notApplicable(check.id, op.key, applies);
+  }
+  const found = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions);
+  ledger.record(found);
+  return found;
+}
+
+/** Books one scenario judge on an exchange under its check id. */
+export function judgeScenario(ledger: Ledger, id: string, op: Operation, exchange: Exchange, findings: Finding[], severity: 'error' | 'warning' = 'error'): Violation[] {
+  ledger.evaluated(id, op.key);
+  const found = findings.map((f) => ({
+    check: id,
+    severity: f.severity ?? severity,
+    operation: op.key,
+    ...(exchange.response ? { status: exchange.response.status } : {}),
+    location: f.location,
+    expected: f.expected,
+    actual: f.actual,
+    request: exchange.request,
+  }));
+  ledger.record(found);
+  return found;
+}
+
+export function grantingToken(ctx: RunContext, op: Operation): TokenEntry | undefined {
+  return ctx.tokens.find((t) => isGranted(op, t.scopes, ctx.spec.rules));
+}
+
+/** The production guard: writes never go to a production host unless the user says so. */
+export function productionWriteBlocked(ctx: RunContext, op: Operation): string | undefined {
+  if (!op.writes || ctx.settings.allowProductionWrites) return undefined;
+  const host = new URL(ctx.target.baseUrl).host;
+  return ctx.spec.rules.productionHosts.includes(host)
+    ? `write operation not sent to production host ${host} (pass --allow-production-writes to allow)`
+    : undefined;
+}

@@ -1,0 +1,74 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { TokenEntry } from '../../config/tokens.ts';
+import type { Finding } from '../../checks/types.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { isGranted } from '../../spec/rules.ts';
+import { tokenAuth, type RunContext } from '../context.ts';
+import { Ledger } from '../ledger.ts';
+import { discoverIds, firstRequest, ownerValues } from './discover.ts';
+import { resultOf, type ScenarioResult } from './result.ts';
+import { judgeResponse, judgeScenario } from './shared.ts';
+
+export const TENANT_CHECKS = ['tenant-owner-mismatch', 'tenant-input-honored', 'tenant-cross-store-readable'];
+
+/**
+ * "The store is bound to the token server-side — never send a shop id." With tokens on two stores: each
+ * store's records carry its own owner id; smuggling the other store's id (header, query, body — from the spec's
+ * x-tenant) changes nothing; the other store's records by id are 404. Read-only operations only: a tenant probe
+ * must not write into someone else's store.
+ */
+export async function checkTenant(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
+  const ledger = new Ledger();
+  const na = (reason: string) => {
+    for (const c of TENANT_CHECKS) ledger.notApplicable(c, op.key, reason);
+    return resultOf(name, ledger);
+  };
+  const tenant = ctx.spec.rules.tenant;
+  if (!tenant) return na('the spec declares no x-tenant rule');
+  if (ctx.target.kind === 'mock') return na('the mock has no stores; tenant binding needs a live target with tokens on two stores');
+  if (op.writes) return na('write operation: tenant probes send reads only');
+  const byStore = new Map<string, TokenEntry>();
+  for (const t of ctx.tokens) if (isGranted(op, t.scopes, ctx.spec.rules) && !byStore.has(t.store)) byStore.set(t.store, t);
+  const [a, b] = [...byStore.values()];
+  if (!a || !b) return na('needs tokens on two stores that both grant this operation (add a second store to the token matrix)');
+
+  const request = firstRequest(ctx, op, await discoverIds(ctx, op, a));
+  const ownA = await ctx.transport.send(op, request, tokenAuth(a));
+  const ownB = await ctx.transport.send(op, firstRequest(ctx, op, await discoverIds(ctx, op, b)), tokenAuth(b));
+  judgeResponse(ctx, ledger, op, ownA);
+  const ownersA = ownerValues(ownA.response?.json, tenant.ownerField);
+  const ownersB = ownerValues(ownB.response?.json, tenant.ownerField);
+  const shopB = ownersB[0];
+
+  if (ownersA.length) {
+    const mixed = new Set(ownersA).size > 1 || ownersA.some((o) => ownersB.includes(o));
+    judgeScenario(ledger, 'tenant-owner-mismatch', op, ownA, mixed ? [{ location: '', expected: `every ${tenant.ownerField} is store ${a.store}'s own`, actual: `${tenant.ownerField} values ${JSON.stringify([...new Set(ownersA)])} (store ${b.store} is ${JSON.stringify(shopB)})` }] : []);
+  } else ledger.notApplicable('tenant-owner-mismatch', op.key, `responses carry no ${tenant.ownerField} field`);
+
+  if (typeof shopB === 'string') {
+    for (const input of tenant.smuggledInputs) {
+      if (input.in === 'body' && !op.body) continue;
+      const smuggled = {
+        ...request,
+        ...(input.in === 'query' ? { query: { ...request.query, [input.name]: shopB } } : {}),
+        ...(input.in === 'header' ? { headers: { ...request.headers, [input.name]: shopB } } : {}),
+        ...(input.in === 'body' ? { body: { ...(request.body as object), [input.name]: shopB } } : {}),
+      };
+      const exchange = await ctx.transport.send(op, smuggled, tokenAuth(a));
+      const owners = ownerValues(exchange.response?.json, tenant.ownerField);
+      const leaked: Finding[] = owners.includes(shopB) || (!isDeepStrictEqual(exchange.response?.json, ownA.response?.json) && isDeepStrictEqual(exchange.response?.json, ownB.response?.json))
+        ? [{ location: '', expected: `store ${a.store}'s data whatever ${input.in} ${input.name} says`, actual: `store ${b.store}'s data came back for ${input.in} ${input.name}=${shopB}` }]
+        : [];
+      judgeScenario(ledger, 'tenant-input-honored', op, exchange, leaked);
+    }
+  } else ledger.notApplicable('tenant-input-honored', op.key, `no ${tenant.ownerField} id of the second store was seen to smuggle`);
+
+  const idsB = await discoverIds(ctx, op, b);
+  if (idsB) {
+    const foreign = firstRequest(ctx, op, idsB);
+    const exchange = await ctx.transport.send(op, foreign, tokenAuth(a));
+    const s = exchange.response?.status;
+    judgeScenario(ledger, 'tenant-cross-store-readable', op, exchange, s === 404 ? [] : [{ location: '', expected: `404 for store ${b.store}'s record requested with store ${a.store}'s token`, actual: s ? `HTTP ${s}` : 'no response' }]);
+  } else ledger.notApplicable('tenant-cross-store-readable', op.key, 'no x-resource-list: the operation reads no record by id');
+  return resultOf(name, ledger);
+}

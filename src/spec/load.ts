@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { bundle, createConfig } from '@redocly/openapi-core';
+import { CannotRunError } from '../errors.ts';
+import type { OpenApiDocument } from './types.ts';
+
+export interface LoadedSpec {
+  /** Absolute path of the root file. */
+  path: string;
+  /** The document with external `$ref`s bundled in; internal `$ref`s are kept (cycles stay finite). */
+  doc: OpenApiDocument;
+}
+
+/**
+ * Reads a spec from disk and turns every way it can be unusable into one CannotRunError line:
+ * missing file, YAML/JSON syntax (with line), not OpenAPI 3.x, unresolvable `$ref`.
+ */
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new CannotRunError(`spec: ${file} does not exist (set CONTRACT_SPEC or pass a path)`);
+  const text = readFileSync(path, 'utf8');
+  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const syntax = parsed.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0];
+    throw new CannotRunError(
+      `spec: ${file}${line ? `:${line.line}:${line.col}` : ''} is not valid YAML/JSON — ${syntax.message.split('\n')[0]}`,
+    );
+  }
+  const raw = parsed.toJS() as Record<string, unknown> | null;
+  const version = raw && typeof raw === 'object' ? raw['openapi'] : undefined;
+  if (typeof version !== 'string' || !/^3\.[01]\./.test(version)) {
+    throw new CannotRunError(
+      `spec: ${file} is not an OpenAPI 3.0/3.1 document (found openapi: ${JSON.stringify(version ?? null)})`,
+    );
+  }
+  const config = await createConfig({ rules: {} });
+  const result = await bundle({ ref: path, config, dereference: false });
+  const unresolved = result.problems.find((p) => /resolve \$ref|Can't resolve/i.test(p.message));
+  if (unresolved) {
+    const where = unresolved.location[0]?.pointer ?? '';
+    throw new CannotRunError(`spec: ${file} has an unresolvable $ref at ${where} — ${unresolved.message}`);
+  }
+  return { path, doc: result.bundle.parsed as OpenApiDocument };
+}

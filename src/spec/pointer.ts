@@ -1,0 +1,41 @@
+/** RFC 6901 JSON pointers: the one way this project addresses a place in a spec or a body. */
+export function escapeToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function pointer(...tokens: Array<string | number>): string {
+  return tokens.map((t) => '/' + escapeToken(t)).join('');
+}
+
+export function parsePointer(ptr: string): string[] {
+  if (ptr === '' || ptr === '#') return [];
+  const body = ptr.startsWith('#') ? ptr.slice(1) : ptr;
+  return body
+    .split('/')
+    .slice(1)
+    .map((t) => decodeURIComponent(t).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function getAt(root: unknown, ptr: string): unknown {
+  let node: unknown = root;
+  for (const token of parsePointer(ptr)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
+}
+
+/** Values at a pointer whose tokens may be `*` (every array item / object value). */
+export function getAll(root: unknown, ptr: string): unknown[] {
+  let nodes: unknown[] = [root];
+  for (const token of parsePointer(ptr)) {
+    const next: unknown[] = [];
+    for (const node of nodes) {
+      if (node === null || typeof node !== 'object') continue;
+      if (token === '*') next.push(...Object.values(node as object));
+      else if (token in (node as object)) next.push((node as Record<string, unknown>)[token]);
+    }
+    nodes = next;
+  }
+  return nodes;
+}

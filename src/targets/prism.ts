@@ -1,0 +1,90 @@
+import { createRequire } from 'node:module';
+import { execa, type ResultPromise } from 'execa';
+import getPort from 'get-port';
+import { CannotRunError } from '../errors.ts';
+
+export interface RunningMock {
+  baseUrl: string;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ResultPromise>();
+
+/** Last line of defence: whatever way this process ends, no Prism outlives it. */
+function killAll(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+let hooked = false;
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+/**
+ * Starts the embedded Prism mock (from node_modules, static examples) on a free loopback port and waits until it
+ * answers. execa's `cleanup` kills it when this process exits; a port taken between choosing and binding is
+ * retried on another.
+ */
+export async function startPrism(specPath: string, { attempts = 3, readyTimeoutMs = 30_000 } = {}): Promise<RunningMock> {
+  hookExit();
+  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  let lastError = '';
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = await getPort({ host: '127.0.0.1' });
+    const started = performance.now();
+    const child = execa(process.execPath, [cli, 'mock', specPath, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false'], {
+      cleanup: true,
+      reject: false,
+      all: true,
+      buffer: { all: true },
+      forceKillAfterDelay: 2000,
+      stdin: 'ignore',
+    });
+    live.add(child);
+    const output: string[] = [];
+    child.all?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const ready = await waitReady(baseUrl, child, readyTimeoutMs);
+    if (ready) {
+      return {
+        baseUrl,
+        startupMs: performance.now() - started,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await child;
+          live.delete(child);
+        },
+      };
+    }
+    child.kill('SIGKILL');
+    await child;
+    live.delete(child);
+    lastError = output.join('').split('\n').filter((l) => /error|EADDRINUSE|fatal/i.test(l)).slice(-1)[0]?.trim() ?? 'it did not answer';
+    if (!/EADDRINUSE/.test(lastError)) break;
+  }
+  throw new CannotRunError(`mock: Prism did not start — ${lastError}`);
+}
+
+async function waitReady(baseUrl: string, child: ResultPromise, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.then(() => (exited = true), () => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      await fetch(baseUrl, { signal: AbortSignal.timeout(1000) });
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return false;
+}

@@ -1,0 +1,53 @@
+import { randomInt } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { readSettings } from '../../src/config/env.ts';
+import { readTokens } from '../../src/config/tokens.ts';
+import { CannotRunError } from '../../src/errors.ts';
+import { buildSpecModel } from '../../src/run/context.ts';
+import { probeTarget } from '../../src/targets/live.ts';
+import { startPrism, type RunningMock } from '../../src/targets/prism.ts';
+
+export interface ProvidedTarget {
+  kind: 'mock' | 'live';
+  baseUrl: string;
+  runSeed: number;
+  startupMs: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    contractTarget: ProvidedTarget;
+  }
+}
+
+/**
+ * One target per run, for every contract test file: the embedded Prism mock unless CONTRACT_BASE_URL names a
+ * live one. `npm run contract` starts the mock itself and passes it in (CONTRACT_MOCK_URL), so that a mock that
+ * will not start is reported as one line and exit 2; under plain vitest (npm test) it is started here.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const settings = readSettings(process.env);
+  const spec = await buildSpecModel(settings.specPath);
+  const runSeed = settings.seed ?? Number(process.env['CONTRACT_RUN_SEED'] ?? randomInt(0, 2 ** 31 - 1));
+  let mock: RunningMock | undefined;
+  let target: ProvidedTarget;
+  if (settings.baseUrl) {
+    if (!readTokens(process.env, spec.rules)) {
+      throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
+    }
+    await probeTarget(settings.baseUrl, settings.timeoutMs);
+    target = { kind: 'live', baseUrl: settings.baseUrl, runSeed, startupMs: 0 };
+  } else if (process.env['CONTRACT_MOCK_URL']) {
+    target = { kind: 'mock', baseUrl: process.env['CONTRACT_MOCK_URL'], runSeed, startupMs: 0 };
+  } else {
+    mock = await startPrism(settings.specPath);
+    target = { kind: 'mock', baseUrl: mock.baseUrl, runSeed, startupMs: mock.startupMs };
+  }
+  project.provide('contractTarget', target);
+  if (!process.env['CONTRACT_MOCK_URL']) {
+    process.stdout.write(`contract: ${spec.operations.length} operations against ${target.kind} ${target.baseUrl} · seed ${runSeed}\n`);
+  }
+  return async () => {
+    await mock?.stop();
+  };
+}

@@ -1,0 +1,39 @@
+import { expect, inject, type TestContext } from 'vitest';
+import type { paths } from '../../generated/salesive-account.ts';
+import { readSettings } from '../../src/config/env.ts';
+import { readTokens } from '../../src/config/tokens.ts';
+import { buildSpecModel, createContext, mockTokens, type RunContext } from '../../src/run/context.ts';
+import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
+import { formatFailure } from '../../src/report/format.ts';
+import { createTransport } from '../../src/client/transport.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    contract?: ScenarioResult;
+  }
+}
+
+let context: Promise<RunContext> | undefined;
+
+/** The run's context, built once per worker from the target the global setup provided. */
+export function contract(): Promise<RunContext> {
+  context ??= (async () => {
+    const provided = inject('contractTarget');
+    const settings = readSettings(process.env);
+    const spec = await buildSpecModel(settings.specPath);
+    const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules)!;
+    const ctx = createContext({ spec, target: { kind: provided.kind, baseUrl: provided.baseUrl }, settings, runSeed: provided.runSeed, tokens });
+    // The default contract is typed by the generated paths; another CONTRACT_SPEC runs through the same client untyped.
+    if (settings.specPath.endsWith('salesive-account.yaml')) {
+      ctx.transport = createTransport<paths>({ baseUrl: provided.baseUrl, timeoutMs: settings.timeoutMs, redactor: ctx.redactor });
+    }
+    return ctx;
+  })();
+  return context;
+}
+
+/** Hands the scenario's outcome to the reports and fails the test, with seed and replay line, on any error. */
+export async function verdict(task: TestContext['task'], result: ScenarioResult): Promise<void> {
+  task.meta.contract = result;
+  if (result.errors.length) expect.fail(formatFailure(result, (await contract()).runSeed));
+}

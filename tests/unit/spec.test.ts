@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConfig, lint, loadConfig } from '@redocly/openapi-core';
+import { describe, expect, test } from 'vitest';
+import { buildSpecModel } from '../../src/run/context.ts';
+import { getAt } from '../../src/spec/pointer.ts';
+
+const SPEC = 'spec/salesive-account.yaml';
+
+async function lintErrors(file: string) {
+  const config = await loadConfig({ configPath: 'redocly.yaml' });
+  const problems = await lint({ ref: file, config });
+  return problems.filter((p) => p.severity === 'error');
+}
+
+describe('the contract itself', () => {
+  test('lints clean with the repo ruleset (redocly.yaml)', async () => {
+    expect((await lintErrors(SPEC)).map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+  });
+
+  test('the lint fails a spec whose example contradicts its schema', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-lint-'));
+    const broken = readFileSync(SPEC, 'utf8').replace('message: Payout fee retrieved\n                data:\n                  fee: 150', 'message: Payout fee retrieved\n                data:\n                  fee: one hundred fifty');
+    expect(broken).not.toEqual(readFileSync(SPEC, 'utf8'));
+    writeFileSync(join(dir, 'broken.yaml'), broken);
+    const errors = await lintErrors(join(dir, 'broken.yaml'));
+    expect(errors.map((p) => p.ruleId)).toContain('no-invalid-media-type-examples');
+  });
+
+  test('every example validates against its schema (named examples included)', async () => {
+    const spec = await buildSpecModel(SPEC);
+    const failures: string[] = [];
+    let checked = 0;
+    for (const op of spec.operations) {
+      for (const r of op.responses.values()) {
+        for (const [name, value] of Object.entries(r.examples)) {
+          checked++;
+          const errors = spec.validators.validate(r.schemaPointer!, value);
+          if (errors.length) failures.push(`${op.key} ${r.status} ${name}: ${errors[0]!.location} ${errors[0]!.message}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  });
+
+  test('every operation states its scope alternatives, and every scope is a known one', async () => {
+    const spec = await buildSpecModel(SPEC);
+    expect(spec.operations).toHaveLength(13);
+    for (const op of spec.operations) {
+      expect(op.scopeAlternatives.length, op.key).toBeGreaterThan(0);
+      for (const scope of op.scopeAlternatives.flat()) expect(spec.rules.knownScopes).toContain(scope);
+    }
+    expect(spec.operations.find((o) => o.id === 'getKycStatus')!.scopeAlternatives).toEqual([['READ_KYC'], ['WRITE_KYC']]);
+  });
+
+  test('every inferred part is marked x-inferred (the seed-complete KYC status schema has none)', async () => {
+    const spec = await buildSpecModel(SPEC);
+    expect(getAt(spec.doc, '/components/schemas/KycStatus/x-inferred')).toBeUndefined();
+    expect(getAt(spec.doc, '/components/schemas/Payout/x-inferred')).toBeTypeOf('string');
+    expect(getAt(spec.doc, '/components/responses/BadRequest/x-inferred')).toBeTypeOf('string');
+  });
+});
+
+void createConfig;

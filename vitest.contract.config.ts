@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** npm run contract: only the contract tests; the script adds the reporters and the target. */
+export default defineConfig({
+  test: {
+    include: ['tests/contract/**/*.contract.test.ts'],
+    globalSetup: ['tests/contract/global-setup.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
