@@ -14,7 +14,11 @@ export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEn
   const param = op.parameters.find((p) => p.in === 'path');
   const list = link && ctx.spec.operations.find((o) => o.id === link.operationId);
   if (!link || !param || !list) return undefined;
-  const exchange = await ctx.transport.send(list, firstRequest(ctx, list), tokenAuth(token));
+  // Only the required inputs: a generated filter or a page past the end would hide the records.
+  const required = new Set(list.parameters.filter((p) => p.required).map((p) => p.name));
+  const request = firstRequest(ctx, list);
+  request.query = Object.fromEntries(Object.entries(request.query).filter(([k]) => required.has(k)));
+  const exchange = await ctx.transport.send(list, request, tokenAuth(token));
   const ids = getAll(exchange.response?.json, link.idPointer).filter((v) => typeof v === 'string');
   return ids.length ? { [param.name]: ids } : undefined;
 }
