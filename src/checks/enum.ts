@@ -1,5 +1,5 @@
 import { documentedResponse } from '../spec/operations.ts';
-import { walk } from './schema-walk.ts';
+import { responseSchemasHave, walk } from './schema-walk.ts';
 import { show } from './show.ts';
 import { defineCheck } from './types.ts';
 
@@ -26,23 +26,3 @@ export const enumValueUndocumented = defineCheck({
     return findings;
   },
 });
-
-import type { Operation } from '../spec/operations.ts';
-import type { SpecModel } from './types.ts';
-import { getAt } from '../spec/pointer.ts';
-
-/** Whether any documented response schema of the operation has a node matching `test` (walks without a body). */
-export function responseSchemasHave(op: Operation, spec: SpecModel, test: (s: Record<string, unknown>) => boolean): boolean {
-  const seen = new Set<unknown>();
-  const visit = (node: unknown, depth: number): boolean => {
-    if (!node || typeof node !== 'object' || depth > 24 || seen.has(node)) return false;
-    seen.add(node);
-    let schema = node as Record<string, unknown>;
-    if (typeof schema['$ref'] === 'string') return visit(getAt(spec.doc, (schema['$ref'] as string).slice(1)), depth + 1);
-    if (test(schema)) return true;
-    return Object.values(schema).some((child) =>
-      Array.isArray(child) ? child.some((c) => visit(c, depth + 1)) : typeof child === 'object' && visit(child, depth + 1),
-    );
-  };
-  return [...op.responses.values()].some((r) => r.schemaPointer && visit(getAt(spec.doc, r.schemaPointer), 0));
-}

@@ -1,6 +1,5 @@
 import { documentedResponse } from '../spec/operations.ts';
-import { responseSchemasHave } from './enum.ts';
-import { walk } from './schema-walk.ts';
+import { responseSchemasHave, walk } from './schema-walk.ts';
 import { show } from './show.ts';
 import { defineCheck, type Finding } from './types.ts';
 

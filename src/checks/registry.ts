@@ -32,6 +32,17 @@ export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
 /** Checks whose findings explain a schema error at the same place better than the schema check does. */
 const SPECIFIC = new Set([enumValueUndocumented.id, timestampNotRfc3339.id, envelopeStatusMismatch.id, envelopeSuccessMismatch.id, envelopeMessageEmpty.id, envelopeDataNotNullOnError.id]);
 
+const applicability = new WeakMap<Operation, Map<string, true | string>>();
+
+/** Whether a check can judge an operation — a walk of its schemas, so worked out once per operation, not per exchange. */
+export function appliesTo(check: ResponseCheck, op: Operation, spec: SpecModel): true | string {
+  let byCheck = applicability.get(op);
+  if (!byCheck) applicability.set(op, (byCheck = new Map()));
+  let answer = byCheck.get(check.id);
+  if (answer === undefined) byCheck.set(check.id, (answer = check.appliesTo(op, spec)));
+  return answer;
+}
+
 export function runResponseChecks(
   op: Operation,
   exchange: Exchange,
@@ -41,7 +52,7 @@ export function runResponseChecks(
 ): Violation[] {
   const violations: Violation[] = [];
   for (const check of checks) {
-    if (check.appliesTo(op, spec) !== true) continue;
+    if (appliesTo(check, op, spec) !== true) continue;
     for (const f of check.run(op, exchange, spec, options)) {
       violations.push({
         check: check.id,

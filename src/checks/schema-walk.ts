@@ -1,5 +1,7 @@
 import { mergeAllOf } from '../arbitraries/from-schema.ts';
 import { escapeToken, getAt } from '../spec/pointer.ts';
+import type { Operation } from '../spec/operations.ts';
+import type { SpecModel } from './types.ts';
 import { deref } from '../spec/refs.ts';
 import type { OpenApiDocument } from '../spec/types.ts';
 
@@ -19,9 +21,17 @@ export interface Visit {
  * schema names but the body omits — so the field-level checks (enums, timestamps, nullables, invariants) read
  * what the spec says about each place without re-implementing `$ref`/`allOf` resolution.
  */
-export function* walk(doc: OpenApiDocument, schemaPointer: string, body: unknown): Generator<Visit> {
-  yield* walkNode(doc, getAt(doc, schemaPointer) as Schema, body, '', true, 0);
+export function walk(doc: OpenApiDocument, schemaPointer: string, body: unknown): readonly Visit[] {
+  // Four field-level checks read the same body: walk it once per schema and share the visits.
+  if (!body || typeof body !== 'object') return [...walkNode(doc, getAt(doc, schemaPointer) as Schema, body, '', true, 0)];
+  let bySchema = walks.get(body);
+  if (!bySchema) walks.set(body, (bySchema = new Map()));
+  let visits = bySchema.get(schemaPointer);
+  if (!visits) bySchema.set(schemaPointer, (visits = [...walkNode(doc, getAt(doc, schemaPointer) as Schema, body, '', true, 0)]));
+  return visits;
 }
+
+const walks = new WeakMap<object, Map<string, Visit[]>>();
 
 function* walkNode(doc: OpenApiDocument, raw: unknown, value: unknown, location: string, present: boolean, depth: number): Generator<Visit> {
   if (!raw || typeof raw !== 'object' || depth > 32) return;
@@ -43,4 +53,21 @@ function* walkNode(doc: OpenApiDocument, raw: unknown, value: unknown, location:
 export function allowsNull(schema: Schema): boolean {
   const t = schema['type'];
   return (Array.isArray(t) && t.includes('null')) || schema['nullable'] === true || (Array.isArray(schema['enum']) && schema['enum'].includes(null));
+}
+
+
+/** Whether any documented response schema of the operation has a node matching `test` (walks without a body). */
+export function responseSchemasHave(op: Operation, spec: SpecModel, test: (s: Record<string, unknown>) => boolean): boolean {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown, depth: number): boolean => {
+    if (!node || typeof node !== 'object' || depth > 24 || seen.has(node)) return false;
+    seen.add(node);
+    let schema = node as Record<string, unknown>;
+    if (typeof schema['$ref'] === 'string') return visit(getAt(spec.doc, (schema['$ref'] as string).slice(1)), depth + 1);
+    if (test(schema)) return true;
+    return Object.values(schema).some((child) =>
+      Array.isArray(child) ? child.some((c) => visit(c, depth + 1)) : typeof child === 'object' && visit(child, depth + 1),
+    );
+  };
+  return [...op.responses.values()].some((r) => r.schemaPointer && visit(getAt(spec.doc, r.schemaPointer), 0));
 }

@@ -1,6 +1,5 @@
 import { documentedResponse } from '../spec/operations.ts';
-import { responseSchemasHave } from './enum.ts';
-import { allowsNull, walk } from './schema-walk.ts';
+import { allowsNull, responseSchemasHave, walk } from './schema-walk.ts';
 import { show } from './show.ts';
 import { defineCheck } from './types.ts';
 

@@ -39,7 +39,7 @@ export function mockTokens(spec: SpecModel): TokenEntry[] {
   return [{ name: 'mock-full', token: `${prefix}mock_full_access_token`, scopes, store: 'mock' }];
 }
 
-export function createContext(args: {
+export function createContext<Paths extends {} = {}>(args: {
   spec: SpecModel;
   target: Target;
   settings: RunSettings;
@@ -51,7 +51,7 @@ export function createContext(args: {
   return {
     ...args,
     redactor,
-    transport: createTransport({
+    transport: createTransport<Paths>({
       baseUrl: args.target.baseUrl,
       timeoutMs: args.settings.timeoutMs,
       redactor,

@@ -45,13 +45,17 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
       cleanup: true,
       reject: false,
       all: true,
-      buffer: { all: true },
+      // Prism logs every request: keep only the tail we may need to explain a failed start.
+      buffer: false,
       forceKillAfterDelay: 2000,
       stdin: 'ignore',
     });
     live.add(child);
     const output: string[] = [];
-    child.all?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.all?.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 50) output.shift();
+    });
     const baseUrl = `http://127.0.0.1:${port}`;
     const ready = await waitReady(baseUrl, child, readyTimeoutMs);
     if (ready) {

@@ -5,7 +5,6 @@ import { readTokens } from '../../src/config/tokens.ts';
 import { buildSpecModel, createContext, mockTokens, type RunContext } from '../../src/run/context.ts';
 import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
 import { formatFailure } from '../../src/report/format.ts';
-import { createTransport } from '../../src/client/transport.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -22,12 +21,8 @@ export function contract(): Promise<RunContext> {
     const settings = readSettings(process.env);
     const spec = await buildSpecModel(settings.specPath);
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules)!;
-    const ctx = createContext({ spec, target: { kind: provided.kind, baseUrl: provided.baseUrl }, settings, runSeed: provided.runSeed, tokens });
-    // The default contract is typed by the generated paths; another CONTRACT_SPEC runs through the same client untyped.
-    if (settings.specPath.endsWith('salesive-account.yaml')) {
-      ctx.transport = createTransport<paths>({ baseUrl: provided.baseUrl, timeoutMs: settings.timeoutMs, redactor: ctx.redactor });
-    }
-    return ctx;
+    // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.
+    return createContext<paths>({ spec, target: { kind: provided.kind, baseUrl: provided.baseUrl }, settings, runSeed: provided.runSeed, tokens });
   })();
   return context;
 }

@@ -1,6 +1,6 @@
 import type { Exchange } from '../../client/exchange.ts';
 import type { Finding, Violation } from '../../checks/types.ts';
-import { runResponseChecks, RESPONSE_CHECKS } from '../../checks/registry.ts';
+import { appliesTo, runResponseChecks, RESPONSE_CHECKS } from '../../checks/registry.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
@@ -10,7 +10,7 @@ import type { RunContext } from '../context.ts';
 /** Runs every response check on an exchange, books which ones judged it, and returns the violations. */
 export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, exchange: Exchange): Violation[] {
   for (const check of RESPONSE_CHECKS) {
-    const applies = check.appliesTo(op, ctx.spec);
+    const applies = appliesTo(check, op, ctx.spec);
     if (applies === true) ledger.evaluated(check.id, op.key);
     else ledger.notApplicable(check.id, op.key, applies);
   }
