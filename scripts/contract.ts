@@ -47,6 +47,7 @@ async function main(): Promise<number> {
   if (flags.runs) process.env['CONTRACT_RUNS'] = flags.runs;
   if (flags.seed) process.env['CONTRACT_SEED'] = flags.seed;
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
+  if (flags.only) process.env['CONTRACT_ONLY'] = flags.only;
 
   const settings = readSettings(process.env);
   const spec = await buildSpecModel(settings.specPath);

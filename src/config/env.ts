@@ -15,6 +15,8 @@ export interface RunSettings {
   /** `strict` (default): documented nullable fields must be present; `lenient`: null or absent. */
   nullable: 'strict' | 'lenient';
   allowProductionWrites: boolean;
+  /** Replay one property exactly: its test name (`--only`) and fast-check path (CONTRACT_PATH). */
+  replay?: { test: string; path: string };
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
@@ -40,6 +42,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
     nullable,
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
+    ...replayOf(env),
   };
 }
 
@@ -55,4 +58,13 @@ function integer(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value)) throw new CannotRunError(`${name}: expected an integer, got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function replayOf(env: NodeJS.ProcessEnv): Pick<RunSettings, 'replay'> {
+  const path = env['CONTRACT_PATH']?.trim();
+  if (!path) return {};
+  if (!/^\d+(:\d+)*$/.test(path)) throw new CannotRunError(`CONTRACT_PATH: expected a fast-check path like 0:1:0, got ${JSON.stringify(path)}`);
+  const test = env['CONTRACT_ONLY']?.trim();
+  if (!test) throw new CannotRunError('CONTRACT_PATH replays one property: pass the test name with --only (as the replay line does)');
+  return { replay: { test, path } };
 }

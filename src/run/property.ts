@@ -57,6 +57,14 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   return { seed: details.seed, runs: details.numRuns, errors: [], warnings: [...warnings.values()] };
 }
 
+/**
+ * The run parameters of one named property: its own seed (derived from the run's, so one printed seed replays
+ * the whole run) and, when this is the property being replayed, the fast-check path straight to its failure.
+ */
+export function propertyRun(settings: { runs: number; replay?: { test: string; path: string } }, runSeed: number, name: string): { runs: number; seed: number; path?: string } {
+  return { runs: settings.runs, seed: seedFor(runSeed, name), ...(settings.replay?.test === name ? { path: settings.replay.path } : {}) };
+}
+
 /** A per-property seed from the run's seed and the property's name: one printed seed replays the whole run. */
 export function seedFor(runSeed: number, name: string): number {
   let h = 2166136261;

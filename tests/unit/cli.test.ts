@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -66,6 +66,54 @@ describe('secrets', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('npm run contract against a local server', () => {
+  async function runAgainst(faults: Parameters<typeof startAccountServer>[0]) {
+    const server = await startAccountServer(faults);
+    const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
+    try {
+      const run = await new Promise<{ status: number | null; out: string }>((done) => {
+        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts'), '--reports', reports], {
+          cwd: ROOT,
+          env: { ...process.env, CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }), CONTRACT_TOKENS_FILE: '', CONTRACT_RUNS: '5', CONTRACT_SEED: '11' },
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('close', (status) => done({ status, out }));
+      });
+      const files = readdirSync(reports).map((f) => readFileSync(join(reports, f), 'utf8')).join('\n');
+      return { ...run, files, report: JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { verdict: string; violations: Array<{ check: string }> } };
+    } finally {
+      await server.close();
+    }
+  }
+
+  test('passes (exit 0) on the conforming server', async () => {
+    const run = await runAgainst({});
+    expect(run.out).toMatch(/the contract holds/);
+    expect(run.status).toBe(0);
+    expect(run.report.verdict).toBe('holds');
+  });
+
+  test('fails (exit 1) naming the check, on a faulty server, and writes the reports', async () => {
+    const run = await runAgainst({ faults: ['enum-expired'] });
+    expect(run.status).toBe(1);
+    expect(run.out).toMatch(/violation enum-value-undocumented · GET \/kyc\/status/);
+    expect(run.out).toMatch(/Reproduce with:\n\s+CONTRACT_SEED=11 /);
+    expect(run.report.violations.map((v) => v.check)).toContain('enum-value-undocumented');
+    expect(run.files).toContain('<testsuite');
+  });
+
+  test('no token value reaches the console or any report, even when the server echoes it', async () => {
+    const run = await runAgainst({ faults: ['echo-token', 'scope-ignored'] });
+    expect(run.status).toBe(1);
+    for (const t of FIXTURE_TOKENS) {
+      expect(run.out).not.toContain(t.token);
+      expect(run.files).not.toContain(t.token);
     }
   });
 });

@@ -5,7 +5,7 @@ import type { Auth } from '../../client/transport.ts';
 import type { Operation } from '../../spec/operations.ts';
 import type { RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
-import { checkProperty, seedFor } from '../property.ts';
+import { checkProperty, propertyRun } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
@@ -37,8 +37,8 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
   }
   const property = await checkProperty({
     arbitrary: fc.tuple(validRequests(ctx.spec.doc, op), fc.oneof(...variants.map((v) => v.auth.map((auth) => ({ auth, check: v.check }))))),
+    ...propertyRun(ctx.settings, ctx.runSeed, name),
     runs: Math.max(variants.length * 4, Math.ceil(ctx.settings.runs / 5)),
-    seed: seedFor(ctx.runSeed, name),
     probe: async ([request, { auth, check }]) => {
       const exchange = await ctx.transport.send(op, request, auth);
       return [...judgeScenario(ledger, check, op, exchange, expectUnauthorized(op, exchange)), ...judgeResponse(ctx, ledger, op, exchange)];

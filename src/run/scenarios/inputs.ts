@@ -3,7 +3,7 @@ import { expectRejected } from '../../checks/expectations.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
-import { checkProperty, seedFor } from '../property.ts';
+import { checkProperty, propertyRun } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
@@ -21,8 +21,7 @@ export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: s
   const ledger = new Ledger();
   const property = await checkProperty({
     arbitrary: invalid,
-    runs: ctx.settings.runs,
-    seed: seedFor(ctx.runSeed, name),
+    ...propertyRun(ctx.settings, ctx.runSeed, name),
     probe: async (request) => {
       const exchange = await ctx.transport.send(op, request, tokenAuth(token));
       return [...judgeScenario(ledger, 'invalid-input-accepted', op, exchange, expectRejected(op, exchange)), ...judgeResponse(ctx, ledger, op, exchange)];

@@ -5,7 +5,7 @@ import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
-import { seedFor } from '../property.ts';
+import { propertyRun } from '../property.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
@@ -108,7 +108,7 @@ export async function checkKycFlow(ctx: RunContext, name: string): Promise<Scena
       }
       return true;
     }),
-    { numRuns: Math.min(ctx.settings.runs, 25), seed: seedFor(ctx.runSeed, name) },
+    (({ runs, ...rest }) => ({ ...rest, numRuns: Math.min(runs, 25) }))(propertyRun(ctx.settings, ctx.runSeed, name)),
   );
   const result = resultOf(name, ledger);
   return { ...result, seed: details.seed, runs: details.numRuns, errors: details.failed ? failing : [], ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}), ...(details.counterexample ? { counterexample: String(details.counterexample[0]) } : {}) };

@@ -5,7 +5,7 @@ import { RESPONSE_CHECKS } from '../../checks/registry.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
-import { checkProperty, seedFor } from '../property.ts';
+import { checkProperty, propertyRun } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { discoverIds } from './discover.ts';
 import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
@@ -35,8 +35,7 @@ export async function checkResponses(ctx: RunContext, op: Operation, name: strin
   ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
   const property = await checkProperty({
     arbitrary,
-    runs: ctx.settings.runs,
-    seed: seedFor(ctx.runSeed, name),
+    ...propertyRun(ctx.settings, ctx.runSeed, name),
     probe: async ({ request, prefer }) => {
       const exchange = await ctx.transport.send(op, request, tokenAuth(token), prefer ? { Prefer: prefer } : {});
       const found = judgeResponse(ctx, ledger, op, exchange);
