@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A live target (often a shared sandbox) gets one worker: the request budget and concurrency limit are then
+    // the run's, not each worker's. The mock is ours: files run in parallel there.
+    fileParallelism: !process.env['CONTRACT_BASE_URL'],
   },
 });

@@ -17,7 +17,8 @@ export interface ReceivedResponse {
   jsonError?: string;
 }
 
-export type FailureKind = 'timeout' | 'network' | 'too-large';
+/** `budget`: not sent, because CONTRACT_MAX_REQUESTS was spent — not a failure of the server. */
+export type FailureKind = 'timeout' | 'network' | 'too-large' | 'budget';
 
 /**
  * One request and its outcome, captured once and shared by every check, report and replay line. Exactly one
@@ -28,4 +29,6 @@ export interface Exchange {
   response?: ReceivedResponse;
   failure?: { kind: FailureKind; message: string };
   ms: number;
+  /** How many 429s were waited out before this answer. */
+  rateLimited?: number;
 }

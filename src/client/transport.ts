@@ -1,4 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
+import pLimit from 'p-limit';
 import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
 import type { Redactor } from '../report/redact.ts';
@@ -17,9 +18,19 @@ export interface TransportOptions {
   maxBodyBytes?: number;
   redactor: Redactor;
   fetch?: typeof globalThis.fetch;
+  /** Requests in flight at once (a live sandbox is shared). */
+  concurrency?: number;
+  /** Requests this transport may send in all, retries included; past it, exchanges fail as `budget`. */
+  maxRequests?: number;
+  /** 429s waited out per request before the 429 itself is the answer. */
+  maxRetries?: number;
+  /** A Retry-After longer than this is not waited for. */
+  maxRetryWaitMs?: number;
 }
 
 export interface Transport {
+  /** Requests sent so far (retries included). */
+  readonly sent: number;
   send(op: Operation, request: RequestCase, auth: Auth, extraHeaders?: Record<string, string>): Promise<Exchange>;
 }
 
@@ -37,52 +48,82 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   });
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const request = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<{ response: Response }>;
+  const limit = pLimit(options.concurrency ?? 4);
+  const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  const maxRetries = options.maxRetries ?? 3;
+  const maxWait = options.maxRetryWaitMs ?? 30_000;
+  let sent = 0;
+
+  /** One attempt, budget permitting; 429s are waited out (bounded) and counted, never judged on their own. */
+  async function sendWithRetries(attempt: () => Promise<Exchange>, shown: Exchange['request']): Promise<Exchange> {
+    let rateLimited = 0;
+    for (;;) {
+      if (sent >= maxRequests) {
+        return { request: shown, failure: { kind: 'budget', message: `CONTRACT_MAX_REQUESTS (${maxRequests}) spent` }, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
+      }
+      sent++;
+      const exchange = await attempt();
+      const wait = exchange.response?.status === 429 ? retryAfterMs(exchange.response.headers['retry-after']) : undefined;
+      if (wait === undefined || rateLimited >= maxRetries || wait > maxWait) return rateLimited ? { ...exchange, rateLimited } : exchange;
+      rateLimited++;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 
   return {
-    async send(op, c, auth, extraHeaders = {}) {
-      const headers: Record<string, string> = { ...c.headers, ...extraHeaders };
-      if (auth.kind === 'token') headers['Authorization'] = `Bearer ${auth.token}`;
-      if (auth.kind === 'raw') headers['Authorization'] = auth.value;
-      const shown = { ...headers };
-      if (auth.kind === 'token') shown['Authorization'] = `Bearer <redacted:${auth.name}>`;
-      if (auth.kind === 'raw') shown['Authorization'] = `<${auth.label}>`;
-      const sent = {
-        operation: op.key,
-        method: op.method.toUpperCase(),
-        url: options.redactor.text(resolveUrl(options.baseUrl, op.path, c)),
-        headers: options.redactor.value(shown),
-        ...(c.body !== undefined ? { body: options.redactor.value(c.body) } : {}),
-      };
-      const started = performance.now();
-      const signal = AbortSignal.timeout(options.timeoutMs);
-      // Captured in openapi-fetch's response middleware, before it parses anything: the body is read once,
-      // size-capped, and handed on as text.
-      let captured: Pick<Exchange, 'response' | 'failure'> | undefined;
-      const capture = {
-        async onResponse({ response }: { response: Response }) {
-          captured = await readResponse(response, maxBody, options.redactor);
-          const text = captured.response?.text ?? '';
-          const bodyless = response.status === 204 || response.status === 304 || text === '';
-          return new Response(bodyless ? null : text, { status: response.status, headers: response.headers });
-        },
-      };
-      try {
-        await request(op.method.toUpperCase(), op.path, {
-          params: { path: c.path, query: c.query },
-          ...(c.body !== undefined ? { body: c.body } : {}),
-          headers,
-          parseAs: 'text',
-          redirect: 'manual',
-          signal,
-          middleware: [capture],
-        });
-        return { request: sent, ...captured!, ms: performance.now() - started };
-      } catch (error) {
-        if (captured?.failure) return { request: sent, failure: captured.failure, ms: performance.now() - started };
-        return { request: sent, failure: describeFailure(error, options), ms: performance.now() - started };
-      }
+    get sent() {
+      return sent;
     },
+    send: (op, c, auth, extraHeaders = {}) => limit(() => sendOnce(op, c, auth, extraHeaders)),
   };
+
+  async function sendOnce(op: Operation, c: RequestCase, auth: Auth, extraHeaders: Record<string, string>): Promise<Exchange> {
+    const headers: Record<string, string> = { ...c.headers, ...extraHeaders };
+    if (auth.kind === 'token') headers['Authorization'] = `Bearer ${auth.token}`;
+    if (auth.kind === 'raw') headers['Authorization'] = auth.value;
+    const shown = { ...headers };
+    if (auth.kind === 'token') shown['Authorization'] = `Bearer <redacted:${auth.name}>`;
+    if (auth.kind === 'raw') shown['Authorization'] = `<${auth.label}>`;
+    const record = {
+      operation: op.key,
+      method: op.method.toUpperCase(),
+      url: options.redactor.text(resolveUrl(options.baseUrl, op.path, c)),
+      headers: options.redactor.value(shown),
+      ...(c.body !== undefined ? { body: options.redactor.value(c.body) } : {}),
+    };
+    return sendWithRetries(() => attemptOnce(op, c, headers, record), record);
+  }
+
+  async function attemptOnce(op: Operation, c: RequestCase, headers: Record<string, string>, record: Exchange['request']): Promise<Exchange> {
+    const started = performance.now();
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    // Captured in openapi-fetch's response middleware, before it parses anything: the body is read once,
+    // size-capped, and handed on as text.
+    let captured: Pick<Exchange, 'response' | 'failure'> | undefined;
+    const capture = {
+      async onResponse({ response }: { response: Response }) {
+        captured = await readResponse(response, maxBody, options.redactor);
+        const text = captured.response?.text ?? '';
+        const bodyless = response.status === 204 || response.status === 304 || text === '';
+        return new Response(bodyless ? null : text, { status: response.status, headers: response.headers });
+      },
+    };
+    try {
+      await request(op.method.toUpperCase(), op.path, {
+        params: { path: c.path, query: c.query },
+        ...(c.body !== undefined ? { body: c.body } : {}),
+        headers,
+        parseAs: 'text',
+        redirect: 'manual',
+        signal,
+        middleware: [capture],
+      });
+      return { request: record, ...captured!, ms: performance.now() - started };
+    } catch (error) {
+      const failure = captured?.failure ?? describeFailure(error, options);
+      return { request: record, failure, ms: performance.now() - started };
+    }
+  }
 }
 
 async function readResponse(response: Response, maxBody: number, redactor: Redactor): Promise<Pick<Exchange, 'response' | 'failure'>> {
@@ -135,4 +176,12 @@ export function resolveUrl(baseUrl: string, path: string, c: RequestCase): strin
   }
   const qs = query.toString();
   return `${baseUrl}${filled}${qs ? `?${qs}` : ''}`;
+}
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); absent or unreadable: one second. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number {
+  if (header === undefined || header.trim() === '') return 1000;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1000 : Math.max(0, date - now);
 }

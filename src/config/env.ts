@@ -12,6 +12,8 @@ export interface RunSettings {
   seed?: number;
   timeoutMs: number;
   maxRequests: number;
+  /** Requests in flight at once per worker. */
+  concurrency: number;
   /** `strict` (default): documented nullable fields must be present; `lenient`: null or absent. */
   nullable: 'strict' | 'lenient';
   allowProductionWrites: boolean;
@@ -40,6 +42,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
     timeoutMs: positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000),
     maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
+    concurrency: positiveInt(env, 'CONTRACT_CONCURRENCY', 4),
     nullable,
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
     ...replayOf(env),

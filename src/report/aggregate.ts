@@ -16,6 +16,9 @@ export interface RunReport {
   warnings: Violation[];
   /** Tests that failed for a reason other than a contract violation (a bug, an unreachable target). */
   errors: string[];
+  /** Tests the request budget stopped short (CONTRACT_MAX_REQUESTS), with how many requests each did not send. */
+  cutShort: Array<{ test: string; unsent: number }>;
+  rateLimited: number;
   verdict: 'holds' | 'violated' | 'cannot-run';
 }
 

@@ -48,6 +48,12 @@ export function consoleSummary(report: RunReport): string {
     for (const v of report.violations.slice(0, 20)) lines.push(`  ${formatViolation(v).replace(/\n/g, '\n  ')}\n      reproduce: ${v.replay}`);
   }
   for (const e of report.errors) lines.push(`cannot run: ${e}`);
+  if (report.rateLimited) lines.push('', `rate limited: ${report.rateLimited} answer(s) of 429 were waited out (Retry-After) and retried — not violations`);
+  if (report.cutShort.length) {
+    const unsent = report.cutShort.reduce((n, c) => n + c.unsent, 0);
+    lines.push('', `REQUEST BUDGET SPENT: ${report.cutShort.length} test(s) stopped short, ${unsent} request(s) not sent — raise CONTRACT_MAX_REQUESTS for a complete run:`);
+    for (const c of report.cutShort.slice(0, 10)) lines.push(`  ${c.test} (${c.unsent} not sent)`);
+  }
   const verdict = { holds: 'the contract holds', violated: 'the contract is violated', 'cannot-run': 'the run could not be made' }[report.verdict];
   lines.push('', `${verdict} — ${report.violations.length} violation(s), ${report.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in reports/`);
   return lines.join('\n');
@@ -58,6 +64,7 @@ export function markdownSummary(report: RunReport): string {
   const out = [`# Contract run — ${report.verdict}`, '', `Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property`, ''];
   out.push('| check | passed | violated | not applicable | warnings | why not applicable |', '|---|---:|---:|---:|---:|---|');
   for (const r of rows) out.push(`| \`${r.check}\` | ${r.passed} | ${r.violated} | ${r.notApplicable} | ${r.warnings} | ${[...r.reasons].join('; ')} |`);
+  if (report.cutShort.length) out.push('', `**Request budget spent:** ${report.cutShort.length} test(s) stopped short — raise \`CONTRACT_MAX_REQUESTS\`.`);
   if (report.violations.length) {
     out.push('', '## Violations', '');
     for (const v of report.violations) out.push('```', formatViolation(v), `reproduce: ${v.replay}`, '```');

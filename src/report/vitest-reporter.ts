@@ -57,6 +57,8 @@ export class ContractReporter implements Reporter {
       ),
       warnings: mergeWarnings(this.results),
       errors: this.errors.map((e) => this.options.redactor.text(e)),
+      cutShort: this.results.filter((r) => r.unsent).map((r) => ({ test: r.name, unsent: r.unsent! })),
+      rateLimited: this.results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
     };
     const report: RunReport = this.options.redactor.value({ ...base, verdict: verdictOf(base) });
     this.report = report;

@@ -54,6 +54,8 @@ export function createContext<Paths extends {} = {}>(args: {
     transport: createTransport<Paths>({
       baseUrl: args.target.baseUrl,
       timeoutMs: args.settings.timeoutMs,
+      maxRequests: args.settings.maxRequests,
+      concurrency: args.settings.concurrency,
       redactor,
       ...(args.fetch ? { fetch: args.fetch } : {}),
     }),

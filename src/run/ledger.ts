@@ -21,6 +21,10 @@ export interface Outcome {
 export class Ledger {
   private readonly rows = new Map<string, Outcome>();
   readonly violations: Violation[] = [];
+  /** Exchanges not sent because the request budget was spent: the scenario stopped short. */
+  unsent = 0;
+  /** 429s waited out (flow control, not contract). */
+  rateLimited = 0;
 
   private row(check: string, operation: string): Outcome {
     const key = `${check}\u0000${operation}`;

@@ -14,6 +14,9 @@ export interface ScenarioResult {
   path?: string;
   counterexample?: RequestCase | unknown;
   runs?: number;
+  /** Requests the budget stopped this scenario from sending. */
+  unsent?: number;
+  rateLimited?: number;
 }
 
 export function resultOf(name: string, ledger: Ledger, property?: PropertyResult<unknown>): ScenarioResult {
@@ -27,6 +30,8 @@ export function resultOf(name: string, ledger: Ledger, property?: PropertyResult
     ...(property ? { seed: property.seed, runs: property.runs } : {}),
     ...(property?.path ? { path: property.path } : {}),
     ...(property?.counterexample !== undefined ? { counterexample: property.counterexample } : {}),
+    ...(ledger.unsent ? { unsent: ledger.unsent } : {}),
+    ...(ledger.rateLimited ? { rateLimited: ledger.rateLimited } : {}),
   };
 }
 

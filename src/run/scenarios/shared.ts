@@ -9,6 +9,11 @@ import type { RunContext } from '../context.ts';
 
 /** Runs every response check on an exchange, books which ones judged it, and returns the violations. */
 export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, exchange: Exchange): Violation[] {
+  ledger.rateLimited += exchange.rateLimited ?? 0;
+  if (exchange.failure?.kind === 'budget') {
+    ledger.unsent += 1;
+    return [];
+  }
   for (const check of RESPONSE_CHECKS) {
     const applies = appliesTo(check, op, ctx.spec);
     if (applies === true) ledger.evaluated(check.id, op.key);
@@ -21,6 +26,15 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
 
 /** Books one scenario judge on an exchange under its check id. */
 export function judgeScenario(ledger: Ledger, id: string, op: Operation, exchange: Exchange, findings: Finding[], severity: 'error' | 'warning' = 'error'): Violation[] {
+  // Unsent, or still throttled after the retries: nothing was learnt about this rule.
+  if (exchange.failure?.kind === 'budget') {
+    ledger.notApplicable(id, op.key, 'the request budget (CONTRACT_MAX_REQUESTS) was spent');
+    return [];
+  }
+  if (exchange.response?.status === 429) {
+    ledger.notApplicable(id, op.key, 'still rate limited (429) after the retries');
+    return [];
+  }
   ledger.evaluated(id, op.key);
   const found = findings.map((f) => ({
     check: id,

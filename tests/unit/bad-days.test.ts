@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { readSettings, type RunSettings } from '../../src/config/env.ts';
+import { retryAfterMs } from '../../src/client/transport.ts';
+import { consoleSummary } from '../../src/report/summary.ts';
+import { buildSpecModel, createContext } from '../../src/run/context.ts';
+import { checkAuthentication } from '../../src/run/scenarios/auth.ts';
+import { checkResponses } from '../../src/run/scenarios/responses.ts';
+import { productionWriteBlocked } from '../../src/run/scenarios/shared.ts';
+import { FIXTURE_TOKENS, startAccountServer, type AccountServer, type Fault } from '../fixtures/account-server.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const spec = await buildSpecModel('spec/salesive-account.yaml');
+const op = (id: string) => spec.operations.find((o) => o.id === id)!;
+let server: AccountServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function contextFor(faults: Fault[], settings: Partial<RunSettings> = {}, baseUrl?: string, delayMs?: number) {
+  server = await startAccountServer({ faults, ...(delayMs ? { delayMs } : {}) });
+  return createContext({ spec, target: { kind: 'live', baseUrl: baseUrl ?? server.url }, settings: { ...readSettings({}), runs: 12, ...settings }, runSeed: 5, tokens: FIXTURE_TOKENS });
+}
+
+describe('rate limits', () => {
+  test('a 429 with Retry-After is waited out and retried, and is no violation', async () => {
+    const ctx = await contextFor(['rate-limit']);
+    const result = await checkResponses(ctx, op('listDomains'), 'rl');
+    expect(result.errors).toEqual([]);
+    expect(result.rateLimited).toBeGreaterThan(0);
+  });
+
+  test('a server that only ever answers 429 gets no contract verdict from it (after a bounded number of retries)', async () => {
+    const ctx = await contextFor(['rate-limit-forever'], { runs: 4 });
+    const result = await checkAuthentication(ctx, op('listDomains'), 'rl-forever');
+    expect(result.errors).toEqual([]);
+    expect(ctx.transport.sent).toBeLessThanOrEqual(result.runs! * 4);
+    expect(result.outcomes.find((o) => o.check === 'auth-not-enforced')?.status).toBe('not-applicable');
+  });
+
+  test.each([
+    ['2', 2000],
+    ['0', 0],
+    [undefined, 1000],
+    ['soon', 1000],
+    ['Sun, 22 Nov 2026 06:00:03 GMT', 3000],
+    ['Sun, 22 Nov 2026 05:59:00 GMT', 0],
+  ])('Retry-After %s → wait %i ms', (header, ms) => {
+    expect(retryAfterMs(header, Date.parse('Sun, 22 Nov 2026 06:00:00 GMT'))).toBe(ms);
+  });
+});
+
+describe('request budget and concurrency', () => {
+  test('CONTRACT_MAX_REQUESTS stops sending, and the run says so instead of passing silently', async () => {
+    const ctx = await contextFor([], { maxRequests: 5, runs: 20 });
+    const result = await checkResponses(ctx, op('listDomains'), 'budget');
+    expect(ctx.transport.sent).toBe(5);
+    expect(result.errors).toEqual([]);
+    expect(result.unsent).toBe(15);
+    const text = consoleSummary({
+      tool: 'salesive-account-contract', spec: 's', target: { kind: 'live', baseUrl: 'u' }, runSeed: 1, runs: 20, startedAt: '', durationMs: 1,
+      outcomes: result.outcomes, violations: [], warnings: [], errors: [], cutShort: [{ test: 'budget', unsent: 15 }], rateLimited: 0, verdict: 'holds',
+    });
+    expect(text).toMatch(/REQUEST BUDGET SPENT: 1 test\(s\) stopped short, 15 request\(s\) not sent/);
+  });
+
+  test('no more requests in flight than CONTRACT_CONCURRENCY', async () => {
+    const ctx = await contextFor([], { concurrency: 2 }, undefined, 30);
+    const req = { path: {}, query: {}, headers: {} };
+    const auth = { kind: 'token' as const, name: 'full-a', token: FIXTURE_TOKENS[0]!.token };
+    await Promise.all(Array.from({ length: 10 }, () => ctx.transport.send(op('listDomains'), req, auth)));
+    expect(server!.inFlight.max).toBeLessThanOrEqual(2);
+    expect(server!.inFlight.max).toBe(2);
+  });
+});
+
+describe('production guard', () => {
+  test('writes are never sent to the production host in the spec; reads are; loopback is fine', () => {
+    const prod = (settings: Partial<RunSettings> = {}) => ({ spec, target: { kind: 'live' as const, baseUrl: 'https://api.salesive.com/api/v1' }, settings: { ...readSettings({}), ...settings } }) as never;
+    expect(productionWriteBlocked(prod(), op('createKycSession'))).toMatch(/not sent to production host api.salesive.com .*--allow-production-writes/);
+    expect(productionWriteBlocked(prod(), op('refreshKycStatus'))).toBeTruthy();
+    expect(productionWriteBlocked(prod(), op('getKycStatus'))).toBeUndefined();
+    expect(productionWriteBlocked(prod({ allowProductionWrites: true }), op('createKycSession'))).toBeUndefined();
+    const local = { spec, target: { kind: 'live', baseUrl: 'http://127.0.0.1:8080/api/v1' }, settings: readSettings({}) } as never;
+    expect(productionWriteBlocked(local, op('createKycSession'))).toBeUndefined();
+  });
+
+  test('a blocked write is reported not applicable, with nothing sent', async () => {
+    const ctx = await contextFor([], {}, 'https://api.salesive.com/api/v1');
+    const result = await checkResponses(ctx, op('createKycSession'), 'prod');
+    expect(ctx.transport.sent).toBe(0);
+    expect(result.outcomes.every((o) => o.status === 'not-applicable' && /production host/.test(o.reason ?? ''))).toBe(true);
+  });
+});
+
+describe('process hygiene: the mock never outlives the run', () => {
+  function runUntilMock(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: '', ...env } });
+    const url = new Promise<string>((done, fail) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /(?:MOCK |Prism mock at )(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) done(m[1]!);
+      });
+      child.on('close', () => fail(new Error(`exited before the mock was up: ${out}`)));
+    });
+    const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    return { child, url, closed };
+  }
+  async function gone(url: string): Promise<boolean> {
+    for (let i = 0; i < 30; i++) {
+      try {
+        await fetch(url, { signal: AbortSignal.timeout(500) });
+      } catch {
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s during npm run contract', async (signal) => {
+    const run = runUntilMock([join(ROOT, 'scripts/contract.ts')], { CONTRACT_RUNS: '200' });
+    const url = await run.url;
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill(signal);
+    await run.closed;
+    expect(await gone(url)).toBe(true);
+  });
+
+  test('an uncaught exception', async () => {
+    const run = runUntilMock([join(ROOT, 'tests/fixtures/crash-with-prism.ts')]);
+    const url = await run.url;
+    expect(await run.closed).not.toBe(0);
+    expect(await gone(url)).toBe(true);
+  });
+});
