@@ -8,6 +8,11 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The contract files share one run context per worker (spec indexed once, validators compiled once,
+    // connections kept alive): they hold no state of their own to isolate.
+    isolate: false,
+    // One worker: on the mock, Prism needs the other core (measured: 2 workers are slower on 2 cores, BENCHMARKS.md).
+    maxWorkers: 1,
     // A live target (often a shared sandbox) gets one worker: the request budget and concurrency limit are then
     // the run's, not each worker's. The mock is ours: files run in parallel there.
     fileParallelism: !process.env['CONTRACT_BASE_URL'],

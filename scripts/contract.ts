@@ -5,7 +5,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { startVitest } from 'vitest/node';
 import { readSettings } from '../src/config/env.ts';
 import { readTokens } from '../src/config/tokens.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
@@ -13,7 +12,7 @@ import { Redactor } from '../src/report/redact.ts';
 import { ContractReporter } from '../src/report/vitest-reporter.ts';
 import { buildSpecModel } from '../src/run/context.ts';
 import { probeTarget } from '../src/targets/live.ts';
-import { startPrism, type RunningMock } from '../src/targets/prism.ts';
+import { shareMock, startPrism, type RunningMock } from '../src/targets/prism.ts';
 
 const program = new Command()
   .name('npm run contract --')
@@ -58,15 +57,23 @@ async function main(): Promise<number> {
 
   let mock: RunningMock | undefined;
   try {
-    if (settings.baseUrl) await probeTarget(settings.baseUrl, settings.timeoutMs);
-    else {
-      mock = await startPrism(settings.specPath);
-      process.env['CONTRACT_MOCK_URL'] = mock.baseUrl;
+    let target: { kind: string; baseUrl: string };
+    if (settings.baseUrl) {
+      await probeTarget(settings.baseUrl, settings.timeoutMs);
+      target = { kind: 'live', baseUrl: settings.baseUrl };
+      console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${settings.baseUrl}`);
+    } else {
+      // Prism's ~2 s start overlaps vitest's; the global setup waits for it, so the URL is known before any test.
+      target = { kind: 'mock', baseUrl: '' };
+      const starting = startPrism(settings.specPath).then((m) => {
+        mock = m;
+        target.baseUrl = m.baseUrl;
+        console.log(`contract: the embedded Prism mock is up at ${m.baseUrl} (ready in ${Math.round(m.startupMs)} ms)`);
+        return m;
+      });
+      shareMock(starting);
+      console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against the embedded Prism mock`);
     }
-    const target = { kind: mock ? 'mock' : 'live', baseUrl: mock?.baseUrl ?? settings.baseUrl! };
-    console.log(
-      `contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${mock ? `the embedded Prism mock at ${mock.baseUrl} (ready in ${Math.round(mock.startupMs)} ms)` : target.baseUrl}`,
-    );
     console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property — replay with CONTRACT_SEED=${runSeed}`);
     const reporter = new ContractReporter({
       spec: settings.specPath,
@@ -76,6 +83,8 @@ async function main(): Promise<number> {
       outDir: flags.reports,
       redactor: new Redactor(tokens ?? [], spec.rules.tokenPrefix),
     });
+    // Imported here, not at the top: its ~1 s load overlaps Prism's start.
+    const { startVitest } = await import('vitest/node');
     const vitest = await startVitest(
       'test',
       [],

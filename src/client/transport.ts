@@ -3,7 +3,8 @@ import pLimit from 'p-limit';
 import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
 import type { Redactor } from '../report/redact.ts';
-import type { Exchange, FailureKind, ReceivedResponse } from './exchange.ts';
+import type { Exchange } from './exchange.ts';
+import { CAPTURE_KEY, capturingFetch, type CaptureSlot } from './undici-fetch.ts';
 
 /** How a request authenticates: a token of the matrix, a raw Authorization value (auth probes), or none. */
 export type Auth =
@@ -37,16 +38,17 @@ export interface Transport {
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 
 /**
- * Sends generated requests through a typed openapi-fetch client and captures each exchange. Bodies are read as
- * streams (size-capped) and parsed here, so a non-JSON or truncated body becomes data for the checks, not a
- * crash; redirects are not followed, so an undocumented 3xx is seen as such.
+ * Sends generated requests through a typed openapi-fetch client and captures each exchange (see
+ * capturingFetch: size-capped, parsed, redacted, redirects not followed), so a non-JSON or truncated body is data
+ * for the checks, not a crash, and an undocumented 3xx is seen as such.
  */
 export function createTransport<Paths extends {}>(options: TransportOptions): Transport {
   const client: Client<Paths> = createClient<Paths>({
     baseUrl: options.baseUrl,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch:
+      options.fetch ??
+      capturingFetch({ timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, redactor: options.redactor, connections: options.concurrency ?? 4 }),
   });
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const request = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<{ response: Response }>;
   const limit = pLimit(options.concurrency ?? 4);
   const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
@@ -84,86 +86,34 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const shown = { ...headers };
     if (auth.kind === 'token') shown['Authorization'] = `Bearer <redacted:${auth.name}>`;
     if (auth.kind === 'raw') shown['Authorization'] = `<${auth.label}>`;
+    // Built here from generated values and the token's label, so it never holds a token value; reports still
+    // pass everything through the Redactor once more.
     const record = {
       operation: op.key,
       method: op.method.toUpperCase(),
-      url: options.redactor.text(resolveUrl(options.baseUrl, op.path, c)),
-      headers: options.redactor.value(shown),
-      ...(c.body !== undefined ? { body: options.redactor.value(c.body) } : {}),
+      url: resolveUrl(options.baseUrl, op.path, c),
+      headers: shown,
+      ...(c.body !== undefined ? { body: c.body } : {}),
     };
     return sendWithRetries(() => attemptOnce(op, c, headers, record), record);
   }
 
   async function attemptOnce(op: Operation, c: RequestCase, headers: Record<string, string>, record: Exchange['request']): Promise<Exchange> {
     const started = performance.now();
-    const signal = AbortSignal.timeout(options.timeoutMs);
-    // Captured in openapi-fetch's response middleware, before it parses anything: the body is read once,
-    // size-capped, and handed on as text.
-    let captured: Pick<Exchange, 'response' | 'failure'> | undefined;
-    const capture = {
-      async onResponse({ response }: { response: Response }) {
-        captured = await readResponse(response, maxBody, options.redactor);
-        const text = captured.response?.text ?? '';
-        const bodyless = response.status === 204 || response.status === 304 || text === '';
-        return new Response(bodyless ? null : text, { status: response.status, headers: response.headers });
-      },
-    };
+    const slot: CaptureSlot = {};
     try {
       await request(op.method.toUpperCase(), op.path, {
         params: { path: c.path, query: c.query },
         ...(c.body !== undefined ? { body: c.body } : {}),
         headers,
         parseAs: 'text',
-        redirect: 'manual',
-        signal,
-        middleware: [capture],
+        [CAPTURE_KEY]: slot,
       });
-      return { request: record, ...captured!, ms: performance.now() - started };
     } catch (error) {
-      const failure = captured?.failure ?? describeFailure(error, options);
-      return { request: record, failure, ms: performance.now() - started };
+      slot.captured ??= { failure: { kind: 'network', message: options.redactor.text(`request failed: ${(error as Error).message}`) } };
     }
+    return { request: record, ...(slot.captured ?? { failure: { kind: 'network', message: 'no response captured' } }), ms: performance.now() - started };
   }
-}
-
-async function readResponse(response: Response, maxBody: number, redactor: Redactor): Promise<Pick<Exchange, 'response' | 'failure'>> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBody) {
-        await reader.cancel();
-        return { failure: { kind: 'too-large', message: `response body exceeds ${maxBody} bytes (HTTP ${response.status})` } };
-      }
-      chunks.push(value);
-    }
-  }
-  // Servers that echo the Authorization header would otherwise carry a token into every report.
-  const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
-  const headers = redactor.value(Object.fromEntries(response.headers.entries()));
-  const received: ReceivedResponse = { status: response.status, headers, text };
-  if (text.length === 0) received.jsonError = 'empty body';
-  else {
-    try {
-      received.json = JSON.parse(text);
-    } catch (error) {
-      received.jsonError = /^\s*</.test(text) ? 'an HTML/XML page, not JSON' : `not JSON (${(error as Error).message})`;
-    }
-  }
-  return { response: received };
-}
-
-function describeFailure(error: unknown, options: TransportOptions): { kind: FailureKind; message: string } {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return { kind: 'timeout', message: `no complete response within ${options.timeoutMs} ms` };
-  }
-  const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
-  return { kind: 'network', message: options.redactor.text(`request failed: ${cause}`) };
 }
 
 /** The URL as it went out, for reports and curl lines (openapi-fetch builds the real one the same way). */

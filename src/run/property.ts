@@ -9,11 +9,19 @@ export interface PropertySpec<T> {
   seed: number;
   /** fast-check replay path: with the seed, jumps straight to a known counterexample. */
   path?: string;
+  /**
+   * Probe the runs concurrently (the transport bounds how many are in flight). fast-check's own loop is
+   * sequential, so a passing property is probed as a batch of the very values `fc.check` would draw with the
+   * same seed; only a failure goes through `fc.check`, sequentially, to shrink.
+   */
+  concurrent?: boolean;
 }
 
 export interface PropertyResult<T> {
   seed: number;
   runs: number;
+  /** Distinct requests probed (batch mode), when fewer than the runs. */
+  sent?: number;
   /** The shrunk input that broke the contract, and the errors it produced. */
   counterexample?: T;
   path?: string;
@@ -31,6 +39,18 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   const keep = (vs: Violation[]) => {
     for (const v of vs) if (v.severity === 'warning') warnings.set(`${v.check} ${v.operation} ${v.location}`, v);
   };
+  if (spec.concurrent && !spec.path) {
+    // An operation without inputs draws the same request again and again: send each distinct one once.
+    const values = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
+    const found = await Promise.all(values.map((v) => spec.probe(v)));
+    found.forEach(keep);
+    const firstFailure = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
+    if (firstFailure < 0) return { seed: spec.seed, runs: spec.runs, sent: values.length, errors: [], warnings: [...warnings.values()] };
+    const shrunk = await checkProperty({ ...spec, concurrent: false });
+    // A server that fails only now and then may pass the second, sequential pass: report what the batch saw.
+    if (shrunk.errors.length) return shrunk;
+    return { seed: spec.seed, runs: values.length, counterexample: values[firstFailure]!, errors: found[firstFailure]!.filter((v) => v.severity === 'error'), warnings: [...warnings.values()] };
+  }
   const property = fc.asyncProperty(spec.arbitrary, async (value) => {
     const found = await spec.probe(value);
     keep(found);
@@ -57,12 +77,26 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   return { seed: details.seed, runs: details.numRuns, errors: [], warnings: [...warnings.values()] };
 }
 
+function distinct<T>(values: T[]): T[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const key = JSON.stringify(v) ?? String(v);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * The run parameters of one named property: its own seed (derived from the run's, so one printed seed replays
  * the whole run) and, when this is the property being replayed, the fast-check path straight to its failure.
  */
-export function propertyRun(settings: { runs: number; replay?: { test: string; path: string } }, runSeed: number, name: string): { runs: number; seed: number; path?: string } {
-  return { runs: settings.runs, seed: seedFor(runSeed, name), ...(settings.replay?.test === name ? { path: settings.replay.path } : {}) };
+export function propertyRun(
+  settings: { runs: number; concurrency: number; replay?: { test: string; path: string } },
+  runSeed: number,
+  name: string,
+): { runs: number; seed: number; path?: string; concurrent: boolean } {
+  return { runs: settings.runs, seed: seedFor(runSeed, name), concurrent: settings.concurrency > 1, ...(settings.replay?.test === name ? { path: settings.replay.path } : {}) };
 }
 
 /** A per-property seed from the run's seed and the property's name: one printed seed replays the whole run. */

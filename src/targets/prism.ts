@@ -92,3 +92,20 @@ async function waitReady(baseUrl: string, child: ResultPromise, timeoutMs: numbe
   }
   return false;
 }
+
+/**
+ * `npm run contract` starts the mock while vitest starts up, and the global setup (same process, another module
+ * graph) picks it up here: a process-wide slot, so both sides see one promise whichever copy of this module
+ * they loaded.
+ */
+const SLOT = Symbol.for('salesive-contract.embedded-mock');
+type Slot = { [SLOT]?: Promise<RunningMock> };
+
+export function shareMock(mock: Promise<RunningMock>): void {
+  (globalThis as Slot)[SLOT] = mock;
+  mock.catch(() => undefined); // the global setup reports the failure; no unhandled rejection here
+}
+
+export function sharedMock(): Promise<RunningMock> | undefined {
+  return (globalThis as Slot)[SLOT];
+}

@@ -5,7 +5,7 @@ import { readTokens } from '../../src/config/tokens.ts';
 import { CannotRunError } from '../../src/errors.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
 import { probeTarget } from '../../src/targets/live.ts';
-import { startPrism, type RunningMock } from '../../src/targets/prism.ts';
+import { sharedMock, startPrism, type RunningMock } from '../../src/targets/prism.ts';
 
 export interface ProvidedTarget {
   kind: 'mock' | 'live';
@@ -22,8 +22,8 @@ declare module 'vitest' {
 
 /**
  * One target per run, for every contract test file: the embedded Prism mock unless CONTRACT_BASE_URL names a
- * live one. `npm run contract` starts the mock itself and passes it in (CONTRACT_MOCK_URL), so that a mock that
- * will not start is reported as one line and exit 2; under plain vitest (npm test) it is started here.
+ * live one. `npm run contract` starts the mock itself, alongside vitest's start-up, and shares it (sharedMock);
+ * under plain vitest (npm test) it is started here.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const settings = readSettings(process.env);
@@ -37,14 +37,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await probeTarget(settings.baseUrl, settings.timeoutMs);
     target = { kind: 'live', baseUrl: settings.baseUrl, runSeed, startupMs: 0 };
-  } else if (process.env['CONTRACT_MOCK_URL']) {
-    target = { kind: 'mock', baseUrl: process.env['CONTRACT_MOCK_URL'], runSeed, startupMs: 0 };
+  } else if (sharedMock()) {
+    const shared = await sharedMock()!;
+    target = { kind: 'mock', baseUrl: shared.baseUrl, runSeed, startupMs: shared.startupMs };
   } else {
     mock = await startPrism(settings.specPath);
     target = { kind: 'mock', baseUrl: mock.baseUrl, runSeed, startupMs: mock.startupMs };
   }
   project.provide('contractTarget', target);
-  if (!process.env['CONTRACT_MOCK_URL']) {
+  if (!sharedMock()) {
     process.stdout.write(`contract: ${spec.operations.length} operations against ${target.kind} ${target.baseUrl} · seed ${runSeed}\n`);
   }
   return async () => {

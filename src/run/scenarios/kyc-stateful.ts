@@ -108,7 +108,7 @@ export async function checkKycFlow(ctx: RunContext, name: string): Promise<Scena
       }
       return true;
     }),
-    (({ runs, ...rest }) => ({ ...rest, numRuns: Math.min(runs, 25) }))(propertyRun(ctx.settings, ctx.runSeed, name)),
+    (({ runs, concurrent: _sequential, ...rest }) => ({ ...rest, numRuns: Math.min(runs, 25) }))(propertyRun(ctx.settings, ctx.runSeed, name)),
   );
   const result = resultOf(name, ledger);
   return { ...result, seed: details.seed, runs: details.numRuns, errors: details.failed ? failing : [], ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}), ...(details.counterexample ? { counterexample: String(details.counterexample[0]) } : {}) };
