@@ -6,6 +6,8 @@ type Schema = Record<string, unknown>;
 
 /** Past this depth of `$ref`s an optional branch is left out, so recursive schemas stay finite. */
 const MAX_DEPTH = 6;
+/** A recursive schema whose recursion is required cannot be generated finitely: past this, give up with null. */
+const HARD_DEPTH = 16;
 const MAX_ITEMS = 4;
 
 /**
@@ -15,6 +17,7 @@ const MAX_ITEMS = 4;
 export function arbitraryFor(doc: OpenApiDocument, schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
   if (schema === true || schema === undefined) return fc.jsonValue({ maxDepth: 1 });
   if (schema === false) return fc.constant(undefined);
+  if (depth > HARD_DEPTH) return fc.constant(null);
   const s = deref<Schema>(doc, schema);
   if ('const' in s) return fc.constant(s['const']);
   if (Array.isArray(s['enum'])) return fc.constantFrom(...(s['enum'] as unknown[]));
@@ -77,8 +80,22 @@ function stringArbitrary(s: Schema): fc.Arbitrary<string> {
   const fitsLength = (v: string) => v.length >= minLength && (maxLength === undefined || v.length <= maxLength);
   const byFormat = formatArbitrary(String(s['format'] ?? ''));
   if (byFormat) return byFormat.filter(fitsLength);
-  if (typeof s['pattern'] === 'string') return fc.stringMatching(new RegExp(s['pattern'])).filter(fitsLength);
+  if (typeof s['pattern'] === 'string') return patternArbitrary(s['pattern'], s['example']).filter(fitsLength);
   return fc.string({ minLength, maxLength: maxLength ?? Math.max(minLength, 16) });
+}
+
+/**
+ * Strings matching a pattern. fast-check cannot generate from every ECMA-262 feature (`\b`, lookaround): then
+ * the schema's example is used, else the pattern filters plain strings.
+ */
+function patternArbitrary(pattern: string, example: unknown): fc.Arbitrary<string> {
+  const re = new RegExp(pattern);
+  try {
+    return fc.stringMatching(re);
+  } catch {
+    if (typeof example === 'string' && re.test(example)) return fc.constant(example);
+    return fc.string({ maxLength: 24 }).filter((v) => re.test(v));
+  }
 }
 
 const MIN_DATE = new Date('2000-01-01T00:00:00.000Z');

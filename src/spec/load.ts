@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { bundle, createConfig } from '@redocly/openapi-core';
 import { CannotRunError } from '../errors.ts';
+import { normalizeOpenApi30 } from './openapi30.ts';
 import type { OpenApiDocument } from './types.ts';
 
 export interface LoadedSpec {
@@ -28,7 +29,13 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
       `spec: ${file}${line ? `:${line.line}:${line.col}` : ''} is not valid YAML/JSON — ${syntax.message.split('\n')[0]}`,
     );
   }
-  const raw = parsed.toJS() as Record<string, unknown> | null;
+  let raw: Record<string, unknown> | null;
+  try {
+    // Specs use anchors legitimately; the cap still stops a billion-laughs file from exhausting memory.
+    raw = parsed.toJS({ maxAliasCount: 100_000 }) as Record<string, unknown> | null;
+  } catch (error) {
+    throw new CannotRunError(`spec: ${file} cannot be read — ${(error as Error).message.split('\n')[0]}`);
+  }
   const version = raw && typeof raw === 'object' ? raw['openapi'] : undefined;
   if (typeof version !== 'string' || !/^3\.[01]\./.test(version)) {
     throw new CannotRunError(
@@ -42,5 +49,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     const where = unresolved.location[0]?.pointer ?? '';
     throw new CannotRunError(`spec: ${file} has an unresolvable $ref at ${where} — ${unresolved.message}`);
   }
-  return { path, doc: result.bundle.parsed as OpenApiDocument };
+  const doc = result.bundle.parsed as OpenApiDocument;
+  normalizeOpenApi30(doc);
+  return { path, doc };
 }

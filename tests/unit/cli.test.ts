@@ -118,3 +118,14 @@ describe('npm run contract against a local server', () => {
     }
   });
 });
+
+describe('a spec built to exhaust the YAML parser', () => {
+  test('is refused in one line, not a stack trace', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const run = contract({ CONTRACT_SPEC: file('laughs.yaml', `openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths: {}\n${laughs.join('\n')}\n`) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^contract: spec: .*laughs.yaml cannot be read — /m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * npm run bench [-- --quick] — what the suite costs. Not a test: it asserts nothing, it measures and prints
+ * Markdown tables for BENCHMARKS.md (the machine and the command go with them).
+ *   1. engine overhead: the suite's full path vs a raw keep-alive undici loop, same requests, same server
+ *   2. whole suite: `npm run contract` on the embedded mock (Prism start-up apart) and on a local server
+ *   3. scale: synthetic specs of 10/100/1000 operations and the DigitalOcean spec (each in its own process)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measureOverhead } from '../bench/overhead.ts';
+import { syntheticSpec } from '../bench/synthetic.ts';
+import { FIXTURE_TOKENS, startAccountServer } from '../tests/fixtures/account-server.ts';
+
+const quick = process.argv.includes('--quick');
+const TSX = 'node_modules/.bin/tsx';
+const out: string[] = [];
+const say = (...lines: string[]) => {
+  for (const line of lines.length ? lines : ['']) {
+    out.push(line);
+    console.log(line);
+  }
+};
+
+say(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} · ${new Date().toISOString().slice(0, 10)}`);
+say(`Command: npm run bench${quick ? ' -- --quick' : ''}`);
+
+// 1. Engine overhead
+say('', '## Engine overhead', '', '| requests | in flight | raw undici | suite (full path) | ratio |', '|---:|---:|---:|---:|---:|');
+for (const concurrency of [1, 8]) {
+  const r = await measureOverhead(quick ? 4000 : 20000, concurrency);
+  say(`| ${r.requests} | ${r.concurrency} | ${Math.round(r.rawMs)} ms (${((r.rawMs / r.requests) * 1000).toFixed(0)} µs/req) | ${Math.round(r.suiteMs)} ms (${((r.suiteMs / r.requests) * 1000).toFixed(0)} µs/req) | ${r.ratio.toFixed(2)}× |`);
+}
+
+// 2. Whole suite
+function timedContract(env: Record<string, string>): Promise<{ wallMs: number; prismMs?: number; code: number | null; requests?: string }> {
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(TSX, ['scripts/contract.ts', '--reports', mkdtempSync(join(tmpdir(), 'bench-reports-'))], { env: { ...process.env, ...env } });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('close', (code) => {
+      const prism = /ready in (\d+) ms/.exec(text);
+      done({ wallMs: performance.now() - started, code, ...(prism ? { prismMs: Number(prism[1]) } : {}) });
+    });
+  });
+}
+say('', '## Whole suite (`npm run contract`, default 100 runs per property)', '', '| target | wall time | of which Prism start-up | exit |', '|---|---:|---:|---:|');
+for (let i = 0; i < (quick ? 1 : 3); i++) {
+  const r = await timedContract({ CONTRACT_BASE_URL: '' });
+  say(`| embedded Prism mock (run ${i + 1}) | ${(r.wallMs / 1000).toFixed(1)} s | ${r.prismMs ? (r.prismMs / 1000).toFixed(1) + ' s (overlapped with vitest start-up)' : '—'} | ${r.code} |`);
+}
+const server = await startAccountServer();
+try {
+  const r = await timedContract({ CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }), CONTRACT_TOKENS_FILE: '' });
+  say(`| local fixture server, 5 tokens on 2 stores | ${(r.wallMs / 1000).toFixed(1)} s | — | ${r.code} |`);
+} finally {
+  await server.close();
+}
+
+// 3. Scale
+const dir = mkdtempSync(join(tmpdir(), 'bench-specs-'));
+const specs = [10, 100, ...(quick ? [] : [1000])].map((n) => {
+  const file = join(dir, `synthetic-${n}.yaml`);
+  writeFileSync(file, syntheticSpec(n));
+  return file;
+});
+specs.push('../shared/real-specs/digitalocean/DigitalOcean-public.v2.yaml');
+say('', '## Scale (10 runs per operation against Prism; each spec in its own process)', '');
+say('| spec | operations | load + index | generate types | build arbitraries | compile validators | per operation (10 runs) | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const file of specs) {
+  try {
+    const line = execFileSync(TSX, ['bench/scale-one.ts', file, '10'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
+    const r = JSON.parse(line) as Record<string, number>;
+    say(`| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['types']} ms | ${r['arbitraries']} ms | ${r['validators']} ms | ${r['perOpMs'] ? r['perOpMs'].toFixed(0) + ' ms' : '—'} | ${r['peakRssMb']} MB |`);
+  } catch (error) {
+    say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
+  }
+}
+writeFileSync(join(dir, 'bench.md'), out.join('\n') + '\n');
+console.log(`\n(also written to ${join(dir, 'bench.md')})`);
