@@ -4,6 +4,7 @@ import type { ScenarioResult } from '../run/scenarios/result.ts';
 import { mergeOutcomes, mergeWarnings, verdictOf, type RunReport } from './aggregate.ts';
 import { replayCommand } from './format.ts';
 import type { Redactor } from './redact.ts';
+import { liveDriftMarkdown, ObservationLog } from '../drift/observe.ts';
 import { consoleSummary, markdownSummary } from './summary.ts';
 
 export interface ReporterOptions {
@@ -65,6 +66,12 @@ export class ContractReporter implements Reporter {
     mkdirSync(this.options.outDir, { recursive: true });
     writeFileSync(`${this.options.outDir}/contract.json`, JSON.stringify(report, null, 2) + '\n');
     writeFileSync(`${this.options.outDir}/summary.md`, markdownSummary(report));
+    // Live drift is written whatever the verdict: a passing run can still show the server moving.
+    const log = new ObservationLog();
+    for (const r of this.results) log.merge(r.observations ?? []);
+    const observations = this.options.redactor.value(log.list());
+    writeFileSync(`${this.options.outDir}/drift.json`, JSON.stringify({ target: report.target, observations }, null, 2) + '\n');
+    writeFileSync(`${this.options.outDir}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`));
     (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report));
   }
 }

@@ -1,4 +1,5 @@
 import type { Violation } from '../checks/types.ts';
+import { ObservationLog } from '../drift/observe.ts';
 
 export type OutcomeStatus = 'passed' | 'violated' | 'not-applicable';
 
@@ -25,6 +26,8 @@ export class Ledger {
   unsent = 0;
   /** 429s waited out (flow control, not contract). */
   rateLimited = 0;
+  /** What the server did beyond the spec (live drift), whatever the verdicts. */
+  readonly observations = new ObservationLog();
 
   private row(check: string, operation: string): Outcome {
     const key = `${check}\u0000${operation}`;

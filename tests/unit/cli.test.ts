@@ -87,17 +87,29 @@ describe('npm run contract against a local server', () => {
         child.on('close', (status) => done({ status, out }));
       });
       const files = readdirSync(reports).map((f) => readFileSync(join(reports, f), 'utf8')).join('\n');
-      return { ...run, files, report: JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { verdict: string; violations: Array<{ check: string }> } };
+      const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as { observations: Array<{ kind: string; operation: string; location: string; value: string; count: number; example: { value: unknown } }> };
+      return { ...run, files, drift, report: JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { verdict: string; violations: Array<{ check: string }> } };
     } finally {
       await server.close();
     }
   }
 
-  test('passes (exit 0) on the conforming server', async () => {
+  test('passes (exit 0) on the conforming server, and its live drift report shows only RFC 3339 timestamps', async () => {
     const run = await runAgainst({});
     expect(run.out).toMatch(/the contract holds/);
     expect(run.status).toBe(0);
     expect(run.report.verdict).toBe('holds');
+    expect(run.drift.observations.filter((o) => !(o.kind === 'timestamp-format' && o.value === 'rfc3339'))).toEqual([]);
+    expect(run.drift.observations.length).toBeGreaterThan(0);
+  });
+
+  test('live drift: an unknown enum value, an extra field and an epoch-ms timestamp are aggregated with counts and an example', async () => {
+    const run = await runAgainst({ faults: ['enum-expired', 'extra-field', 'timestamp-epoch'] });
+    const seen = (kind: string, value: string) => run.drift.observations.find((o) => o.kind === kind && o.operation === 'GET /kyc/status' && o.value === value);
+    expect(seen('enum-value-unknown', 'expired')).toMatchObject({ location: '/data/status', example: { value: 'expired' } });
+    expect(seen('field-unknown', 'riskScore')).toMatchObject({ location: '/data/riskScore', example: { value: 0.12 } });
+    expect(seen('timestamp-format', 'epoch-ms')?.count).toBeGreaterThan(0);
+    expect(run.files).toMatch(/## `GET \/kyc\/status`[\s\S]*values outside a documented enum/);
   });
 
   test('fails (exit 1) naming the check, on a faulty server, and writes the reports', async () => {

@@ -2,6 +2,7 @@ import type { Violation } from '../../checks/types.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
 import { Ledger, type Outcome } from '../ledger.ts';
 import type { PropertyResult } from '../property.ts';
+import type { ObservationTally } from '../../drift/observe.ts';
 
 /** What one scenario (one contract test) hands to the test runner and, through it, to the reports. */
 export interface ScenarioResult {
@@ -17,6 +18,7 @@ export interface ScenarioResult {
   /** Requests the budget stopped this scenario from sending. */
   unsent?: number;
   rateLimited?: number;
+  observations: ObservationTally[];
 }
 
 export function resultOf(name: string, ledger: Ledger, property?: PropertyResult<unknown>): ScenarioResult {
@@ -25,6 +27,7 @@ export function resultOf(name: string, ledger: Ledger, property?: PropertyResult
   return {
     name,
     outcomes: ledger.outcomes(),
+    observations: ledger.observations.list(),
     errors,
     warnings,
     ...(property ? { seed: property.seed, runs: property.runs } : {}),

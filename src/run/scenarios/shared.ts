@@ -5,6 +5,7 @@ import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Ledger } from '../ledger.ts';
+import { observe } from '../../drift/observe.ts';
 import type { RunContext } from '../context.ts';
 
 /** Runs every response check on an exchange, books which ones judged it, and returns the violations. */
@@ -19,6 +20,7 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
     if (applies === true) ledger.evaluated(check.id, op.key);
     else ledger.notApplicable(check.id, op.key, applies);
   }
+  ledger.observations.add(observe(op, exchange, ctx.spec), exchange);
   const found = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions);
   ledger.record(found);
   return found;
