@@ -23,9 +23,16 @@ const program = new Command()
   .option('--seed <n>', 'replay a run (CONTRACT_SEED)')
   .option('--only <test name>', 'run only the contract test with this exact name (from a replay line)')
   .option('--reports <dir>', 'where reports go', 'reports')
+  .option('--shard <index/count>', 'run one shard of the contract test files (vitest --shard), e.g. 1/3', shardOf)
   .option('--allow-production-writes', 'allow POST operations against the production host in the spec')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+function shardOf(v: string): string {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError('expected <index>/<count>, e.g. 1/3');
+  return v;
+}
 
 function positive(v: string): string {
   if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('expected a positive integer');
@@ -39,7 +46,7 @@ async function main(): Promise<number> {
     const e = error as { code?: string; exitCode?: number };
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.holds : EXIT.cannotRun;
   }
-  const flags = program.opts<{ spec?: string; baseUrl?: string; runs?: string; seed?: string; only?: string; reports: string; allowProductionWrites?: boolean }>();
+  const flags = program.opts<{ spec?: string; baseUrl?: string; runs?: string; seed?: string; only?: string; reports: string; shard?: string; allowProductionWrites?: boolean }>();
   // Flags become the same environment the tests read, so the CLI and CI configure one thing.
   if (flags.spec) process.env['CONTRACT_SPEC'] = flags.spec;
   if (flags.baseUrl) process.env['CONTRACT_BASE_URL'] = flags.baseUrl;
@@ -88,7 +95,13 @@ async function main(): Promise<number> {
     const vitest = await startVitest(
       'test',
       [],
-      { config: 'vitest.contract.config.ts', run: true, watch: false, ...(flags.only ? { testNamePattern: `^${escapeRegExp(flags.only)}$` } : {}) },
+      {
+        config: 'vitest.contract.config.ts',
+        run: true,
+        watch: false,
+        ...(flags.only ? { testNamePattern: `^${escapeRegExp(flags.only)}$` } : {}),
+        ...(flags.shard ? { shard: flags.shard } : {}),
+      },
       { test: { reporters: ['default', reporter, ['junit', { outputFile: `${flags.reports}/junit.xml` }]] } },
     );
     await vitest.close();
