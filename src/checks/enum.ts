@@ -1,5 +1,4 @@
-import { documentedResponse } from '../spec/operations.ts';
-import { responseSchemasHave, walk } from './schema-walk.ts';
+import { documentedVisits, responseSchemasHave } from './schema-walk.ts';
 import { show } from './show.ts';
 import { defineCheck } from './types.ts';
 
@@ -14,11 +13,8 @@ export const enumValueUndocumented = defineCheck({
   summary: 'a response field carries a value outside its documented enum',
   appliesTo: (op, spec) => (responseSchemasHave(op, spec, (s) => Array.isArray(s['enum'])) ? true : 'no enum in any documented response'),
   run(op, exchange, spec) {
-    const response = exchange.response;
-    const documented = response && documentedResponse(op, response.status);
-    if (!response || response.json === undefined || !documented?.schemaPointer) return [];
     const findings = [];
-    for (const { schema, value, location, present } of walk(spec.doc, documented.schemaPointer, response.json)) {
+    for (const { schema, value, location, present } of documentedVisits(op, exchange, spec)) {
       const allowed = schema['enum'];
       if (!present || !Array.isArray(allowed) || value === null || typeof value === 'object') continue;
       if (!allowed.includes(value)) findings.push({ location, expected: `one of ${show(allowed)}`, actual: show(value) });

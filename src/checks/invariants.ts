@@ -1,5 +1,4 @@
-import { documentedResponse } from '../spec/operations.ts';
-import { responseSchemasHave, walk } from './schema-walk.ts';
+import { documentedVisits, responseSchemasHave } from './schema-walk.ts';
 import { show } from './show.ts';
 import { defineCheck, type Finding } from './types.ts';
 
@@ -41,11 +40,8 @@ export const invariantViolated = defineCheck({
   summary: 'a response breaks a semantic rule the spec declares with x-invariants (e.g. verifiedAt set exactly when approved)',
   appliesTo: (op, spec) => (responseSchemasHave(op, spec, declaresInvariants) ? true : 'no x-invariants on any documented response schema'),
   run(op, exchange, spec) {
-    const response = exchange.response;
-    const documented = response && documentedResponse(op, response.status);
-    if (!response || response.json === undefined || !documented?.schemaPointer) return [];
     const findings: Finding[] = [];
-    for (const { schema, value, location, present } of walk(spec.doc, documented.schemaPointer, response.json)) {
+    for (const { schema, value, location, present } of documentedVisits(op, exchange, spec)) {
       if (!present || !declaresInvariants(schema) || !value || typeof value !== 'object' || Array.isArray(value)) continue;
       for (const inv of schema['x-invariants'] as Invariant[]) {
         const broken = evaluateInvariant(inv, value as Record<string, unknown>);

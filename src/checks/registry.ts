@@ -7,7 +7,7 @@ import { responseSchemaMismatch } from './response-schema.ts';
 import { serverError, statusCodeUndocumented } from './status.ts';
 import { nullableFieldOmitted, timestampNotRfc3339 } from './timestamps.ts';
 import { connectionFailed, responseTimeout, responseTooLarge } from './transport.ts';
-import type { CheckOptions, ResponseCheck, SpecModel, Violation } from './types.ts';
+import { toViolation, type CheckOptions, type ResponseCheck, type SpecModel, type Violation } from './types.ts';
 
 /** Every check run on every exchange. An id, once published, is never renamed (docs/checks.md). */
 export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
@@ -53,18 +53,7 @@ export function runResponseChecks(
   const violations: Violation[] = [];
   for (const check of checks) {
     if (appliesTo(check, op, spec) !== true) continue;
-    for (const f of check.run(op, exchange, spec, options)) {
-      violations.push({
-        check: check.id,
-        severity: f.severity ?? check.severity,
-        operation: op.key,
-        ...(exchange.response ? { status: exchange.response.status } : {}),
-        location: f.location,
-        expected: f.expected,
-        actual: f.actual,
-        request: exchange.request,
-      });
-    }
+    for (const f of check.run(op, exchange, spec, options)) violations.push(toViolation(check.id, check.severity, op, exchange, f));
   }
   // One broken field, one violation: the specific check's wording wins over the generic schema error.
   const explained = new Set(violations.filter((v) => SPECIFIC.has(v.check)).map((v) => v.location));

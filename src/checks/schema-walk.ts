@@ -1,6 +1,7 @@
 import { mergeAllOf } from '../arbitraries/from-schema.ts';
 import { escapeToken, getAt } from '../spec/pointer.ts';
-import type { Operation } from '../spec/operations.ts';
+import { documentedResponse, type Operation } from '../spec/operations.ts';
+import type { Exchange } from '../client/exchange.ts';
 import type { SpecModel } from './types.ts';
 import { deref } from '../spec/refs.ts';
 import type { OpenApiDocument } from '../spec/types.ts';
@@ -21,6 +22,17 @@ export interface Visit {
  * schema names but the body omits — so the field-level checks (enums, timestamps, nullables, invariants) read
  * what the spec says about each place without re-implementing `$ref`/`allOf` resolution.
  */
+/**
+ * The visits of an exchange's JSON body against the schema documented for its status; none when the body is not
+ * JSON or the status documents no schema. The shared first step of every field-level check.
+ */
+export function documentedVisits(op: Operation, exchange: Exchange, spec: SpecModel): readonly Visit[] {
+  const r = exchange.response;
+  const documented = r && documentedResponse(op, r.status);
+  if (!r || r.json === undefined || !documented?.schemaPointer) return [];
+  return walk(spec.doc, documented.schemaPointer, r.json);
+}
+
 export function walk(doc: OpenApiDocument, schemaPointer: string, body: unknown): readonly Visit[] {
   // Four field-level checks read the same body: walk it once per schema and share the visits.
   if (!body || typeof body !== 'object') return [...walkNode(doc, getAt(doc, schemaPointer) as Schema, body, '', true, 0)];

@@ -1,5 +1,4 @@
-import { documentedResponse } from '../spec/operations.ts';
-import { allowsNull, responseSchemasHave, walk } from './schema-walk.ts';
+import { allowsNull, documentedVisits, responseSchemasHave } from './schema-walk.ts';
 import { show } from './show.ts';
 import { defineCheck } from './types.ts';
 
@@ -28,11 +27,8 @@ export const timestampNotRfc3339 = defineCheck({
   summary: 'a date-time field is not an RFC 3339 timestamp (epoch number, empty string, date only, no offset)',
   appliesTo: (op, spec) => (responseSchemasHave(op, spec, hasTimestamp) ? true : 'no date-time field in any documented response'),
   run(op, exchange, spec) {
-    const response = exchange.response;
-    const documented = response && documentedResponse(op, response.status);
-    if (!response || response.json === undefined || !documented?.schemaPointer) return [];
     const findings = [];
-    for (const { schema, value, location, present } of walk(spec.doc, documented.schemaPointer, response.json)) {
+    for (const { schema, value, location, present } of documentedVisits(op, exchange, spec)) {
       if (!present || !hasTimestamp(schema) || (value === null && allowsNull(schema))) continue;
       const shape = timestampShape(value);
       if (shape !== 'rfc3339') {
@@ -54,11 +50,9 @@ export const nullableFieldOmitted = defineCheck({
   summary: 'a documented nullable field is missing instead of null',
   appliesTo: (op, spec) => (responseSchemasHave(op, spec, isNullable) ? true : 'no nullable field in any documented response'),
   run(op, exchange, spec, options) {
-    const response = exchange.response;
-    const documented = response && documentedResponse(op, response.status);
-    if (options.nullable === 'lenient' || !response || response.json === undefined || !documented?.schemaPointer) return [];
+    if (options.nullable === 'lenient') return [];
     const findings = [];
-    for (const { schema, location, present } of walk(spec.doc, documented.schemaPointer, response.json)) {
+    for (const { schema, location, present } of documentedVisits(op, exchange, spec)) {
       if (!present && location !== '' && allowsNull(schema)) {
         findings.push({ location, expected: 'present (null when there is no value)', actual: 'absent' });
       }

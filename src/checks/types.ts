@@ -54,6 +54,20 @@ export interface ResponseCheck {
   run(op: Operation, exchange: Exchange, spec: SpecModel, options: CheckOptions): Finding[];
 }
 
+/** A finding stamped with its check, operation, status and request: the one place a Violation is made. */
+export function toViolation(check: string, severity: Severity, op: Operation, exchange: Exchange, f: Finding): Violation {
+  return {
+    check,
+    severity: f.severity ?? severity,
+    operation: op.key,
+    ...(exchange.response ? { status: exchange.response.status } : {}),
+    location: f.location,
+    expected: f.expected,
+    actual: f.actual,
+    request: exchange.request,
+  };
+}
+
 export function defineCheck(check: ResponseCheck): ResponseCheck {
   return check;
 }

@@ -1,6 +1,6 @@
 import type { Exchange } from '../client/exchange.ts';
 import type { SpecModel } from '../checks/types.ts';
-import { allowsNull, walk } from '../checks/schema-walk.ts';
+import { allowsNull, documentedVisits } from '../checks/schema-walk.ts';
 import { timestampShape } from '../checks/timestamps.ts';
 import { documentedResponse, type Operation } from '../spec/operations.ts';
 
@@ -27,8 +27,7 @@ export function observe(op: Operation, exchange: Exchange, spec: SpecModel): Arr
   const out: Array<Observation & { sample: unknown }> = [];
   const documented = documentedResponse(op, r.status);
   if (!documented && r.status !== 429) out.push({ kind: 'status-undocumented', operation: op.key, location: '', value: String(r.status), sample: r.json ?? r.text.slice(0, 200) });
-  if (!documented?.schemaPointer || r.json === undefined) return out;
-  for (const { schema, value, location, present } of walk(spec.doc, documented.schemaPointer, r.json)) {
+  for (const { schema, value, location, present } of documentedVisits(op, exchange, spec)) {
     if (!present) {
       if (allowsNull(schema) && location) out.push({ kind: 'nullable-omitted', operation: op.key, location, value: location.split('/').pop()!, sample: undefined });
       continue;

@@ -1,5 +1,5 @@
 import type { Exchange } from '../../client/exchange.ts';
-import type { Finding, Violation } from '../../checks/types.ts';
+import { toViolation, type Finding, type Violation } from '../../checks/types.ts';
 import { appliesTo, runResponseChecks, RESPONSE_CHECKS } from '../../checks/registry.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
@@ -38,16 +38,7 @@ export function judgeScenario(ledger: Ledger, id: string, op: Operation, exchang
     return [];
   }
   ledger.evaluated(id, op.key);
-  const found = findings.map((f) => ({
-    check: id,
-    severity: f.severity ?? severity,
-    operation: op.key,
-    ...(exchange.response ? { status: exchange.response.status } : {}),
-    location: f.location,
-    expected: f.expected,
-    actual: f.actual,
-    request: exchange.request,
-  }));
+  const found = findings.map((f) => toViolation(id, severity, op, exchange, f));
   ledger.record(found);
   return found;
 }
