@@ -18,6 +18,12 @@ export interface RequestCase {
 export interface RequestOptions {
   /** Known-good values for path parameters (ids read from a live list endpoint), used alongside generated ones. */
   pathValues?: Record<string, unknown[]>;
+  /**
+   * The spec's own validator: generated bodies it rejects are dropped. The generator covers the common
+   * keywords; a complex schema (oneOf with discriminators, dependent fields) can still produce a body the spec
+   * forbids, and a "valid" request must be valid.
+   */
+  isValidBody?: (body: unknown) => boolean;
 }
 
 /** Requests that satisfy every parameter and body schema of the operation. */
@@ -36,9 +42,14 @@ export function validRequests(doc: OpenApiDocument, op: Operation, options: Requ
       path: pathArb,
       query: parameterRecord(doc, byLocation('query')),
       headers: parameterRecord(doc, byLocation('header')).map(stringifyValues),
-      body: op.body ? (op.body.required ? arbitraryFor(doc, op.body.schema) : fc.option(arbitraryFor(doc, op.body.schema), { nil: undefined })) : fc.constant(undefined),
+      body: op.body ? bodyArbitrary(doc, op.body.schema, op.body.required, options.isValidBody) : fc.constant(undefined),
     })
     .map(({ body, ...rest }) => (body === undefined ? rest : { ...rest, body }));
+}
+
+function bodyArbitrary(doc: OpenApiDocument, schema: JsonSchema, required: boolean, isValid?: (body: unknown) => boolean): fc.Arbitrary<unknown> {
+  const body = isValid ? arbitraryFor(doc, schema).filter(isValid) : arbitraryFor(doc, schema);
+  return required ? body : fc.option(body, { nil: undefined });
 }
 
 function parameterRecord(doc: OpenApiDocument, params: Parameter[]): fc.Arbitrary<Record<string, unknown>> {

@@ -14,6 +14,8 @@ export interface RequestBody {
   required: boolean;
   contentType: string;
   schema: JsonSchema;
+  /** JSON pointer of the body schema in the bundled document (for validating generated bodies). */
+  schemaPointer: string;
   example?: unknown;
 }
 
@@ -92,7 +94,7 @@ function toOperation(
   }
   const security = (op['security'] as Array<Record<string, string[]>> | undefined) ?? doc.security ?? [];
   const scopeAlternatives = security.map((req) => Object.values(req).flat());
-  const body = requestBodyOf(doc, op['requestBody']);
+  const body = requestBodyOf(doc, op['requestBody'], refOf(op['requestBody']) ?? `${base}/requestBody`);
   return {
     id: String(op['operationId'] ?? `${method}${path}`),
     key: `${method.toUpperCase()} ${path}`,
@@ -126,7 +128,7 @@ function mergeParameters(doc: OpenApiDocument, shared: unknown[], own: unknown[]
   return [...byKey.values()];
 }
 
-function requestBodyOf(doc: OpenApiDocument, raw: unknown): RequestBody | undefined {
+function requestBodyOf(doc: OpenApiDocument, raw: unknown, bodyPointer: string): RequestBody | undefined {
   if (!raw) return undefined;
   const body = deref(doc, raw);
   const content = (body['content'] as Record<string, Record<string, unknown>> | undefined) ?? {};
@@ -137,6 +139,7 @@ function requestBodyOf(doc: OpenApiDocument, raw: unknown): RequestBody | undefi
     required: body['required'] === true,
     contentType,
     schema: (media['schema'] as JsonSchema | undefined) ?? {},
+    schemaPointer: `${bodyPointer}${pointer('content', contentType, 'schema')}`,
     ...(media['example'] !== undefined ? { example: media['example'] } : {}),
   };
 }

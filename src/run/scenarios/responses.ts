@@ -29,7 +29,7 @@ export async function checkResponses(ctx: RunContext, op: Operation, name: strin
   if (blocked) return notApplicable(name, op.key, checks, blocked);
 
   pathValues ??= ctx.target.kind === 'live' ? await discoverIds(ctx, op, token) : undefined;
-  const requests = validRequests(ctx.spec.doc, op, pathValues ? { pathValues } : {});
+  const requests = validRequests(ctx.spec.doc, op, { ...(pathValues ? { pathValues } : {}), ...validBodies(ctx, op) });
   const arbitrary: fc.Arbitrary<Probe> = ctx.target.kind === 'mock' ? fc.record({ request: requests, prefer: fc.constantFrom(...mockPreferences(op)) }) : requests.map((request) => ({ request }));
   const ledger = new Ledger();
   ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
@@ -46,14 +46,24 @@ export async function checkResponses(ctx: RunContext, op: Operation, name: strin
   return resultOf(name, ledger, property);
 }
 
-/** Every documented response Prism can be asked for: each named 2xx example, and each other documented status. */
+/** Generated bodies pass the spec's own validator before they count as valid requests. */
+export function validBodies(ctx: RunContext, op: Operation): { isValidBody?: (body: unknown) => boolean } {
+  const body = op.body;
+  return body ? { isValidBody: (value) => ctx.spec.validators.validate(body.schemaPointer, value).length === 0 } : {};
+}
+
+/**
+ * Every documented response Prism can be asked for: each named 2xx example, and each documented 4xx. Not 5xx:
+ * a mock told to fail says nothing about the server, and `server-error` would only report the request itself;
+ * not 429, which the transport would dutifully wait out.
+ */
 export function mockPreferences(op: Operation): string[] {
   const out: string[] = [];
   for (const [status, response] of op.responses) {
     if (/^2/.test(status)) {
       const names = Object.keys(response.examples).filter((n) => n !== 'default');
       out.push(...(names.length ? names.map((n) => `example=${n}`) : [`code=${status}`]));
-    } else if (/^\d{3}$/.test(status)) out.push(`code=${status}`);
+    } else if (/^[34]\d\d$/.test(status) && status !== '429') out.push(`code=${status}`);
   }
   return out;
 }
