@@ -96,6 +96,17 @@ describe('production guard', () => {
 });
 
 describe('process hygiene: the mock never outlives the run', () => {
+  test('two mocks started at once each get a free port of their own', async () => {
+    const { startPrism } = await import('../../src/targets/prism.ts');
+    const [a, b] = await Promise.all([startPrism('spec/salesive-account.yaml'), startPrism('spec/salesive-account.yaml')]);
+    try {
+      expect(a.baseUrl).not.toBe(b.baseUrl);
+      for (const m of [a, b]) expect((await fetch(`${m.baseUrl}/kyc/status`)).status).toBe(401);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   function runUntilMock(args: string[], env: Record<string, string> = {}) {
     const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: '', ...env } });
     const url = new Promise<string>((done, fail) => {

@@ -45,6 +45,25 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
   });
 });
 
+describe('a TLS target that does not speak TLS', () => {
+  test('is one line naming TLS, exit 2', async () => {
+    const server = await startAccountServer();
+    try {
+      const port = new URL(server.url).port;
+      const run = await new Promise<{ status: number | null; err: string }>((done) => {
+        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts')], { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: `https://127.0.0.1:${port}/api/v1`, CONTRACT_TOKENS: goodTokens, CONTRACT_TOKENS_FILE: '' } });
+        let err = '';
+        child.stderr.on('data', (d) => (err += d));
+        child.on('close', (status) => done({ status, err }));
+      });
+      expect(run.status).toBe(2);
+      expect(run.err.split('\n').filter((l) => l.trim() && !/npm warn/.test(l))).toEqual([expect.stringMatching(/is unreachable — TLS failed/)]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('secrets', () => {
   test('a token echoed back by the server never reaches a result, a request record or a replay line', async () => {
     const server = await startAccountServer({ faults: ['echo-token'] });
