@@ -32,15 +32,30 @@ export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
 /** Checks whose findings explain a schema error at the same place better than the schema check does. */
 const SPECIFIC = new Set([enumValueUndocumented.id, timestampNotRfc3339.id, envelopeStatusMismatch.id, envelopeSuccessMismatch.id, envelopeMessageEmpty.id, envelopeDataNotNullOnError.id]);
 
-const applicability = new WeakMap<Operation, Map<string, true | string>>();
+/** Which checks can judge an operation, and why the others cannot. */
+export interface CheckPlan {
+  applicable: readonly ResponseCheck[];
+  notApplicable: ReadonlyArray<[id: string, reason: string]>;
+}
 
-/** Whether a check can judge an operation — a walk of its schemas, so worked out once per operation, not per exchange. */
-export function appliesTo(check: ResponseCheck, op: Operation, spec: SpecModel): true | string {
-  let byCheck = applicability.get(op);
-  if (!byCheck) applicability.set(op, (byCheck = new Map()));
-  let answer = byCheck.get(check.id);
-  if (answer === undefined) byCheck.set(check.id, (answer = check.appliesTo(op, spec)));
-  return answer;
+const plans = new WeakMap<Operation, WeakMap<readonly ResponseCheck[], CheckPlan>>();
+
+/** Applicability is a walk of the operation's schemas: worked out once per operation, not per exchange. */
+export function planFor(op: Operation, spec: SpecModel, checks: readonly ResponseCheck[] = RESPONSE_CHECKS): CheckPlan {
+  let byList = plans.get(op);
+  if (!byList) plans.set(op, (byList = new WeakMap()));
+  let plan = byList.get(checks);
+  if (!plan) {
+    const applicable: ResponseCheck[] = [];
+    const notApplicable: Array<[string, string]> = [];
+    for (const check of checks) {
+      const answer = check.appliesTo(op, spec);
+      if (answer === true) applicable.push(check);
+      else notApplicable.push([check.id, answer]);
+    }
+    byList.set(checks, (plan = { applicable, notApplicable }));
+  }
+  return plan;
 }
 
 export function runResponseChecks(
@@ -51,10 +66,10 @@ export function runResponseChecks(
   checks: readonly ResponseCheck[] = RESPONSE_CHECKS,
 ): Violation[] {
   const violations: Violation[] = [];
-  for (const check of checks) {
-    if (appliesTo(check, op, spec) !== true) continue;
+  for (const check of planFor(op, spec, checks).applicable) {
     for (const f of check.run(op, exchange, spec, options)) violations.push(toViolation(check.id, check.severity, op, exchange, f));
   }
+  if (violations.length < 2) return violations;
   // One broken field, one violation: the specific check's wording wins over the generic schema error.
   const explained = new Set(violations.filter((v) => SPECIFIC.has(v.check)).map((v) => v.location));
   return violations.filter((v) => v.check !== responseSchemaMismatch.id || !explained.has(v.location));

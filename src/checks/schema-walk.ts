@@ -34,31 +34,56 @@ export function documentedVisits(op: Operation, exchange: Exchange, spec: SpecMo
 }
 
 export function walk(doc: OpenApiDocument, schemaPointer: string, body: unknown): readonly Visit[] {
-  // Four field-level checks read the same body: walk it once per schema and share the visits.
-  if (!body || typeof body !== 'object') return [...walkNode(doc, getAt(doc, schemaPointer) as Schema, body, '', true, 0)];
+  // Four field-level checks and the live-drift observer read the same body: walk it once per schema.
+  if (!body || typeof body !== 'object') return walkFrom(doc, schemaPointer, body);
   let bySchema = walks.get(body);
   if (!bySchema) walks.set(body, (bySchema = new Map()));
   let visits = bySchema.get(schemaPointer);
-  if (!visits) bySchema.set(schemaPointer, (visits = [...walkNode(doc, getAt(doc, schemaPointer) as Schema, body, '', true, 0)]));
+  if (!visits) bySchema.set(schemaPointer, (visits = walkFrom(doc, schemaPointer, body)));
+  return visits;
+}
+
+function walkFrom(doc: OpenApiDocument, schemaPointer: string, body: unknown): Visit[] {
+  const visits: Visit[] = [];
+  walkNode(doc, getAt(doc, schemaPointer), body, '', true, 0, visits);
   return visits;
 }
 
 const walks = new WeakMap<object, Map<string, Visit[]>>();
 
-function* walkNode(doc: OpenApiDocument, raw: unknown, value: unknown, location: string, present: boolean, depth: number): Generator<Visit> {
+/** A schema node with its `$ref`s followed and `allOf` merged, and its properties' pointer tokens escaped. */
+interface Resolved {
+  schema: Schema;
+  properties: Array<[name: string, token: string, sub: unknown]>;
+}
+
+// The document does not change once loaded, so each schema node is resolved once, not once per body.
+const resolved = new WeakMap<object, Resolved>();
+
+function resolve(doc: OpenApiDocument, raw: object): Resolved {
+  let r = resolved.get(raw);
+  if (!r) {
+    let schema = deref<Schema>(doc, raw);
+    if (Array.isArray(schema['allOf'])) schema = mergeAllOf(doc, schema);
+    const properties = Object.entries((schema['properties'] as Record<string, unknown> | undefined) ?? {}).map(([name, sub]): [string, string, unknown] => [name, escapeToken(name), sub]);
+    resolved.set(raw, (r = { schema, properties }));
+  }
+  return r;
+}
+
+function walkNode(doc: OpenApiDocument, raw: unknown, value: unknown, location: string, present: boolean, depth: number, out: Visit[]): void {
   if (!raw || typeof raw !== 'object' || depth > 32) return;
-  let schema = deref<Schema>(doc, raw);
-  if (Array.isArray(schema['allOf'])) schema = mergeAllOf(doc, schema);
-  yield { schema, value, location, present };
+  const { schema, properties } = resolve(doc, raw);
+  out.push({ schema, value, location, present });
   if (!present || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    if (schema['items']) for (const [i, item] of value.entries()) yield* walkNode(doc, schema['items'], item, `${location}/${i}`, true, depth + 1);
+    const items = schema['items'];
+    if (items) for (let i = 0; i < value.length; i++) walkNode(doc, items, value[i], `${location}/${i}`, true, depth + 1, out);
     return;
   }
-  const properties = (schema['properties'] as Record<string, unknown> | undefined) ?? {};
-  for (const [name, sub] of Object.entries(properties)) {
+  for (const [name, token, sub] of properties) {
     const has = Object.prototype.hasOwnProperty.call(value, name);
-    yield* walkNode(doc, sub, has ? (value as Record<string, unknown>)[name] : undefined, `${location}/${escapeToken(name)}`, has, depth + 1);
+    walkNode(doc, sub, has ? (value as Record<string, unknown>)[name] : undefined, `${location}/${token}`, has, depth + 1, out);
   }
 }
 

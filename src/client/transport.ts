@@ -4,7 +4,7 @@ import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
 import type { Redactor } from '../report/redact.ts';
 import type { Exchange } from './exchange.ts';
-import { CAPTURE_KEY, capturingFetch, type CaptureSlot } from './undici-fetch.ts';
+import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from './undici-fetch.ts';
 
 /** How a request authenticates: a token of the matrix, a raw Authorization value (auth probes), or none. */
 export type Auth =
@@ -18,7 +18,6 @@ export interface TransportOptions {
   /** A body larger than this is not read to the end (a hostile or broken server must not exhaust memory). */
   maxBodyBytes?: number;
   redactor: Redactor;
-  fetch?: typeof globalThis.fetch;
   /** Requests in flight at once (a live sandbox is shared). */
   concurrency?: number;
   /** Requests this transport may send in all, retries included; past it, exchanges fail as `budget`. */
@@ -45,9 +44,8 @@ const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 export function createTransport<Paths extends {}>(options: TransportOptions): Transport {
   const client: Client<Paths> = createClient<Paths>({
     baseUrl: options.baseUrl,
-    fetch:
-      options.fetch ??
-      capturingFetch({ timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, redactor: options.redactor, connections: options.concurrency ?? 4 }),
+    fetch: capturingFetch({ timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, redactor: options.redactor, connections: options.concurrency ?? 4 }),
+    Request: PlainRequest as unknown as typeof Request,
   });
   const request = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<{ response: Response }>;
   const limit = pLimit(options.concurrency ?? 4);
@@ -118,7 +116,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
 
 /** The URL as it went out, for reports and curl lines (openapi-fetch builds the real one the same way). */
 export function resolveUrl(baseUrl: string, path: string, c: RequestCase): string {
-  const filled = path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(c.path[name] ?? '')));
+  const filled = path.includes('{') ? path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(c.path[name] ?? ''))) : path;
+  let hasQuery = false;
+  for (const k in c.query) if (c.query[k] !== undefined) hasQuery = true;
+  if (!hasQuery) return `${baseUrl}${filled}`;
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(c.query)) {
     if (v === undefined) continue;

@@ -23,14 +23,14 @@ export interface CapturingFetchOptions {
  */
 export function capturingFetch(options: CapturingFetchOptions): typeof globalThis.fetch {
   const agent = new Agent({ connections: options.connections, keepAliveTimeout: 10_000, pipelining: 1 });
-  return (async (input: Request) => {
+  return (async (input: PlainRequest | Request) => {
     const slot = (input as unknown as Record<string, CaptureSlot | undefined>)[CAPTURE_KEY] ?? {};
     const origin = originOf(input.url);
     const headers: Record<string, string> = {};
     input.headers.forEach((value, key) => (headers[key] = value));
-    const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await input.text();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await bodyText(input);
+    const signal = new TimeoutSignal();
+    const timer = setTimeout(() => signal.abort(), options.timeoutMs);
     try {
       const res = await agent.request({
         origin,
@@ -38,7 +38,7 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
         method: input.method as 'GET',
         headers,
         ...(body !== undefined ? { body } : {}),
-        signal: controller.signal,
+        signal: signal as unknown as AbortSignal,
       });
       const text = await readCapped(res.body, options.maxBodyBytes);
       slot.captured =
@@ -47,12 +47,67 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
           : { response: received(res.statusCode, res.headers, text, options.redactor) };
       return emptyResponse(res.statusCode);
     } catch (error) {
-      slot.captured = { failure: failureOf(error, controller.signal.aborted, options) };
+      slot.captured = { failure: failureOf(error, signal.aborted, options) };
       return emptyResponse(599);
     } finally {
       clearTimeout(timer);
     }
-  }) as typeof globalThis.fetch;
+  }) as unknown as typeof globalThis.fetch;
+}
+
+/**
+ * What openapi-fetch builds its request as (its `Request` option) instead of a WHATWG Request: the fetch above
+ * reads only the URL, method, headers and serialized body, and undici's Request — body stream, signal, clone
+ * bookkeeping — cost more than the rest of an exchange put together.
+ */
+export class PlainRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: unknown;
+
+  constructor(url: string, init: RequestInit = {}) {
+    this.url = url;
+    this.method = (init.method ?? 'GET').toUpperCase();
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = init.body;
+  }
+}
+
+async function bodyText(input: PlainRequest | Request): Promise<string | undefined> {
+  if (input instanceof PlainRequest) {
+    if (input.body === undefined || input.body === null) return undefined;
+    // openapi-fetch serializes JSON and urlencoded bodies to strings; anything else goes through a Request.
+    return typeof input.body === 'string' ? input.body : new Request(input.url, { method: input.method, body: input.body as BodyInit }).text();
+  }
+  return input.text();
+}
+
+/**
+ * The abort signal handed to undici, which takes an EventEmitter-shaped object as well as an AbortSignal, and
+ * only ever adds one listener: on Node 20 an AbortController costs more to create (it is made transferable) than
+ * parsing the response does.
+ */
+class TimeoutSignal {
+  aborted = false;
+  private listener: (() => void) | undefined;
+  on(_event: 'abort', listener: () => void): this {
+    this.listener = listener;
+    return this;
+  }
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener);
+  }
+  removeListener(): this {
+    this.listener = undefined;
+    return this;
+  }
+  abort(): void {
+    this.aborted = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.();
+  }
 }
 
 /** The body as text, or undefined past the cap (the rest is not read). */
@@ -80,16 +135,29 @@ function originOf(url: string): string {
   return origin;
 }
 
+/**
+ * What openapi-fetch gets back: a status and a zero Content-Length, so it returns at once without reading a
+ * body — the exchange in the capture slot, not openapi-fetch's parsed `data`, is what every check reads.
+ */
 function emptyResponse(status: number): Response {
-  return new Response(null, { status: status >= 200 && status <= 599 ? status : 599 });
+  const code = status >= 200 && status <= 599 ? status : 599;
+  return { status: code, ok: code >= 200 && code < 300, headers: EMPTY_HEADERS } as unknown as Response;
 }
+const EMPTY_HEADERS = new Headers({ 'content-length': '0' });
 
 function received(status: number, raw: Record<string, string | string[] | undefined>, body: string, redactor: Redactor): ReceivedResponse {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   // Servers that echo the Authorization header would otherwise carry a token into every report.
+  const headers: Record<string, string> = {};
+  for (const k in raw) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    const value = redactor.text(Array.isArray(v) ? v.join(', ') : v);
+    // A header named __proto__ must stay a header, not become the object's prototype.
+    if (k === '__proto__') Object.defineProperty(headers, k, { value, enumerable: true, writable: true, configurable: true });
+    else headers[redactor.text(k)] = value;
+  }
   const text = redactor.text(body);
-  const out: ReceivedResponse = { status, headers: redactor.value(headers), text };
+  const out: ReceivedResponse = { status, headers, text };
   if (text.length === 0) out.jsonError = 'empty body';
   else {
     try {

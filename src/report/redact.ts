@@ -33,7 +33,13 @@ export class Redactor {
     if (typeof input === 'string') return this.text(input) as T;
     if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
     if (input && typeof input === 'object') {
-      return Object.fromEntries(Object.entries(input).map(([k, v]) => [this.text(k), this.value(v)])) as T;
+      const out: Record<string, unknown> = {};
+      for (const k in input) {
+        if (!Object.prototype.hasOwnProperty.call(input, k)) continue;
+        // defineProperty, not assignment: a server-sent key named __proto__ must stay a plain key.
+        Object.defineProperty(out, this.text(k), { value: this.value((input as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+      }
+      return out as T;
     }
     return input;
   }

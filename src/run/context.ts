@@ -45,7 +45,6 @@ export function createContext<Paths extends {} = {}>(args: {
   settings: RunSettings;
   runSeed: number;
   tokens: TokenEntry[];
-  fetch?: typeof globalThis.fetch;
 }): RunContext {
   const redactor = new Redactor(args.tokens, args.spec.rules.tokenPrefix);
   return {
@@ -57,7 +56,6 @@ export function createContext<Paths extends {} = {}>(args: {
       maxRequests: args.settings.maxRequests,
       concurrency: args.settings.concurrency,
       redactor,
-      ...(args.fetch ? { fetch: args.fetch } : {}),
     }),
     checkOptions: { nullable: args.settings.nullable },
   };

@@ -20,7 +20,9 @@ export interface Outcome {
  * a check that could not run must never read as a pass.
  */
 export class Ledger {
-  private readonly rows = new Map<string, Outcome>();
+  // By operation, then check: booked for every check on every exchange, so no key strings are built.
+  private readonly rows = new Map<string, Map<string, Outcome>>();
+  private readonly pending = new Map<string, Map<ReadonlyArray<{ id: string }>, number>>();
   readonly violations: Violation[] = [];
   /** Exchanges not sent because the request budget was spent: the scenario stopped short. */
   unsent = 0;
@@ -30,22 +32,38 @@ export class Ledger {
   readonly observations = new ObservationLog();
 
   private row(check: string, operation: string): Outcome {
-    const key = `${check}\u0000${operation}`;
-    let row = this.rows.get(key);
-    if (!row) {
-      row = { check, operation, status: 'not-applicable', evaluated: 0, warnings: 0 };
-      this.rows.set(key, row);
-    }
+    let byCheck = this.rows.get(operation);
+    if (!byCheck) this.rows.set(operation, (byCheck = new Map()));
+    let row = byCheck.get(check);
+    if (!row) byCheck.set(check, (row = { check, operation, status: 'not-applicable', evaluated: 0, warnings: 0 }));
     return row;
   }
 
   evaluated(check: string, operation: string, count = 1): void {
     const row = this.row(check, operation);
     row.evaluated += count;
-    if (row.status === 'not-applicable') {
-      row.status = 'passed';
-      delete row.reason;
+    if (row.status === 'not-applicable') row.status = 'passed';
+    delete row.reason;
+  }
+
+  /**
+   * One exchange judged by each of these checks. Booked for every exchange, so it only counts here; the rows
+   * are brought up to date when read.
+   */
+  judgedBy(operation: string, checks: ReadonlyArray<{ id: string }>): void {
+    let pending = this.pending.get(operation);
+    if (!pending) this.pending.set(operation, (pending = new Map()));
+    const count = pending.get(checks) ?? 0;
+    // The first booking makes the rows exist now, so the order of outcomes is the order checks were first seen.
+    if (count === 0) for (const c of checks) this.row(c.id, operation);
+    pending.set(checks, count + 1);
+  }
+
+  private settle(): void {
+    for (const [operation, byList] of this.pending) {
+      for (const [checks, count] of byList) for (const c of checks) this.evaluated(c.id, operation, count);
     }
+    this.pending.clear();
   }
 
   notApplicable(check: string, operation: string, reason: string): void {
@@ -63,6 +81,7 @@ export class Ledger {
   }
 
   outcomes(): Outcome[] {
-    return [...this.rows.values()];
+    this.settle();
+    return [...this.rows.values()].flatMap((byCheck) => [...byCheck.values()]);
   }
 }

@@ -51,8 +51,12 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
     if (shrunk.errors.length) return shrunk;
     return { seed: spec.seed, runs: values.length, counterexample: values[firstFailure]!, errors: found[firstFailure]!.filter((v) => v.severity === 'error'), warnings: [...warnings.values()] };
   }
+  // As in the batch: a value drawn again (or revisited while shrinking) is judged by what it got the first time.
+  const seen = new Map<string, Violation[]>();
   const property = fc.asyncProperty(spec.arbitrary, async (value) => {
-    const found = await spec.probe(value);
+    const key = keyOf(value);
+    let found = seen.get(key);
+    if (!found) seen.set(key, (found = await spec.probe(value)));
     keep(found);
     return !found.some((v) => v.severity === 'error');
   });
@@ -77,10 +81,14 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   return { seed: details.seed, runs: details.numRuns, errors: [], warnings: [...warnings.values()] };
 }
 
+function keyOf(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
 function distinct<T>(values: T[]): T[] {
   const seen = new Set<string>();
   return values.filter((v) => {
-    const key = JSON.stringify(v) ?? String(v);
+    const key = keyOf(v);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -7,7 +7,20 @@ export function pointer(...tokens: Array<string | number>): string {
   return tokens.map((t) => '/' + escapeToken(t)).join('');
 }
 
-export function parsePointer(ptr: string): string[] {
+// Spec pointers repeat on every exchange; decoding them again each time showed up in profiles.
+const parsed = new Map<string, readonly string[]>();
+const PARSED_MAX = 50_000;
+
+export function parsePointer(ptr: string): readonly string[] {
+  let tokens = parsed.get(ptr);
+  if (!tokens) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(ptr, (tokens = decodePointer(ptr)));
+  }
+  return tokens;
+}
+
+function decodePointer(ptr: string): string[] {
   if (ptr === '' || ptr === '#') return [];
   const body = ptr.startsWith('#') ? ptr.slice(1) : ptr;
   return body

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { readSettings, type RunSettings } from '../../src/config/env.ts';
@@ -73,6 +75,37 @@ describe('request budget and concurrency', () => {
     await Promise.all(Array.from({ length: 10 }, () => ctx.transport.send(op('listDomains'), req, auth)));
     expect(server!.inFlight.max).toBeLessThanOrEqual(2);
     expect(server!.inFlight.max).toBe(2);
+  });
+});
+
+describe('each distinct request is sent once', () => {
+  test.each([1, 4])('an operation without inputs is asked once, not once per run (concurrency %i)', async (concurrency) => {
+    const ctx = await contextFor([], { concurrency, runs: 25 });
+    const result = await checkResponses(ctx, op('getKycStatus'), `once-${concurrency}`);
+    expect(result.errors).toEqual([]);
+    expect(server!.received['GET']).toBe(1);
+  });
+});
+
+describe('hostile response headers', () => {
+  test('a header named __proto__ stays a header, redacted like any other', async () => {
+    const tiny = createServer((_req, res) => {
+      res.setHeader('__proto__', `leak ${FIXTURE_TOKENS[0]!.token}`);
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    await new Promise<void>((r) => tiny.listen(0, '127.0.0.1', r));
+    try {
+      const ctx = createContext({ spec, target: { kind: 'live', baseUrl: `http://127.0.0.1:${(tiny.address() as AddressInfo).port}` }, settings: readSettings({}), runSeed: 1, tokens: FIXTURE_TOKENS });
+      const exchange = await ctx.transport.send(op('listDomains'), { path: {}, query: {}, headers: {} }, { kind: 'token', name: 'full-a', token: FIXTURE_TOKENS[0]!.token });
+      const headers = exchange.response!.headers;
+      expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(headers, '__proto__')).toBe(true);
+      expect(JSON.stringify(headers)).not.toContain(FIXTURE_TOKENS[0]!.token);
+    } finally {
+      tiny.closeAllConnections();
+      await new Promise((r) => tiny.close(r));
+    }
   });
 });
 

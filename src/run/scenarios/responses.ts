@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import { expectNotRejectedAsInvalid } from '../../checks/expectations.ts';
 import { RESPONSE_CHECKS } from '../../checks/registry.ts';
+import type { Violation } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
@@ -10,7 +11,7 @@ import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { discoverIds } from './discover.ts';
 import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
-interface Probe {
+export interface Probe {
   request: RequestCase;
   /** On the mock: which documented example or status Prism is asked for (`Prefer`). */
   prefer?: string;
@@ -22,28 +23,38 @@ interface Probe {
  * checked — the static mock is green because the documented examples conform, not because checks were skipped.
  */
 export async function checkResponses(ctx: RunContext, op: Operation, name: string, pathValues?: Record<string, unknown[]>): Promise<ScenarioResult> {
-  const checks = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
+  const built = await responsesProperty(ctx, op, pathValues);
+  if ('skip' in built) return notApplicable(name, op.key, RESPONSE_SCENARIO_CHECKS, built.skip);
+  const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name) });
+  return resultOf(name, built.ledger, property);
+}
+
+const RESPONSE_SCENARIO_CHECKS = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
+
+/** What the responses scenario generates and how it judges one value — apart, so a benchmark can drive it. */
+export async function responsesProperty(
+  ctx: RunContext,
+  op: Operation,
+  pathValues?: Record<string, unknown[]>,
+): Promise<{ skip: string } | { arbitrary: fc.Arbitrary<Probe>; probe: (value: Probe) => Promise<Violation[]>; ledger: Ledger }> {
   const token = grantingToken(ctx, op);
-  if (!token) return notApplicable(name, op.key, checks, 'no token in the matrix grants this operation');
+  if (!token) return { skip: 'no token in the matrix grants this operation' };
   const blocked = productionWriteBlocked(ctx, op);
-  if (blocked) return notApplicable(name, op.key, checks, blocked);
+  if (blocked) return { skip: blocked };
 
   pathValues ??= ctx.target.kind === 'live' ? await discoverIds(ctx, op, token) : undefined;
   const requests = validRequests(ctx.spec.doc, op, { ...(pathValues ? { pathValues } : {}), ...validBodies(ctx, op) });
   const arbitrary: fc.Arbitrary<Probe> = ctx.target.kind === 'mock' ? fc.record({ request: requests, prefer: fc.constantFrom(...mockPreferences(op)) }) : requests.map((request) => ({ request }));
   const ledger = new Ledger();
   ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
-  const property = await checkProperty({
-    arbitrary,
-    ...propertyRun(ctx.settings, ctx.runSeed, name),
-    probe: async ({ request, prefer }) => {
-      const exchange = await ctx.transport.send(op, request, tokenAuth(token), prefer ? { Prefer: prefer } : {});
-      const found = judgeResponse(ctx, ledger, op, exchange);
-      if (!prefer || /^(example=|code=2)/.test(prefer)) found.push(...judgeScenario(ledger, 'valid-input-rejected', op, exchange, expectNotRejectedAsInvalid(op, exchange)));
-      return found;
-    },
-  });
-  return resultOf(name, ledger, property);
+  const auth = tokenAuth(token);
+  const probe = async ({ request, prefer }: Probe) => {
+    const exchange = await ctx.transport.send(op, request, auth, prefer ? { Prefer: prefer } : undefined);
+    const found = judgeResponse(ctx, ledger, op, exchange);
+    if (!prefer || /^(example=|code=2)/.test(prefer)) found.push(...judgeScenario(ledger, 'valid-input-rejected', op, exchange, expectNotRejectedAsInvalid(op, exchange)));
+    return found;
+  };
+  return { arbitrary, probe, ledger };
 }
 
 /** Generated bodies pass the spec's own validator before they count as valid requests. */

@@ -1,6 +1,6 @@
 import type { Exchange } from '../../client/exchange.ts';
 import { toViolation, type Finding, type Violation } from '../../checks/types.ts';
-import { appliesTo, runResponseChecks, RESPONSE_CHECKS } from '../../checks/registry.ts';
+import { planFor, runResponseChecks } from '../../checks/registry.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
@@ -15,11 +15,9 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
     ledger.unsent += 1;
     return [];
   }
-  for (const check of RESPONSE_CHECKS) {
-    const applies = appliesTo(check, op, ctx.spec);
-    if (applies === true) ledger.evaluated(check.id, op.key);
-    else ledger.notApplicable(check.id, op.key, applies);
-  }
+  const plan = planFor(op, ctx.spec);
+  ledger.judgedBy(op.key, plan.applicable);
+  for (const [id, reason] of plan.notApplicable) ledger.notApplicable(id, op.key, reason);
   ledger.observations.add(observe(op, exchange, ctx.spec), exchange);
   const found = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions);
   ledger.record(found);
