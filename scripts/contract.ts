@@ -6,13 +6,8 @@
 import { randomInt } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { readSettings } from '../src/config/env.ts';
-import { readTokens } from '../src/config/tokens.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
-import { Redactor } from '../src/report/redact.ts';
-import { ContractReporter } from '../src/report/vitest-reporter.ts';
-import { buildSpecModel } from '../src/run/context.ts';
-import { probeTarget } from '../src/targets/live.ts';
-import { shareMock, startPrism, type RunningMock } from '../src/targets/prism.ts';
+import type { RunningMock } from '../src/targets/prism.ts';
 
 const program = new Command()
   .name('npm run contract --')
@@ -56,7 +51,35 @@ async function main(): Promise<number> {
   if (flags.only) process.env['CONTRACT_ONLY'] = flags.only;
 
   const settings = readSettings(process.env);
-  const spec = await buildSpecModel(settings.specPath);
+  // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
+  // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
+  let starting: Promise<RunningMock> | undefined;
+  if (!settings.baseUrl) {
+    const { freePort, shareMock, startPrism } = await import('../src/targets/prism.ts');
+    const port = await freePort();
+    starting = startPrism(settings.specPath, { port });
+    shareMock({ baseUrl: `http://127.0.0.1:${port}`, ready: starting });
+  }
+  const [{ readTokens }, { Redactor }, { ContractReporter }, { buildSpecModel }, { probeTarget }] = await Promise.all([
+    import('../src/config/tokens.ts'),
+    import('../src/report/redact.ts'),
+    import('../src/report/vitest-reporter.ts'),
+    import('../src/run/context.ts'),
+    import('../src/targets/live.ts'),
+  ]);
+  const loading = buildSpecModel(settings.specPath);
+  // The workers only wait for the mock; a mock that cannot start ends the run here, in one line — unless the spec
+  // itself is unreadable, which is the line to print (main's own error path), not Prism's view of it.
+  starting?.catch((error) =>
+    loading.then(
+      () => {
+        console.error(`contract: ${oneLine(error)}`);
+        process.exit(EXIT.cannotRun);
+      },
+      () => undefined,
+    ),
+  );
+  const spec = await loading;
   const tokens = settings.baseUrl ? readTokens(process.env, spec.rules) : undefined;
   if (settings.baseUrl && !tokens) throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
   const runSeed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -70,15 +93,15 @@ async function main(): Promise<number> {
       target = { kind: 'live', baseUrl: settings.baseUrl };
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${settings.baseUrl}`);
     } else {
-      // Prism's ~2 s start overlaps vitest's; the global setup waits for it, so the URL is known before any test.
       target = { kind: 'mock', baseUrl: '' };
-      const starting = startPrism(settings.specPath).then((m) => {
-        mock = m;
-        target.baseUrl = m.baseUrl;
-        console.log(`contract: the embedded Prism mock is up at ${m.baseUrl} (ready in ${Math.round(m.startupMs)} ms)`);
-        return m;
-      });
-      shareMock(starting);
+      void starting!.then(
+        (m) => {
+          mock = m;
+          target.baseUrl = m.baseUrl;
+          console.log(`contract: the embedded Prism mock is up at ${m.baseUrl} (ready in ${Math.round(m.startupMs)} ms)`);
+        },
+        () => undefined, // reported above
+      );
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against the embedded Prism mock`);
     }
     console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property — replay with CONTRACT_SEED=${runSeed}`);

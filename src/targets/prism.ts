@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { CannotRunError } from '../errors.ts';
+import { waitForMock } from './ready.ts';
 
 export interface RunningMock {
   baseUrl: string;
@@ -34,14 +35,15 @@ function hookExit(): void {
  * answers. execa's `cleanup` kills it when this process exits; a port taken between choosing and binding is
  * retried on another.
  */
-export async function startPrism(specPath: string, { attempts = 3, readyTimeoutMs = 30_000 } = {}): Promise<RunningMock> {
+export async function startPrism(specPath: string, { attempts = 3, readyTimeoutMs = 30_000, port: fixedPort }: { attempts?: number; readyTimeoutMs?: number; port?: number } = {}): Promise<RunningMock> {
   hookExit();
   const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
   let lastError = '';
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = await getPort({ host: '127.0.0.1' });
+  // A port announced before the start (see shareMock) cannot move to another one.
+  for (let attempt = 0; attempt < (fixedPort ? 1 : attempts); attempt++) {
+    const port = fixedPort ?? (await freePort());
     const started = performance.now();
-    const child = execa(process.execPath, [cli, 'mock', specPath, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false'], {
+    const child = execa(process.execPath, [cli, 'mock', specPath, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', 'warn', '--cors', 'false'], {
       cleanup: true,
       reject: false,
       all: true,
@@ -57,7 +59,9 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
       if (output.length > 50) output.shift();
     });
     const baseUrl = `http://127.0.0.1:${port}`;
-    const ready = await waitReady(baseUrl, child, readyTimeoutMs);
+    let exited = false;
+    child.then(() => (exited = true), () => (exited = true));
+    const ready = await waitForMock(baseUrl, readyTimeoutMs, () => exited);
     if (ready) {
       return {
         baseUrl,
@@ -78,34 +82,29 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
   throw new CannotRunError(`mock: Prism did not start — ${lastError}`);
 }
 
-async function waitReady(baseUrl: string, child: ResultPromise, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.then(() => (exited = true), () => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    try {
-      await fetch(baseUrl, { signal: AbortSignal.timeout(1000) });
-      return true;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return false;
+export function freePort(): Promise<number> {
+  return getPort({ host: '127.0.0.1' });
 }
 
 /**
- * `npm run contract` starts the mock while vitest starts up, and the global setup (same process, another module
- * graph) picks it up here: a process-wide slot, so both sides see one promise whichever copy of this module
- * they loaded.
+ * `npm run contract` starts the mock before anything else and announces its URL at once, so vitest's workers load
+ * while Prism boots (each waits for it, waitForMock, before its first request). The global setup (same process,
+ * another module graph) finds it here: a process-wide slot, so both sides see one value whichever copy of this
+ * module they loaded.
  */
-const SLOT = Symbol.for('salesive-contract.embedded-mock');
-type Slot = { [SLOT]?: Promise<RunningMock> };
-
-export function shareMock(mock: Promise<RunningMock>): void {
-  (globalThis as Slot)[SLOT] = mock;
-  mock.catch(() => undefined); // the global setup reports the failure; no unhandled rejection here
+export interface AnnouncedMock {
+  baseUrl: string;
+  ready: Promise<RunningMock>;
 }
 
-export function sharedMock(): Promise<RunningMock> | undefined {
+const SLOT = Symbol.for('salesive-contract.embedded-mock');
+type Slot = { [SLOT]?: AnnouncedMock };
+
+export function shareMock(mock: AnnouncedMock): void {
+  (globalThis as Slot)[SLOT] = mock;
+  mock.ready.catch(() => undefined); // npm run contract reports the failure; no unhandled rejection here
+}
+
+export function sharedMock(): AnnouncedMock | undefined {
   return (globalThis as Slot)[SLOT];
 }

@@ -11,7 +11,6 @@ export interface ProvidedTarget {
   kind: 'mock' | 'live';
   baseUrl: string;
   runSeed: number;
-  startupMs: number;
 }
 
 declare module 'vitest' {
@@ -36,13 +35,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
     }
     await probeTarget(settings.baseUrl, settings.timeoutMs);
-    target = { kind: 'live', baseUrl: settings.baseUrl, runSeed, startupMs: 0 };
+    target = { kind: 'live', baseUrl: settings.baseUrl, runSeed };
   } else if (sharedMock()) {
-    const shared = await sharedMock()!;
-    target = { kind: 'mock', baseUrl: shared.baseUrl, runSeed, startupMs: shared.startupMs };
+    // Not awaited: the workers load while Prism boots, and wait for it themselves (harness).
+    target = { kind: 'mock', baseUrl: sharedMock()!.baseUrl, runSeed };
   } else {
     mock = await startPrism(settings.specPath);
-    target = { kind: 'mock', baseUrl: mock.baseUrl, runSeed, startupMs: mock.startupMs };
+    target = { kind: 'mock', baseUrl: mock.baseUrl, runSeed };
   }
   project.provide('contractTarget', target);
   if (!sharedMock()) {

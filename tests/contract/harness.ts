@@ -5,6 +5,8 @@ import { readTokens } from '../../src/config/tokens.ts';
 import { buildSpecModel, createContext, mockTokens, type RunContext } from '../../src/run/context.ts';
 import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
 import { formatFailure } from '../../src/report/format.ts';
+import { CannotRunError } from '../../src/errors.ts';
+import { waitForMock } from '../../src/targets/ready.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -19,6 +21,9 @@ export function contract(): Promise<RunContext> {
   context ??= (async () => {
     const provided = inject('contractTarget');
     const settings = readSettings(process.env);
+    // npm run contract announces the mock before it is up (global setup); a mock that never comes up ends the
+    // run from there, in one line — this wait is only for its boot.
+    if (provided.kind === 'mock' && !(await waitForMock(provided.baseUrl, 60_000))) throw new CannotRunError(`mock: nothing answers at ${provided.baseUrl}`);
     const spec = await buildSpecModel(settings.specPath);
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules)!;
     // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.

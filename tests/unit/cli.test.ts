@@ -90,6 +90,29 @@ describe('secrets', () => {
   });
 });
 
+describe('npm run contract against the embedded mock (the README\'s main command)', () => {
+  test('starts Prism, runs every contract file while it boots, passes and leaves no mock behind', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
+    const run = await new Promise<{ status: number | null; out: string }>((done) => {
+      const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts'), '--reports', reports, '--runs', '5'], {
+        cwd: ROOT,
+        env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '' },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (status) => done({ status, out }));
+    });
+    expect(run.out).toMatch(/the contract holds/);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { target: { kind: string }; outcomes: Array<{ status: string }> };
+    expect(report.target.kind).toBe('mock');
+    expect(report.outcomes.filter((o) => o.status === 'passed').length).toBeGreaterThan(50);
+    const url = /Prism mock is up at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.out)![1]!;
+    await expect(fetch(url, { signal: AbortSignal.timeout(500) })).rejects.toThrow();
+  });
+});
+
 describe('npm run contract against a local server', () => {
   async function runAgainst(faults: Parameters<typeof startAccountServer>[0]) {
     const server = await startAccountServer(faults);

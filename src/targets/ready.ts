@@ -1,0 +1,15 @@
+// Kept apart from prism.ts: the contract workers wait for the mock but never start one (execa costs 0.2 s to load).
+
+/** Waits until something answers HTTP at the URL (any status), or the deadline, or `gone()` says it never will. */
+export async function waitForMock(baseUrl: string, timeoutMs: number, gone: () => boolean = () => false): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone()) {
+    try {
+      await fetch(baseUrl, { signal: AbortSignal.timeout(1000) });
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return false;
+}
