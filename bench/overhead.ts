@@ -5,6 +5,8 @@ import { Pool } from 'undici';
 import type { paths } from '../generated/salesive-account.ts';
 import { readSettings } from '../src/config/env.ts';
 import { buildSpecModel, createContext } from '../src/run/context.ts';
+import createClient from 'openapi-fetch';
+import { PlainRequest } from '../src/client/undici-fetch.ts';
 import { responsesProperty } from '../src/run/scenarios/responses.ts';
 
 const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scopes: ['READ_KYC', 'WRITE_KYC'], store: 'a' };
@@ -94,12 +96,63 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       suiteRuns.push(await timed(suite));
     }
     await pool.close();
+    // BENCH_VERBOSE=1: every round, to see the spread behind the medians.
+    if (process.env['BENCH_VERBOSE']) console.error(JSON.stringify({ concurrency, rawRuns: rawRuns.map(Math.round), suiteRuns: suiteRuns.map(Math.round) }));
     const rawMs = median(rawRuns);
     const suiteMs = median(suiteRuns);
     return { requests, concurrency, rounds, rawMs, suiteMs, ratio: suiteMs / rawMs };
   } finally {
     await server.close();
   }
+}
+
+export interface FloorResult {
+  /** µs per request, each piece alone, averaged over the same GET/POST mix. */
+  generateUs: number;
+  openapiFetchUs: number;
+  validateUs: number;
+}
+
+/**
+ * What the libraries the suite is built on cost per request on their own, with no network: fast-check drawing
+ * the request, openapi-fetch building it (handed a fetch that returns at once), Ajv validating the response.
+ * Set against the raw loop's µs per request, this is the overhead no engine code of ours can remove.
+ */
+export async function measureFloor(requests: number): Promise<FloorResult> {
+  const spec = await buildSpecModel('spec/salesive-account.yaml');
+  const ctx = createContext<paths>({ spec, target: { kind: 'live', baseUrl: 'http://127.0.0.1:9' }, settings: readSettings({}), runSeed: 1, tokens: [TOKEN] });
+  const done = { status: 200, ok: true, headers: new Headers({ 'content-length': '0' }) } as unknown as Response;
+  const client = createClient<paths>({ baseUrl: 'http://127.0.0.1:9', fetch: async () => done, Request: PlainRequest as unknown as typeof Request });
+  const call = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;
+  const totals = { generateUs: 0, openapiFetchUs: 0, validateUs: 0 };
+  for (const [id, body] of [['getKycStatus', STATUS], ['refreshKycStatus', REFRESH]] as const) {
+    const op = spec.operations.find((o) => o.id === id)!;
+    const built = await responsesProperty(ctx, op);
+    if ('skip' in built) throw new Error(built.skip);
+    const n = requests / 2;
+    const pointer = op.responses.get('200')!.schemaPointer!;
+    const parsed = JSON.parse(body) as unknown;
+    for (let round = 0; round < 2; round++) {
+      // round 0 warms the JIT; round 1 is measured
+      let t = performance.now();
+      const values = fc.sample(built.arbitrary, { seed: 1, numRuns: n });
+      const generate = performance.now() - t;
+      t = performance.now();
+      for (const { request } of values) {
+        await call(op.method.toUpperCase(), op.path, { params: { path: request.path, query: request.query }, ...(request.body !== undefined ? { body: request.body } : {}), headers: { Authorization: `Bearer ${TOKEN.token}` }, parseAs: 'text' });
+      }
+      const openapiFetch = performance.now() - t;
+      t = performance.now();
+      for (let i = 0; i < n; i++) spec.validators.validate(pointer, parsed);
+      const validate = performance.now() - t;
+      if (round === 1) {
+        totals.generateUs += (generate * 1000) / requests;
+        totals.openapiFetchUs += (openapiFetch * 1000) / requests;
+        totals.validateUs += (validate * 1000) / requests;
+      }
+    }
+  }
+  return totals;
 }
 
 function median(xs: number[]): number {
@@ -110,5 +163,5 @@ function median(xs: number[]): number {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 20000);
   const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 3));
-  console.log(JSON.stringify(r));
+  console.log(JSON.stringify({ ...r, floor: await measureFloor(n) }));
 }

@@ -1,4 +1,4 @@
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import pLimit from 'p-limit';
 import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
@@ -46,6 +46,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     baseUrl: options.baseUrl,
     fetch: capturingFetch({ timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, redactor: options.redactor, connections: options.concurrency ?? 4 }),
     Request: PlainRequest as unknown as typeof Request,
+    // openapi-fetch's default query serializer, made once: left to itself it builds a new one on every call.
+    querySerializer: createQuerySerializer(),
   });
   const request = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<{ response: Response }>;
   const limit = pLimit(options.concurrency ?? 4);
@@ -55,10 +57,11 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   let sent = 0;
 
   /** One attempt, budget permitting; 429s are waited out (bounded) and counted, never judged on their own. */
-  async function sendWithRetries(attempt: () => Promise<Exchange>, shown: Exchange['request']): Promise<Exchange> {
+  async function sendWithRetries(attempt: () => Promise<Exchange>, shown: Exchange['request'], wouldGo: () => string): Promise<Exchange> {
     let rateLimited = 0;
     for (;;) {
       if (sent >= maxRequests) {
+        shown.url ||= wouldGo();
         return { request: shown, failure: { kind: 'budget', message: `CONTRACT_MAX_REQUESTS (${maxRequests}) spent` }, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
       }
       sent++;
@@ -89,11 +92,11 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const record = {
       operation: op.key,
       method: op.method.toUpperCase(),
-      url: resolveUrl(options.baseUrl, op.path, c),
+      url: '', // what went out (attemptOnce); what would have, when nothing did (sendWithRetries)
       headers: shown,
       ...(c.body !== undefined ? { body: c.body } : {}),
     };
-    return sendWithRetries(() => attemptOnce(op, c, headers, record), record);
+    return sendWithRetries(() => attemptOnce(op, c, headers, record), record, () => resolveUrl(options.baseUrl, op.path, c));
   }
 
   async function attemptOnce(op: Operation, c: RequestCase, headers: Record<string, string>, record: Exchange['request']): Promise<Exchange> {
@@ -110,11 +113,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       slot.captured ??= { failure: { kind: 'network', message: options.redactor.text(`request failed: ${(error as Error).message}`) } };
     }
+    record.url = slot.url ? options.redactor.text(slot.url) : resolveUrl(options.baseUrl, op.path, c);
     return { request: record, ...(slot.captured ?? { failure: { kind: 'network', message: 'no response captured' } }), ms: performance.now() - started };
   }
 }
 
-/** The URL as it went out, for reports and curl lines (openapi-fetch builds the real one the same way). */
+/** The URL a request would go to, for a request that never went out (openapi-fetch builds the real one). */
 export function resolveUrl(baseUrl: string, path: string, c: RequestCase): string {
   const filled = path.includes('{') ? path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(c.path[name] ?? ''))) : path;
   let hasQuery = false;

@@ -5,6 +5,8 @@ import type { Redactor } from '../report/redact.ts';
 /** Where the fetch below leaves what it captured; openapi-fetch copies this init key onto its Request. */
 export interface CaptureSlot {
   captured?: Pick<Exchange, 'response' | 'failure'>;
+  /** The URL as openapi-fetch built and sent it (path and query serialized by its rules, not ours). */
+  url?: string;
 }
 export const CAPTURE_KEY = 'contractCapture';
 
@@ -25,6 +27,7 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
   const agent = new Agent({ connections: options.connections, keepAliveTimeout: 10_000, pipelining: 1 });
   return (async (input: PlainRequest | Request) => {
     const slot = (input as unknown as Record<string, CaptureSlot | undefined>)[CAPTURE_KEY] ?? {};
+    slot.url = input.url;
     const origin = originOf(input.url);
     const headers: Record<string, string> = {};
     input.headers.forEach((value, key) => (headers[key] = value));
