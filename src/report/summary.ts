@@ -28,7 +28,7 @@ export function checkRows(outcomes: readonly Outcome[]): CheckRow[] {
 }
 
 /** The console summary: one line per check across operations, then the violations, then the verdict. */
-export function consoleSummary(report: RunReport): string {
+export function consoleSummary(report: RunReport, reportsDir = 'reports'): string {
   const rows = checkRows(report.outcomes);
   const width = Math.max(...rows.map((r) => r.check.length), 5);
   const lines = ['', `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed}`];
@@ -55,7 +55,7 @@ export function consoleSummary(report: RunReport): string {
     for (const c of report.cutShort.slice(0, 10)) lines.push(`  ${c.test} (${c.unsent} not sent)`);
   }
   const verdict = { holds: 'the contract holds', violated: 'the contract is violated', 'cannot-run': 'the run could not be made' }[report.verdict];
-  lines.push('', `${verdict} — ${report.violations.length} violation(s), ${report.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in reports/`);
+  lines.push('', `${verdict} — ${report.violations.length} violation(s), ${report.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${reportsDir.replace(/\/+$/, '')}/`);
   return lines.join('\n');
 }
 

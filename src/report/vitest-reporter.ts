@@ -72,6 +72,6 @@ export class ContractReporter implements Reporter {
     const observations = this.options.redactor.value(log.list());
     writeFileSync(`${this.options.outDir}/drift.json`, JSON.stringify({ target: report.target, observations }, null, 2) + '\n');
     writeFileSync(`${this.options.outDir}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`));
-    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report));
+    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report, this.options.outDir));
   }
 }

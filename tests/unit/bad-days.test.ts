@@ -141,7 +141,7 @@ describe('process hygiene: the mock never outlives the run', () => {
   });
 
   function runUntilMock(args: string[], env: Record<string, string> = {}) {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: '', ...env } });
+    const child = spawn(args[0]!.endsWith('.mjs') ? process.execPath : join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: '', ...env } });
     const url = new Promise<string>((done, fail) => {
       let out = '';
       child.stdout.on('data', (d) => {
@@ -167,7 +167,7 @@ describe('process hygiene: the mock never outlives the run', () => {
   }
 
   test.each(['SIGTERM', 'SIGINT'] as const)('%s during npm run contract', async (signal) => {
-    const run = runUntilMock([join(ROOT, 'scripts/contract.ts')], { CONTRACT_RUNS: '200' });
+    const run = runUntilMock([join(ROOT, 'scripts/contract.mjs')], { CONTRACT_RUNS: '200' });
     const url = await run.url;
     await new Promise((r) => setTimeout(r, 1500));
     run.child.kill(signal);

@@ -9,6 +9,8 @@ import { checkResponses } from '../../src/run/scenarios/responses.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** What `npm run contract` runs. */
+const CONTRACT = join(ROOT, 'scripts/contract.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'contract-cli-'));
 const file = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
@@ -16,7 +18,7 @@ const file = (name: string, text: string) => {
 };
 
 function contract(env: Record<string, string>) {
-  return spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', ...env } });
+  return spawnSync(process.execPath, [CONTRACT], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', ...env } });
 }
 
 const goodTokens = JSON.stringify({ tokens: [{ name: 'full-a', token: 'app_secret_value_1234', scopes: ['READ_KYC'], store: 'a' }] });
@@ -51,7 +53,7 @@ describe('a TLS target that does not speak TLS', () => {
     try {
       const port = new URL(server.url).port;
       const run = await new Promise<{ status: number | null; err: string }>((done) => {
-        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts')], { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: `https://127.0.0.1:${port}/api/v1`, CONTRACT_TOKENS: goodTokens, CONTRACT_TOKENS_FILE: '' } });
+        const child = spawn(process.execPath, [CONTRACT], { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: `https://127.0.0.1:${port}/api/v1`, CONTRACT_TOKENS: goodTokens, CONTRACT_TOKENS_FILE: '' } });
         let err = '';
         child.stderr.on('data', (d) => (err += d));
         child.on('close', (status) => done({ status, err }));
@@ -94,7 +96,7 @@ describe('npm run contract against the embedded mock (the README\'s main command
   test('starts Prism, runs every contract file while it boots, passes and leaves no mock behind', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
     const run = await new Promise<{ status: number | null; out: string }>((done) => {
-      const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts'), '--reports', reports, '--runs', '5'], {
+      const child = spawn(process.execPath, [CONTRACT, '--reports', reports, '--runs', '5'], {
         cwd: ROOT,
         env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '' },
       });
@@ -104,6 +106,7 @@ describe('npm run contract against the embedded mock (the README\'s main command
       child.on('close', (status) => done({ status, out }));
     });
     expect(run.out).toMatch(/the contract holds/);
+    expect(run.out).toContain(`reports in ${reports}/`);
     expect(run.status).toBe(0);
     const report = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { target: { kind: string }; outcomes: Array<{ status: string }> };
     expect(report.target.kind).toBe('mock');
@@ -119,7 +122,7 @@ describe('npm run contract against a local server', () => {
     const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
     try {
       const run = await new Promise<{ status: number | null; out: string }>((done) => {
-        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/contract.ts'), '--reports', reports], {
+        const child = spawn(process.execPath, [CONTRACT, '--reports', reports], {
           cwd: ROOT,
           env: { ...process.env, CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }), CONTRACT_TOKENS_FILE: '', CONTRACT_RUNS: '5', CONTRACT_SEED: '11' },
         });

@@ -1,0 +1,13 @@
+/**
+ * What `npm run contract` runs. Plain Node, with tsx registered in a namespace for the project's own TypeScript
+ * only: under `tsx` every import — vitest's included, in this process and in the vitest workers it forks —
+ * goes through tsx's loader hooks, which made loading vitest three times slower (BENCHMARKS.md). vitest starts
+ * loading here, at once, alongside Prism and the spec.
+ */
+import { register } from 'tsx/esm/api';
+
+const vitest = import('vitest/node');
+vitest.catch(() => undefined); // reported where it is awaited
+const tsx = register({ namespace: 'salesive-contract' });
+const { contract } = await tsx.import('./contract.ts', import.meta.url);
+process.exit(await contract(() => vitest));
