@@ -13,15 +13,22 @@ const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scopes: ['READ_KYC
 const STATUS = JSON.stringify({ status: 200, success: true, message: 'KYC status retrieved', data: { status: 'pending', sessionId: 'sess_1', sessionUrl: 'https://verify.example/s/1', submittedAt: '2026-06-20T10:00:00.000Z', verifiedAt: null, declinedAt: null } });
 const REFRESH = JSON.stringify({ status: 200, success: true, message: 'KYC status refreshed', data: { status: 'in_review' } });
 
-/** A server that costs next to nothing, so the comparison measures the clients. */
-async function tinyServer(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+/**
+ * A server that costs next to nothing, so the comparison measures the clients; `latencyMs` holds each answer
+ * back that long without using CPU, as a real server's work and network would.
+ */
+async function tinyServer(latencyMs = 0): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
   let received = 0;
   const server = createServer((req, res) => {
     received++;
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.method === 'POST' ? REFRESH : STATUS);
+      const answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(req.method === 'POST' ? REFRESH : STATUS);
+      };
+      if (latencyMs) setTimeout(answer, latencyMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -34,6 +41,8 @@ export interface OverheadResult {
   concurrency: number;
   /** Timed rounds of each (after one warm-up of each); the figures are medians. */
   rounds: number;
+  /** How long the server held each answer back. */
+  latencyMs: number;
   rawMs: number;
   suiteMs: number;
   ratio: number;
@@ -44,8 +53,8 @@ export interface OverheadResult {
  * raw keep-alive undici loop that only parses the JSON, once through the suite's whole path — generation, typed
  * client, exchange capture and every response check.
  */
-export async function measureOverhead(requests: number, concurrency: number, rounds = 3): Promise<OverheadResult> {
-  const server = await tinyServer();
+export async function measureOverhead(requests: number, concurrency: number, rounds = 3, latencyMs = 0): Promise<OverheadResult> {
+  const server = await tinyServer(latencyMs);
   try {
     const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
     const raw = async () => {
@@ -100,7 +109,7 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     if (process.env['BENCH_VERBOSE']) console.error(JSON.stringify({ concurrency, rawRuns: rawRuns.map(Math.round), suiteRuns: suiteRuns.map(Math.round) }));
     const rawMs = median(rawRuns);
     const suiteMs = median(suiteRuns);
-    return { requests, concurrency, rounds, rawMs, suiteMs, ratio: suiteMs / rawMs };
+    return { requests, concurrency, rounds, latencyMs, rawMs, suiteMs, ratio: suiteMs / rawMs };
   } finally {
     await server.close();
   }
@@ -162,6 +171,6 @@ function median(xs: number[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 20000);
-  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 3));
+  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 3), Number(process.argv[5] ?? 0));
   console.log(JSON.stringify({ ...r, floor: await measureFloor(n) }));
 }
