@@ -9,5 +9,11 @@ import { register } from 'tsx/esm/api';
 const vitest = import('vitest/node');
 vitest.catch(() => undefined); // reported where it is awaited
 const tsx = register({ namespace: 'salesive-contract' });
-const { contract } = await tsx.import('./contract.ts', import.meta.url);
-process.exit(await contract(() => vitest));
+try {
+  const { contract } = await tsx.import('./contract.ts', import.meta.url);
+  process.exit(await contract(() => vitest));
+} catch (error) {
+  // contract() reports its own errors; this is the script itself failing to load.
+  console.error(`contract: ${String(error?.message ?? error).split('\n')[0]}`);
+  process.exit(2);
+}
