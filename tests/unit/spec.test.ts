@@ -63,3 +63,30 @@ describe('the contract itself', () => {
   });
 });
 
+
+describe('loading a spec split over files', () => {
+  const root = (ref: string) =>
+    `openapi: 3.1.0\ninfo: {title: split, version: "1"}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: "${ref}"}\n`;
+
+  test('external $refs are bundled in (Redocly), so operations and validators see the schema', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-split-'));
+    writeFileSync(join(dir, 'schemas.yaml'), 'Thing:\n  type: object\n  required: [id]\n  properties:\n    id: {type: string}\n');
+    writeFileSync(join(dir, 'root.yaml'), root('./schemas.yaml#/Thing'));
+    const spec = await buildSpecModel(join(dir, 'root.yaml'));
+    const pointer = spec.operations[0]!.responses.get('200')!.schemaPointer!;
+    expect(spec.validators.validate(pointer, { id: 'a' })).toEqual([]);
+    expect(spec.validators.validate(pointer, { id: 1 }).length).toBeGreaterThan(0);
+  });
+
+  test('an external $ref to a missing file is one unresolvable-$ref error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-split-'));
+    writeFileSync(join(dir, 'root.yaml'), root('./nowhere.yaml#/Thing'));
+    await expect(buildSpecModel(join(dir, 'root.yaml'))).rejects.toThrow(/unresolvable \$ref/);
+  });
+
+  test('a one-file spec with a $ref to nowhere is refused without the bundler', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-split-'));
+    writeFileSync(join(dir, 'root.yaml'), root('#/components/schemas/Nope'));
+    await expect(buildSpecModel(join(dir, 'root.yaml'))).rejects.toThrow(/unresolvable \$ref — #\/components\/schemas\/Nope does not exist/);
+  });
+});
