@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { measureFloor, measureOverhead } from '../bench/overhead.ts';
+import { measureFloor, measureOverhead, median } from '../bench/overhead.ts';
 import { syntheticSpec } from '../bench/synthetic.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../tests/fixtures/account-server.ts';
 
@@ -36,7 +36,7 @@ for (const [requests, concurrency, latencyMs] of [[n, 1, 0], [n, 8, 0], [n / 10,
   if (concurrency === 8 && !latencyMs) rawUsAt8 = (r.rawMs / r.requests) * 1000;
   say(`| ${r.requests} | ${r.concurrency} | ${latencyMs ? `${latencyMs} ms` : '—'} | ${Math.round(r.rawMs)} ms (${((r.rawMs / r.requests) * 1000).toFixed(0)} µs/req) | ${Math.round(r.suiteMs)} ms (${((r.suiteMs / r.requests) * 1000).toFixed(0)} µs/req) | ${r.ratio.toFixed(2)}× |`);
 }
-const floor = await measureFloor(quick ? 4000 : 20000);
+const floor = await measureFloor(n);
 const floorUs = floor.generateUs + floor.openapiFetchUs + floor.validateUs;
 say(
   '',
@@ -66,8 +66,7 @@ for (let i = 0; i < (quick ? 1 : 5); i++) {
   mockRuns.push(r.wallMs);
   say(`| embedded Prism mock (run ${i + 1}) | ${(r.wallMs / 1000).toFixed(1)} s | ${r.prismMs ? (r.prismMs / 1000).toFixed(1) + ' s' : '—'} | ${r.code} |`);
 }
-const sorted = [...mockRuns].sort((a, b) => a - b);
-say(`| embedded Prism mock, **median of ${sorted.length}** | **${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s** | | |`);
+say(`| embedded Prism mock, **median of ${mockRuns.length}** | **${(median(mockRuns) / 1000).toFixed(1)} s** | | |`);
 const server = await startAccountServer();
 try {
   const r = await timedContract({ CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }), CONTRACT_TOKENS_FILE: '' });

@@ -71,10 +71,11 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
   let starting: Promise<RunningMock> | undefined;
   if (!settings.baseUrl) {
-    const { freePort, shareMock, startPrism } = await import('../src/targets/prism.ts');
+    const { announceMock, freePort, startPrism } = await import('../src/targets/prism.ts');
     const port = await freePort();
     starting = startPrism(settings.specPath, { port });
-    shareMock({ baseUrl: `http://127.0.0.1:${port}`, ready: starting });
+    starting.catch(() => undefined); // reported below, once the spec is known to be readable
+    announceMock(`http://127.0.0.1:${port}`);
   }
   const [{ readTokens }, { Redactor }, { ContractReporter }, { buildSpecModel }, { probeTarget }] = await Promise.all([
     import('../src/config/tokens.ts'),

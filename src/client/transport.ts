@@ -57,11 +57,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   let sent = 0;
 
   /** One attempt, budget permitting; 429s are waited out (bounded) and counted, never judged on their own. */
-  async function sendWithRetries(attempt: () => Promise<Exchange>, shown: Exchange['request'], wouldGo: () => string): Promise<Exchange> {
+  async function sendWithRetries(attempt: () => Promise<Exchange>, shown: Exchange['request']): Promise<Exchange> {
     let rateLimited = 0;
     for (;;) {
       if (sent >= maxRequests) {
-        shown.url ||= wouldGo();
         return { request: shown, failure: { kind: 'budget', message: `CONTRACT_MAX_REQUESTS (${maxRequests}) spent` }, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
       }
       sent++;
@@ -92,11 +91,14 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const record = {
       operation: op.key,
       method: op.method.toUpperCase(),
-      url: '', // what went out (attemptOnce); what would have, when nothing did (sendWithRetries)
+      url: '', // what went out, as openapi-fetch built it (attemptOnce)
       headers: shown,
       ...(c.body !== undefined ? { body: c.body } : {}),
     };
-    return sendWithRetries(() => attemptOnce(op, c, headers, record), record, () => resolveUrl(options.baseUrl, op.path, c));
+    const exchange = await sendWithRetries(() => attemptOnce(op, c, headers, record), record);
+    // Nothing went out (budget spent, or the request could not even be built): where it would have gone.
+    record.url ||= resolveUrl(options.baseUrl, op.path, c);
+    return exchange;
   }
 
   async function attemptOnce(op: Operation, c: RequestCase, headers: Record<string, string>, record: Exchange['request']): Promise<Exchange> {
@@ -113,7 +115,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       slot.captured ??= { failure: { kind: 'network', message: options.redactor.text(`request failed: ${(error as Error).message}`) } };
     }
-    record.url = slot.url ? options.redactor.text(slot.url) : resolveUrl(options.baseUrl, op.path, c);
+    if (slot.url) record.url = options.redactor.text(slot.url);
     return { request: record, ...(slot.captured ?? { failure: { kind: 'network', message: 'no response captured' } }), ms: performance.now() - started };
   }
 }

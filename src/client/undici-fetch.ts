@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { Exchange, FailureKind, ReceivedResponse } from './exchange.ts';
-import type { Redactor } from '../report/redact.ts';
+import { setKey, type Redactor } from '../report/redact.ts';
 
 /** Where the fetch below leaves what it captured; openapi-fetch copies this init key onto its Request. */
 export interface CaptureSlot {
@@ -25,13 +25,13 @@ export interface CapturingFetchOptions {
  */
 export function capturingFetch(options: CapturingFetchOptions): typeof globalThis.fetch {
   const agent = new Agent({ connections: options.connections, keepAliveTimeout: 10_000, pipelining: 1 });
-  return (async (input: PlainRequest | Request) => {
+  return (async (input: PlainRequest) => {
     const slot = (input as unknown as Record<string, CaptureSlot | undefined>)[CAPTURE_KEY] ?? {};
     slot.url = input.url;
     const origin = originOf(input.url);
     const headers: Record<string, string> = {};
     input.headers.forEach((value, key) => (headers[key] = value));
-    const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await bodyText(input);
+    const body = await encodeBody(input, headers);
     const signal = new TimeoutSignal();
     const timer = setTimeout(() => signal.abort(), options.timeoutMs);
     try {
@@ -77,13 +77,18 @@ export class PlainRequest {
   }
 }
 
-async function bodyText(input: PlainRequest | Request): Promise<string | undefined> {
-  if (input instanceof PlainRequest) {
-    if (input.body === undefined || input.body === null) return undefined;
-    // openapi-fetch serializes JSON and urlencoded bodies to strings; anything else goes through a Request.
-    return typeof input.body === 'string' ? input.body : new Request(input.url, { method: input.method, body: input.body as BodyInit }).text();
-  }
-  return input.text();
+/**
+ * The body as it goes on the wire. openapi-fetch serializes JSON and urlencoded bodies to strings; a FormData body
+ * it leaves to fetch, which encodes it and sets the multipart content type (boundary included): undici's Request
+ * does both here.
+ */
+async function encodeBody(input: PlainRequest, headers: Record<string, string>): Promise<string | Buffer | undefined> {
+  if (input.method === 'GET' || input.method === 'HEAD' || input.body === undefined || input.body === null) return undefined;
+  if (typeof input.body === 'string') return input.body;
+  const encoded = new Request(input.url, { method: input.method, body: input.body as BodyInit });
+  headers['content-type'] ??= encoded.headers.get('content-type') ?? 'application/octet-stream';
+  // Bytes, not text: a file part need not be UTF-8.
+  return Buffer.from(await encoded.arrayBuffer());
 }
 
 /**
@@ -153,11 +158,7 @@ function received(status: number, raw: Record<string, string | string[] | undefi
   const headers: Record<string, string> = {};
   for (const k in raw) {
     const v = raw[k];
-    if (v === undefined) continue;
-    const value = redactor.text(Array.isArray(v) ? v.join(', ') : v);
-    // A header named __proto__ must stay a header, not become the object's prototype.
-    if (k === '__proto__') Object.defineProperty(headers, k, { value, enumerable: true, writable: true, configurable: true });
-    else headers[redactor.text(k)] = value;
+    if (v !== undefined) setKey(headers, redactor.text(k), redactor.text(Array.isArray(v) ? v.join(', ') : v));
   }
   const text = redactor.text(body);
   const out: ReceivedResponse = { status, headers, text };

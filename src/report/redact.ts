@@ -34,15 +34,17 @@ export class Redactor {
     if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
     if (input && typeof input === 'object') {
       const out: Record<string, unknown> = {};
-      for (const k in input) {
-        if (!Object.prototype.hasOwnProperty.call(input, k)) continue;
-        // defineProperty, not assignment: a server-sent key named __proto__ must stay a plain key.
-        Object.defineProperty(out, this.text(k), { value: this.value((input as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
-      }
+      for (const k in input) if (Object.prototype.hasOwnProperty.call(input, k)) setKey(out, this.text(k), this.value((input as Record<string, unknown>)[k]));
       return out as T;
     }
     return input;
   }
+}
+
+/** `out[key] = value`, except that a server-sent key named `__proto__` stays a plain key, not the prototype. */
+export function setKey<V>(out: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function escapeRegExp(s: string): string {

@@ -39,7 +39,7 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
   hookExit();
   const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
   let lastError = '';
-  // A port announced before the start (see shareMock) cannot move to another one.
+  // A port announced before the start (see announceMock) cannot move to another one.
   for (let attempt = 0; attempt < (fixedPort ? 1 : attempts); attempt++) {
     const port = fixedPort ?? (await freePort());
     const started = performance.now();
@@ -89,22 +89,16 @@ export function freePort(): Promise<number> {
 /**
  * `npm run contract` starts the mock before anything else and announces its URL at once, so vitest's workers load
  * while Prism boots (each waits for it, waitForMock, before its first request). The global setup (same process,
- * another module graph) finds it here: a process-wide slot, so both sides see one value whichever copy of this
- * module they loaded.
+ * another module graph) finds the URL here: a process-wide slot, so both sides see one value whichever copy of
+ * this module they loaded.
  */
-export interface AnnouncedMock {
-  baseUrl: string;
-  ready: Promise<RunningMock>;
-}
-
 const SLOT = Symbol.for('salesive-contract.embedded-mock');
-type Slot = { [SLOT]?: AnnouncedMock };
+type Slot = { [SLOT]?: string };
 
-export function shareMock(mock: AnnouncedMock): void {
-  (globalThis as Slot)[SLOT] = mock;
-  mock.ready.catch(() => undefined); // npm run contract reports the failure; no unhandled rejection here
+export function announceMock(baseUrl: string): void {
+  (globalThis as Slot)[SLOT] = baseUrl;
 }
 
-export function sharedMock(): AnnouncedMock | undefined {
+export function announcedMock(): string | undefined {
   return (globalThis as Slot)[SLOT];
 }

@@ -5,7 +5,7 @@ import { readTokens } from '../../src/config/tokens.ts';
 import { CannotRunError } from '../../src/errors.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
 import { probeTarget } from '../../src/targets/live.ts';
-import { sharedMock, startPrism, type RunningMock } from '../../src/targets/prism.ts';
+import { announcedMock, startPrism, type RunningMock } from '../../src/targets/prism.ts';
 
 export interface ProvidedTarget {
   kind: 'mock' | 'live';
@@ -21,7 +21,7 @@ declare module 'vitest' {
 
 /**
  * One target per run, for every contract test file: the embedded Prism mock unless CONTRACT_BASE_URL names a
- * live one. `npm run contract` starts the mock itself, alongside vitest's start-up, and shares it (sharedMock);
+ * live one. `npm run contract` starts the mock itself, before vitest, and announces its URL (announcedMock);
  * under plain vitest (npm test) it is started here.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -36,15 +36,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await probeTarget(settings.baseUrl, settings.timeoutMs);
     target = { kind: 'live', baseUrl: settings.baseUrl, runSeed };
-  } else if (sharedMock()) {
+  } else if (announcedMock()) {
     // Not awaited: the workers load while Prism boots, and wait for it themselves (harness).
-    target = { kind: 'mock', baseUrl: sharedMock()!.baseUrl, runSeed };
+    target = { kind: 'mock', baseUrl: announcedMock()!, runSeed };
   } else {
     mock = await startPrism(settings.specPath);
     target = { kind: 'mock', baseUrl: mock.baseUrl, runSeed };
   }
   project.provide('contractTarget', target);
-  if (!sharedMock()) {
+  if (!announcedMock()) {
     process.stdout.write(`contract: ${spec.operations.length} operations against ${target.kind} ${target.baseUrl} · seed ${runSeed}\n`);
   }
   return async () => {

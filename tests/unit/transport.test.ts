@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, test } from 'vitest';
+import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from '../../src/client/undici-fetch.ts';
+import { createTransport } from '../../src/client/transport.ts';
+import { Redactor } from '../../src/report/redact.ts';
+import { buildSpecModel } from '../../src/run/context.ts';
+
+const spec = await buildSpecModel('spec/salesive-account.yaml');
+const listRoles = spec.operations.find((o) => o.id === 'listRoles')!;
+const seen: Array<{ url: string; type: string; body: string }> = [];
+const server = createServer((req: IncomingMessage, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => {
+    seen.push({ url: req.url ?? '', type: req.headers['content-type'] ?? '', body });
+    res.setHeader('content-type', 'application/json');
+    res.end('{}');
+  });
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+afterEach(() => void (seen.length = 0));
+
+test('an exchange records the URL openapi-fetch sent, query serialized by its rules', async () => {
+  const transport = createTransport({ baseUrl: base, timeoutMs: 5000, redactor: new Redactor() });
+  const exchange = await transport.send(listRoles, { path: {}, query: { page: 2, limit: 10 }, headers: {} }, { kind: 'none' });
+  expect(seen[0]!.url).toBe('/roles?page=2&limit=10');
+  expect(exchange.request.url).toBe(`${base}/roles?page=2&limit=10`);
+});
+
+test('an exchange never sent (budget spent) still says where it would have gone', async () => {
+  const transport = createTransport({ baseUrl: base, timeoutMs: 5000, redactor: new Redactor(), maxRequests: 0 });
+  const exchange = await transport.send(listRoles, { path: {}, query: { page: 3 }, headers: {} }, { kind: 'none' });
+  expect(exchange.failure?.kind).toBe('budget');
+  expect(seen).toEqual([]);
+  expect(exchange.request.url).toBe(`${base}/roles?page=3`);
+});
+
+test('a body openapi-fetch leaves unserialized (FormData) still goes out whole, as multipart', async () => {
+  const form = new FormData();
+  form.set('document', 'passport');
+  const slot: CaptureSlot = {};
+  const request = Object.assign(new PlainRequest(`${base}/upload`, { method: 'POST', body: form }), { [CAPTURE_KEY]: slot });
+  await capturingFetch({ timeoutMs: 5000, maxBodyBytes: 1 << 20, redactor: new Redactor(), connections: 1 })(request as unknown as Request);
+  expect(seen[0]!.type).toMatch(/^multipart\/form-data; boundary=/);
+  expect(seen[0]!.body).toContain('name="document"');
+  expect(seen[0]!.body).toContain('passport');
+  expect(slot.captured?.response?.status).toBe(200);
+});
