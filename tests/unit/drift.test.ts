@@ -95,9 +95,9 @@ describe('upstream pages → candidate spec', () => {
   test('complete blocks are used, cut-off excerpts are skipped with a reason, and a changed page is a spec diff', async () => {
     const pages = join(dir, 'pages');
     mkdirSync(pages);
-    const seed = readFileSync(join(ROOT, 'spec/upstream/seed-kyc-get-kyc-status.md'), 'utf8');
+    const seed = readFileSync(join(ROOT, 'spec/upstream/salesive/seed-kyc-get-kyc-status.md'), 'utf8');
     writeFileSync(join(pages, 'kyc-status.md'), seed.replace('            - declined\n        sessionId:', '            - declined\n            - expired\n        sessionId:'));
-    writeFileSync(join(pages, 'domains.md'), readFileSync(join(ROOT, 'spec/upstream/domains-list-domains.md'), 'utf8'));
+    writeFileSync(join(pages, 'domains.md'), readFileSync(join(ROOT, 'spec/upstream/salesive/domains-list-domains.md'), 'utf8'));
     const candidate = rebuildFromUpstream(pages);
     expect(candidate.pages.used).toEqual(['kyc-status.md']);
     expect(candidate.pages.skipped).toEqual([{ page: 'domains.md', reason: 'its OpenAPI block is cut off (an excerpt)' }]);
