@@ -13,6 +13,7 @@ import type { RunningMock } from '../src/targets/prism.ts';
 const program = new Command()
   .name('npm run contract --')
   .description('Check the Account API contract against the embedded mock or a live target.')
+  .option('--api <name>', 'a contract of spec/apis.json by name: salesive, sumvin, gu1, sila (CONTRACT_API)')
   .option('--spec <file>', 'OpenAPI spec (CONTRACT_SPEC)')
   .option('--base-url <url>', 'live target, e.g. http://127.0.0.1:8080/api/v1 (CONTRACT_BASE_URL)')
   .option('--runs <n>', 'property runs per property (CONTRACT_RUNS)', positive)
@@ -57,8 +58,9 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
     const e = error as { code?: string; exitCode?: number };
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.holds : EXIT.cannotRun;
   }
-  const flags = program.opts<{ spec?: string; baseUrl?: string; runs?: string; seed?: string; only?: string; reports: string; shard?: string; allowProductionWrites?: boolean }>();
+  const flags = program.opts<{ api?: string; spec?: string; baseUrl?: string; runs?: string; seed?: string; only?: string; reports: string; shard?: string; allowProductionWrites?: boolean }>();
   // Flags become the same environment the tests read, so the CLI and CI configure one thing.
+  if (flags.api) process.env['CONTRACT_API'] = flags.api;
   if (flags.spec) process.env['CONTRACT_SPEC'] = flags.spec;
   if (flags.baseUrl) process.env['CONTRACT_BASE_URL'] = flags.baseUrl;
   if (flags.runs) process.env['CONTRACT_RUNS'] = flags.runs;

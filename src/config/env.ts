@@ -1,4 +1,5 @@
 import { CannotRunError } from '../errors.ts';
+import { apiByName } from './apis.ts';
 
 export const DEFAULT_SPEC = 'spec/salesive-account.yaml';
 
@@ -36,7 +37,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
   const nullable = env['CONTRACT_NULLABLE'] ?? 'strict';
   if (nullable !== 'strict' && nullable !== 'lenient') throw new CannotRunError(`CONTRACT_NULLABLE: expected strict or lenient, got ${JSON.stringify(nullable)}`);
   return {
-    specPath: env['CONTRACT_SPEC']?.trim() || DEFAULT_SPEC,
+    specPath: specOf(env),
     ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
     runs: positiveInt(env, 'CONTRACT_RUNS', 100),
     ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
@@ -47,6 +48,16 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
     ...replayOf(env),
   };
+}
+
+/** CONTRACT_SPEC names a file; CONTRACT_API a contract of spec/apis.json. Both at once must agree. */
+function specOf(env: NodeJS.ProcessEnv): string {
+  const file = env['CONTRACT_SPEC']?.trim();
+  const api = env['CONTRACT_API']?.trim();
+  if (!api) return file || DEFAULT_SPEC;
+  const spec = apiByName(api).spec;
+  if (file && file !== spec) throw new CannotRunError(`CONTRACT_API=${api} is ${spec}, but CONTRACT_SPEC says ${file} — set one of them`);
+  return spec;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -26,7 +26,7 @@ describe('generated/ freshness', () => {
 
   test('a hand-edited generated file fails the check, naming the fix', () => {
     const dir = workspace((g) => g.replace('"not_started" | "pending"', '"not_started" | "pending" | "expired"'));
-    const run = spawnSync(TSX, [SCRIPT, '--check'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(TSX, [SCRIPT, '--check', 'spec/salesive-account.yaml'], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('generated/salesive-account.ts is stale — run npm run generate');
   });
@@ -35,7 +35,7 @@ describe('generated/ freshness', () => {
     const dir = workspace();
     const spec = join(dir, 'spec/salesive-account.yaml');
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('enum: [not_started, pending, in_review, approved, declined]', 'enum: [not_started, pending, in_review, approved, declined, expired]'));
-    const run = spawnSync(TSX, [SCRIPT, '--check'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(TSX, [SCRIPT, '--check', 'spec/salesive-account.yaml'], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(1);
   });
 });
