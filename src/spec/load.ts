@@ -70,7 +70,7 @@ function externalRefs(node: unknown): boolean {
 /** A one-file spec is its own bundle; what the bundler would still catch is a `$ref` to nowhere. */
 function checkedInternalRefs(file: string, doc: OpenApiDocument): OpenApiDocument {
   let missing: string | undefined;
-  someRef(doc, (ref) => getAt(doc, ref.slice(1)) === undefined && (missing = ref) !== undefined);
+  someRef(doc, (ref) => getAt(doc, ref) === undefined && (missing = ref) !== undefined);
   if (missing) throw new CannotRunError(`spec: ${file} has an unresolvable $ref — ${missing} does not exist in the document`);
   return doc;
 }

@@ -5,4 +5,4 @@ import { contract, verdict } from './harness.ts';
 const ctx = await contract();
 const name = 'KYC flow › session, refresh and status agree (model-based)';
 
-test(name, async ({ task }) => verdict(task, await checkKycFlow(ctx, name)));
+test(name, async (t) => verdict(t, await checkKycFlow(ctx, name)));

@@ -41,9 +41,9 @@ export async function checkKycFlow(ctx: RunContext, name: string): Promise<Scena
   if (ctx.target.kind === 'mock') return na('the static mock keeps no state between requests');
   const blocked = productionWriteBlocked(ctx, create);
   if (blocked) return na(blocked);
-  const token = ctx.tokens.find((t) => [create, refresh, status].every((op) => isGranted(op, t.scopes, ctx.spec.rules)));
+  const token = ctx.tokens.find((t) => [create, refresh, status].every((op) => isGranted(op, t, ctx.spec.rules)));
   if (!token) return na('no token grants WRITE_KYC and READ_KYC together');
-  const auth = tokenAuth(token);
+  const auth = tokenAuth(ctx, token);
   ledger.notApplicable('kyc-already-approved-missing', 'KYC flow', 'the store was not approved during this run');
   ledger.notApplicable('kyc-session-not-resumed', 'KYC flow', 'no active session was seen during this run');
 
@@ -52,7 +52,7 @@ export async function checkKycFlow(ctx: RunContext, name: string): Promise<Scena
     real.violations.push(...judgeResponse(ctx, ledger, op, exchange).filter((v) => v.severity === 'error'));
     return exchange;
   };
-  const judge = (real: Real, id: string, op: Operation, e: Exchange, findings: Finding[]) => real.violations.push(...judgeScenario(ledger, id, op, e, findings));
+  const judge = (real: Real, id: string, op: Operation, e: Exchange, findings: Finding[]) => real.violations.push(...judgeScenario(ctx, ledger, id, op, e, findings));
 
   const commands = [
     fc.constant<fc.AsyncCommand<Model, Real>>({
