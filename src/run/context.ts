@@ -6,6 +6,7 @@ import { Redactor } from '../redact.ts';
 import { loadSpec } from '../spec/load.ts';
 import { indexOperations } from '../spec/operations.ts';
 import { Provenance } from '../spec/provenance.ts';
+import { checkExtensions } from '../spec/extensions.ts';
 import { readRules, schemesOf } from '../spec/rules.ts';
 import { Validators } from '../spec/validators.ts';
 
@@ -31,7 +32,10 @@ export interface RunContext {
 
 export async function buildSpecModel(specPath: string): Promise<SpecModel> {
   const { doc } = await loadSpec(specPath);
-  return { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc), provenance: new Provenance(doc) };
+  const model = { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc), provenance: new Provenance(doc) };
+  // A declaration that cannot be read would be a rule that never fires: refused here, in one line.
+  checkExtensions(model, specPath);
+  return model;
 }
 
 /**
