@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { retryAfterMs } from '../client/transport.ts';
+import { CannotRunError } from '../errors.ts';
 
 export interface FetchLimits {
   /** One request, headers and body, must be complete within this. */
@@ -137,4 +138,16 @@ function networkProblem(error: unknown): string {
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection closed before the answer was complete — try again later';
   if (/CERT|SSL|TLS/i.test(code + (e.message ?? ''))) return `TLS failed (${code || e.message}) — check the URL's scheme and the host's certificate`;
   return `${code || 'request failed'}: ${(e.message ?? String(error)).split('\n')[0]} — check the URL and your network`;
+}
+
+/** A flag's URL, or one line saying it is not one. */
+export function httpUrl(text: string, flag: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) throw new CannotRunError(`upstream: ${flag} ${JSON.stringify(text)} is not an http(s) URL`);
+  return url;
 }

@@ -25,6 +25,19 @@ export interface Manifest {
   files: Record<string, ManifestEntry>;
 }
 
+/** The HTTP validators an answer carried, for the manifest. */
+export function validatorsOf(r: { etag?: string; lastModified?: string }): Pick<ManifestEntry, 'etag' | 'lastModified'> {
+  return { ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) };
+}
+
+/**
+ * The validators to send for a file: those of its manifest entry, but only while the file is still what the entry
+ * says — a hand edit must not hide behind a 304.
+ */
+export function conditionalFor(entry: ManifestEntry | undefined, fileSha256: string | undefined): Pick<ManifestEntry, 'etag' | 'lastModified'> {
+  return entry && entry.sha256 === fileSha256 ? validatorsOf(entry) : {};
+}
+
 export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The folder's manifest, if it has one; a broken one is one line saying how to get it back. */

@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { FETCH_DEFAULTS, type VendorSource } from './apis.ts';
-import { fetchDoc } from './http.ts';
-import { readManifest, sha256, type ManifestEntry } from './manifest.ts';
-import { httpUrl } from './pages.ts';
+import { fetchDoc, httpUrl } from './http.ts';
+import { conditionalFor, readManifest, sha256, validatorsOf, type ManifestEntry } from './manifest.ts';
 import { nextManifest, unchangedEntry, type Item, type Plan } from './plan.ts';
 
 export interface VendorOptions {
@@ -28,7 +27,7 @@ export async function planVendor(api: string, vendor: VendorSource, o: VendorOpt
         const path = join(o.dir, f.name);
         const local = existsSync(path) ? readFileSync(path) : undefined;
         const entry = manifest?.files[f.name];
-        const known = entry && local && entry.sha256 === sha256(local) ? { ...(entry.etag ? { etag: entry.etag } : {}), ...(entry.lastModified ? { lastModified: entry.lastModified } : {}) } : {};
+        const known = conditionalFor(entry, local && sha256(local));
         const limits = { ...FETCH_DEFAULTS, timeoutMs: o.timeoutMs, maxBytes: FETCH_DEFAULTS.maxVendorBytes, allowedHost: url.host };
         return { f, url: url.href, local, previous: entry, result: await fetchDoc(url.href, limits, known) };
       }),
@@ -43,7 +42,7 @@ export async function planVendor(api: string, vendor: VendorSource, o: VendorOpt
     }
     fetched++;
     if (result.status === 304 && previous) {
-      items.push({ kind: 'unchanged', file: f.name, entry: unchangedEntry(previous, { ...previous, ...validators(result) }) });
+      items.push({ kind: 'unchanged', file: f.name, entry: unchangedEntry(previous, { ...previous, ...validatorsOf(result) }) });
       continue;
     }
     const problem = f.kind === 'openapi-json' ? notOpenApi(result.body) : undefined;
@@ -51,15 +50,13 @@ export async function planVendor(api: string, vendor: VendorSource, o: VendorOpt
       items.push({ kind: 'skipped', file: f.name, url, reason: problem });
       continue;
     }
-    const entry: ManifestEntry = { url, fetchedAt: now, sha256: sha256(result.body), ...validators(result) };
+    const entry: ManifestEntry = { url, fetchedAt: now, sha256: sha256(result.body), ...validatorsOf(result) };
     if (!local) items.push({ kind: 'new', file: f.name, bytes: result.body, entry, detail: 'not in the snapshot yet' });
     else if (sha256(local) === entry.sha256) items.push({ kind: 'unchanged', file: f.name, entry: unchangedEntry(previous, entry) });
     else items.push({ kind: 'changed', file: f.name, bytes: result.body, entry, detail: whatChanged(f.kind, local, result.body) });
   }
   return { api, dir: o.dir, source: from.href, items, fetched, ignored: 0, manifest: nextManifest(api, from.href, manifest, items) };
 }
-
-const validators = (r: { etag?: string; lastModified?: string }) => ({ ...(r.etag ? { etag: r.etag } : {}), ...(r.lastModified ? { lastModified: r.lastModified } : {}) });
 
 /**
  * The backstop Sumvin's own SOURCE.md asks for: a fetch can succeed with an empty or wrapped payload, so the
