@@ -18,7 +18,7 @@ const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'pat
 /**
  * Reads one page with drift's own reader (src/drift/upstream.ts), so that a page the pull keeps is a page drift
  * uses, and one it names as cut off is one drift would skip. That reader takes a folder, hence the one-page folder.
- * (An exported per-page function there would spare it; see docs/upstream.md.)
+ * (A per-page function exported there would spare the folder.)
  */
 export function readPage(text: string): PageReading {
   const dir = mkdtempSync(join(tmpdir(), 'upstream-page-'));

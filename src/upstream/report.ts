@@ -42,8 +42,8 @@ export function renderPlan(plan: Plan, o: RenderOptions): Rendered {
   }
   const ignored = plan.ignored ? `, ${plan.ignored} not about this API` : '';
   const out = [`upstream ${plan.api}: ${plan.source} → ${plan.dir} (${plan.fetched} fetched${ignored})`];
-  for (const i of plan.items) {
-    if (i.kind === 'changed' || i.kind === 'new' || i.kind === 'gone' || i.kind === 'superseded') out.push(`  ${i.kind.padEnd(10)}  ${i.file} — ${i.detail}`);
+  for (const kind of DIFFERENCES) {
+    for (const i of of(kind) as Array<Extract<Item, { kind: 'changed' | 'new' | 'gone' | 'superseded' }>>) out.push(`  ${kind.padEnd(10)}  ${i.file} — ${i.detail}`);
   }
   const unchanged = of('unchanged') as Array<Extract<Item, { kind: 'unchanged' }>>;
   if (unchanged.length) out.push(`  ${'unchanged'.padEnd(10)}  ${unchanged.map((i) => i.file).join(', ')}`);
