@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fetchDoc, type FetchLimits } from '../../src/upstream/http.ts';
 import { redirect, slow, startCopyServer, type Behaviour, type CopyServer } from '../fixtures/upstream/server.ts';
 
-/** Short limits, generous against the server's behaviours: the slow route sleeps 2 s past a 300 ms timeout. */
+/** Short limits, generous against the server's behaviours: the slow route sleeps 2 s past a 500 ms timeout. */
 const limits = (server: CopyServer, over: Partial<FetchLimits> = {}): FetchLimits => ({
-  timeoutMs: 300,
+  timeoutMs: 500,
   retries: 3,
   backoffMs: 5,
   maxRetryWaitMs: 30_000,
@@ -50,7 +50,7 @@ describe('fetchDoc: every way a request can fail is one problem, never a throw',
   test.each<[string, { path: string; over?: Partial<FetchLimits>; want: RegExp; status?: number }]>([
     ['404', { path: '/gone.md', want: /^answers 404 — the page is not there/, status: 404 }],
     ['403', { path: '/private.md', want: /^answers 403 — the site refuses us/, status: 403 }],
-    ['slow beyond the timeout', { path: '/slow.md', want: /^no complete answer within 300 ms — .*raise --timeout$/ }],
+    ['slow beyond the timeout', { path: '/slow.md', want: /^no complete answer within 500 ms — .*raise --timeout$/ }],
     ['declared larger than the limit', { path: '/big.md', want: /^larger than the 1 KiB limit \(it declares 4096 bytes\)/ }],
     ['streamed past the limit', { path: '/big-chunked.md', want: /^larger than the 1 KiB limit \(its body runs past it\)/ }],
     ['connection closed mid-body', { path: '/cut.md', want: /^the connection closed before the answer was complete/ }],

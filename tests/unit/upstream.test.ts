@@ -41,7 +41,8 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
   });
 
   test('writes the snapshot and its manifest; each page that fails is one line on stderr', async () => {
-    const run = await upstream('pull', '--index', `${server.url}/llms.txt`, '--dir', dir, '--timeout', '300');
+    // The slow page sleeps 2 s: a 1 s timeout is short, and still generous for the pages that answer at once.
+    const run = await upstream('pull', '--index', `${server.url}/llms.txt`, '--dir', dir, '--timeout', '1000');
     noStack(run.stdout + run.stderr);
     expect(run.exitCode).toBe(1); // complete but for the failures below
     expect(run.stdout).toMatch(/new {9}kyc-get-kyc-status\.md — GET \/kyc\/status/);
@@ -56,7 +57,7 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
     expect(lines.sort()).toEqual([
       expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/domains/list-domains.md')} — redirects to http://localhost:\\d+/.* — not followed`)),
       expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/kyc/create-kyc-session.md')} — skipped: its OpenAPI block is cut off`)),
-      expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/payouts/get-payout-fee.md')} — no complete answer within 300 ms`)),
+      expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/payouts/get-payout-fee.md')} — no complete answer within 1000 ms`)),
       expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/payouts/get-payout.md')} — answers 404`)),
     ]);
 
@@ -82,14 +83,14 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
 
   test('--check against an unchanged upstream: exit 0, nothing written; a pull then rewrites nothing', async () => {
     const before = mtimes(dir);
-    const check = await upstream('pull', '--check', '--index', `${server.url}/clean/llms.txt`, '--dir', dir, '--timeout', '300');
+    const check = await upstream('pull', '--check', '--index', `${server.url}/clean/llms.txt`, '--dir', dir);
     expect(check.stderr).toBe('');
     expect(check.exitCode).toBe(0);
     expect(check.stdout).toMatch(/unchanged {3}kyc-get-kyc-status\.md, kyc-refresh-status\.md, scopes\.md\n.* matches upstream$/);
     // The manifest's ETags turned the unchanged pages into 304s.
     expect(server.hits.filter((h) => h.path === KYC_STATUS).at(-1)?.status).toBe(304);
 
-    const again = await upstream('pull', '--index', `${server.url}/llms.txt`, '--dir', dir, '--timeout', '300');
+    const again = await upstream('pull', '--index', `${server.url}/llms.txt`, '--dir', dir, '--timeout', '1000');
     expect(again.stdout).toMatch(/is up to date: nothing written/);
     expect(mtimes(dir)).toEqual(before);
   });
@@ -101,7 +102,7 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
     server.pages.set(KYC_STATUS, pristine.replace('            - declined\n        sessionId:', '            - declined\n            - expired\n        sessionId:'));
     expect(server.pages.get(KYC_STATUS)).not.toBe(pristine);
     const before = mtimes(dir);
-    const check = await upstream('pull', '--check', '--index', `${server.url}/clean/llms.txt`, '--dir', dir, '--timeout', '300');
+    const check = await upstream('pull', '--check', '--index', `${server.url}/clean/llms.txt`, '--dir', dir);
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toMatch(/changed {5}kyc-get-kyc-status\.md — its OpenAPI block changed \(GET \/kyc\/status\)/);
     expect(check.stdout).toMatch(/upstream differs from .*: 1 changed — write it with `npm run upstream -- pull/);
