@@ -157,7 +157,7 @@ function describe(error: ErrorObject | undefined, value: unknown): string {
   const where = error.instancePath ? ` (at ${error.instancePath})` : '';
   if (error.keyword === 'additionalProperties') return `has an unknown key ${JSON.stringify(error.params['additionalProperty'])}${where}`;
   if (error.keyword === 'required') return `misses ${JSON.stringify(error.params['missingProperty'])}${where}`;
-  if (error.keyword === 'enum') return `${where ? `${where.slice(2, -1)}: ` : ''}${JSON.stringify(getAt(value, error.instancePath))} is not one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'enum') return `has ${error.instancePath || 'a value'} ${JSON.stringify(getAt(value, error.instancePath))}, not one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   if (error.keyword === 'const' || error.keyword === 'oneOf') return `is not one of the shapes it may take${where} (${error.message})`;
   return `${error.message}${where}`;
 }

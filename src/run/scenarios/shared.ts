@@ -61,6 +61,7 @@ function blameExamples(op: Operation, exchange: Exchange, violations: Violation[
       severity: 'warning',
       basis: 'documented',
       location: `${at}${v.location}`,
+      inSpec: true,
       expected: `the spec's example "${name}" to hold the contract — ${v.check}: ${v.expected}`,
       actual: v.actual,
     })),
