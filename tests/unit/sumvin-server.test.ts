@@ -39,7 +39,9 @@ interface Answer {
 async function get(base: string, path: string, token?: SumvinToken, headers: Record<string, string> = {}): Promise<Answer> {
   const auth: Record<string, string> = !token ? {} : token.scheme === 'SumvinPAT' ? { 'x-sumvin-pat': token.token } : { 'x-juno-jwt': token.token };
   const res = await fetch(base + path, { headers: { ...auth, ...headers } });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
+  const type = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, type, body: type === 'application/json' ? (JSON.parse(text) as Record<string, unknown>) : { text } };
 }
 
 /** The extracted operations: [path, operation] for each GET. */
@@ -193,7 +195,8 @@ const FAULT_EFFECTS: Record<SumvinFault, { probe: Probe; shows: (faulty: Answer,
   'problem-instance-wrong': { probe: ['/v0/kyc/details', undefined], shows: (f, c) => expect([c.body['instance'], f.body['instance']]).toEqual(['/v0/kyc/details', '/v0/kyc']) },
   'problem-type-relative': { probe: ['/v0/kyc/documents', undefined], shows: (f) => expect(f.body['type']).toMatch(/^\/errors\//) },
   'problem-title-empty': { probe: ['/v0/kyc/documents/required', undefined], shows: (f, c) => expect([c.body['title'] !== '', f.body['title']]).toEqual([true, '']) },
-  'auth-401-not-problem': { probe: ['/v0/kyc/status', undefined], shows: (f) => expect([f.status, f.body]).toEqual([401, { detail: 'Not authenticated' }]) },
+  'auth-401-not-problem': { probe: ['/v0/kyc/status', undefined], shows: (f) => expect([f.status, f.type, f.body]).toEqual([401, 'text/plain', { text: 'Unauthorized' }]) },
+  'auth-401-fastapi-detail': { probe: ['/v0/kyc/details', undefined], shows: (f) => expect([f.status, f.type, f.body]).toEqual([401, 'application/json', { detail: 'Not authenticated' }]) },
   'status-unknown': { probe: ['/v0/kyc/status', 'approved'], shows: (f) => expect([f.body['status'], f.body['verified_at']]).toEqual(['under_review', null]) },
   'verified-at-while-pending': { probe: ['/v0/kyc/status', 'pending'], shows: (f, c) => expect([c.body['verified_at'], f.body['status'], typeof f.body['verified_at']]).toEqual([null, 'pending', 'number']) },
   'reject-reason-while-approved': { probe: ['/v0/kyc/status', 'approved'], shows: (f, c) => expect([c.body['reject_reason'], f.body['status'], typeof f.body['reject_reason']]).toEqual([null, 'approved', 'string']) },
