@@ -47,7 +47,7 @@ export class DiffRun {
       level: DRIFT_RULES[rule].level,
       operation: at.operation,
       location: at.location,
-      pointer: where?.ptr ?? '',
+      pointer: where ? (where.virtual ?? where.ptr) : '',
       in: nodes.to ? 'candidate' : 'base',
       ...(before !== undefined ? { from: show(before) } : {}),
       ...(after !== undefined ? { to: show(after) } : {}),
@@ -116,6 +116,12 @@ export function unionKeys(a: Side | undefined, b: Side | undefined): string[] {
  */
 export function rawDiff(a: Side | undefined, b: Side | undefined, out: (a: Side | undefined, b: Side | undefined) => void, stack: string[] = []): void {
   if (same(a, b)) return;
+  // A list the diff built (merged from allOf branches) has no place of its own: its items do.
+  const built = a?.virtual !== undefined ? a : b?.virtual !== undefined ? b : undefined;
+  if (built && (!a || !b) && isObject(built.node)) {
+    for (const key of keysOf(built).concat(Array.isArray(built.node) ? built.node.map((_, i) => String(i)) : [])) rawDiff(a && child(a, key), b && child(b, key), out, stack);
+    return;
+  }
   if (!a || !b || !isObject(a.node) || !isObject(b.node) || Array.isArray(a.node) !== Array.isArray(b.node)) return out(a, b);
   const pair = `${a.ptr} ${b.ptr}`;
   if (stack.includes(pair)) return;

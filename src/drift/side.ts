@@ -20,6 +20,8 @@ export interface Side {
   origins?: Map<string, Side>;
   /** The `$ref` targets followed to reach this node. */
   refs?: string[];
+  /** Built by the diff (a merged `properties` list): `ptr` names no node; changes are reported at this pointer. */
+  virtual?: string;
 }
 
 const MAX_REF_HOPS = 32;
@@ -123,5 +125,6 @@ export function value<T = unknown>(s: Side | undefined): T | undefined {
 
 /** A side built by the diff itself (a merged `allOf`), whose children come from the sides they were read from. */
 export function synthetic(base: Side, node: Record<string, unknown> | unknown[], origins: Map<string, Side>, under?: string): Side {
-  return { doc: base.doc, node, ptr: under === undefined ? base.ptr : `${base.ptr}/${under}`, key: under ?? base.key, data: base.data, origins };
+  if (under === undefined) return { doc: base.doc, node, ptr: base.ptr, key: base.key, data: base.data, origins };
+  return { doc: base.doc, node, ptr: `${base.ptr}/${under}`, key: under, data: base.data, origins, virtual: base.virtual ?? base.ptr };
 }
