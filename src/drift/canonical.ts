@@ -83,6 +83,7 @@ export function isDefault(parent: Side, key: string, value: unknown): boolean {
   if (FALSE_BY_DEFAULT.has(key)) return value === false;
   if (ZERO_BY_DEFAULT.has(key)) return value === 0;
   if (key === 'required' && value === false) return true;
+  if (key === 'pattern') return value === ''; // matches every string
   if (EMPTY_LIST_BY_DEFAULT.has(key)) return Array.isArray(value) && value.length === 0;
   if (key === 'properties') return isEmptyObject(value);
   if (key === 'additionalProperties' || key === 'unevaluatedProperties') return value === true || isEmptyObject(value);

@@ -53,7 +53,7 @@ const PARAMETER_RULES: Rule[] = [
       // A parameter described by `schema` on one side and `content` on the other is serialized another way.
       if (!!child(a, 'schema') !== !!child(b, 'schema')) return run.emit('request-parameter-style-changed', at, { from: a, to: b }, child(a, 'schema') ? 'schema' : 'content', child(b, 'schema') ? 'schema' : 'content');
       const place = (path: string) => (path ? `${at.location}${path.startsWith('[') ? '' : '.'}${path}` : at.location);
-      if (child(a, 'schema')) compareSchema(run, child(a, 'schema'), child(b, 'schema'), schemaAt(at, 'request', place));
+      if (child(a, 'schema')) compareSchema(run, child(a, 'schema'), child(b, 'schema'), schemaAt(at, 'request', place, true));
       else compareContent(run, child(a, 'content'), child(b, 'content'), at, 'request', place);
     },
   },

@@ -19,12 +19,14 @@ export interface SchemaAt extends At {
   place: (path: string) => string;
   depth: number;
   stack: readonly string[];
+  /** A parameter: its value travels as text, so a string accepts what a number or boolean did. */
+  text?: boolean;
 }
 
 const MAX_DEPTH = 40;
 
-export function schemaAt(base: At, dir: Direction, place: (path: string) => string): SchemaAt {
-  return { ...base, dir, path: '', place, location: place(''), depth: 0, stack: [] };
+export function schemaAt(base: At, dir: Direction, place: (path: string) => string, text = false): SchemaAt {
+  return { ...base, dir, path: '', place, location: place(''), depth: 0, stack: [], ...(text ? { text } : {}) };
 }
 
 /** The place one step down: a property, `[]` for items, `<oneOf:Pet>` for a branch. */
@@ -80,8 +82,8 @@ function typesOf(s: Side | undefined): Set<string> | undefined {
   return undefined; // any type
 }
 
-function covers(types: Set<string> | undefined, t: string): boolean {
-  return !types || types.has(t) || (t === 'integer' && types.has('number'));
+function covers(types: Set<string> | undefined, t: string, text = false): boolean {
+  return !types || types.has(t) || (t === 'integer' && types.has('number')) || (text && types.has('string') && ['number', 'integer', 'boolean'].includes(t));
 }
 
 const typeRule = rule(['type'], (run, a, b, at) => {
@@ -93,7 +95,7 @@ const typeRule = rule(['type'], (run, a, b, at) => {
   const nullB = !tb || tb.has('null');
   if (ta && tb && !nullA && nullB) run.emit(pick(at, 'request-property-became-nullable', 'response-property-became-nullable'), at, nodes, text(ta), text(tb));
   if (ta && tb && nullA && !nullB) run.emit(pick(at, 'request-property-became-not-nullable', 'response-property-became-not-nullable'), at, nodes, text(ta), text(tb));
-  const lost = ta ? [...ta].filter((t) => t !== 'null' && !covers(tb, t)) : tb ? ['any'] : [];
+  const lost = ta ? [...ta].filter((t) => t !== 'null' && !covers(tb, t, at.text && at.dir === 'request')) : tb ? ['any'] : [];
   const gained = tb ? [...tb].filter((t) => t !== 'null' && !covers(ta, t)) : ta ? ['any'] : [];
   if (at.dir === 'request') {
     if (lost.length) run.emit('request-type-changed', at, nodes, text(ta), text(tb));
@@ -113,6 +115,20 @@ const enumRule = rule(['enum'], (run, a, b, at) => {
   const inB = new Set(items(eb).map(hashOf));
   for (const item of items(ea)) if (!inB.has(hashOf(item))) run.emit(pick(at, 'request-enum-value-removed', 'response-enum-value-removed'), at, { from: item }, item.node);
   for (const item of items(eb)) if (!inA.has(hashOf(item))) run.emit(pick(at, 'request-enum-value-added', 'response-enum-value-added'), at, { to: item }, undefined, item.node);
+});
+
+/**
+ * `x-extensible-enum` (Zalando's convention): an open list — clients must expect values beyond it, so only a value
+ * removed from a request breaks; the rest is information.
+ */
+const extensibleEnumRule = rule(['x-extensible-enum'], (run, a, b, at) => {
+  const ea = child(a, 'x-extensible-enum');
+  const eb = child(b, 'x-extensible-enum');
+  if (at.dir === 'response' || !ea || !eb) return run.leaves(at, ea, eb, 'vendor-extension-changed');
+  const inA = new Set(items(ea).map(hashOf));
+  const inB = new Set(items(eb).map(hashOf));
+  for (const item of items(ea)) if (!inB.has(hashOf(item))) run.emit('request-enum-value-removed', at, { from: item }, item.node);
+  for (const item of items(eb)) if (!inA.has(hashOf(item))) run.emit('request-enum-value-added', at, { to: item }, undefined, item.node);
 });
 
 const constRule = rule(['const'], (run, a, b, at) => {
@@ -136,8 +152,9 @@ const formatRule = (key: string) =>
   });
 
 const patternRule = rule(['pattern'], (run, a, b, at) => {
-  const pa = child(a, 'pattern');
-  const pb = child(b, 'pattern');
+  // `pattern: ''` matches every string: the same as no pattern.
+  const pa = value(child(a, 'pattern')) ? child(a, 'pattern') : undefined;
+  const pb = value(child(b, 'pattern')) ? child(b, 'pattern') : undefined;
   const nodes = { from: pa, to: pb };
   if (!pa) run.emit(pick(at, 'request-pattern-added', 'response-pattern-added'), at, nodes, undefined, pb?.node);
   else if (!pb) run.emit(pick(at, 'request-pattern-removed', 'response-pattern-changed'), at, nodes, pa.node, 'none');
@@ -333,6 +350,7 @@ const discriminatorRule = docRule<SchemaAt>(['discriminator'], 'discriminator-ch
 const SCHEMA_RULES: Rule[] = [
   typeRule,
   enumRule,
+  extensibleEnumRule,
   constRule,
   formatRule('format'),
   formatRule('contentEncoding'),

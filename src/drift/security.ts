@@ -22,11 +22,22 @@ export function compareSecurity(run: DiffRun, a: Side | undefined, b: Side | und
   const kb = new Map(lb.map((r) => [key(r), r]));
   const removed = [...ka].filter(([k]) => !kb.has(k)).map(([, r]) => r);
   const added = [...kb].filter(([k]) => !ka.has(k)).map(([, r]) => r);
+  // The same schemes asking for other scopes: fewer scopes is relaxed, any new one breaks tokens without it.
+  for (const r of [...removed]) {
+    const other = added.find((x) => schemes(x) === schemes(r));
+    if (!other) continue;
+    removed.splice(removed.indexOf(r), 1);
+    added.splice(added.indexOf(other), 1);
+    const relaxed = keysOf(other).every((scheme) => scopes(other, scheme).every((s) => scopes(r, scheme).includes(s)));
+    run.emit(relaxed ? 'scope-requirement-relaxed' : 'scope-requirement-changed', here, { from: r, to: other }, describe([r]), describe([other]));
+  }
   if (removed.length && added.length) return run.emit('scope-requirement-changed', here, { from: removed[0], to: added[0] }, describe(la), describe(lb));
   for (const r of removed) run.emit('security-requirement-removed', here, { from: r }, describe([r]));
   for (const r of added) run.emit('security-requirement-added', here, { to: r }, undefined, describe([r]));
 }
 
+const scopes = (r: Side, scheme: string) => items(child(r, scheme)).map((s) => String(s.node));
+const schemes = (r: Side) => keysOf(r).sort().join(' & ');
 const hasScopes = (r: Side) => keysOf(r).some((scheme) => items(child(r, scheme)).length > 0);
 
 /** `AppToken[READ_KYC+WRITE_KYC]`, schemes and scopes sorted. */
