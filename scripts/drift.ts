@@ -160,9 +160,9 @@ async function main(): Promise<number> {
   writeFileSync(join(o.out, 'drift-spec.md'), markdown);
   writeFileSync(join(o.out, 'drift-spec.json'), json);
   writeFileSync(join(o.out, 'drift-spec.junit.xml'), junit);
-  // A candidate rebuilt from pages has no lines of its own to point at.
-  const lineOf = o.upstream ? () => undefined : lineFinder(readFileSync(to.file, 'utf8'));
-  const print: Record<Format, () => string> = { markdown: () => markdown, json: () => json, junit: () => junit, githubactions: () => githubAnnotations(report, lineOf) };
+  // A candidate rebuilt from pages has no lines of its own to point at; a file is parsed for lines only when asked.
+  const lines = () => (o.upstream ? () => undefined : lineFinder(readFileSync(to.file, 'utf8')));
+  const print: Record<Format, () => string> = { markdown: () => markdown, json: () => json, junit: () => junit, githubactions: () => githubAnnotations(report, lines()) };
   for (const format of formats) process.stdout.write(print[format]());
   return driftExitCode(report, o.warnOnly);
 }
