@@ -136,7 +136,14 @@ export function schemaView(s: Side, depth = 0): Side {
           if (!prev) {
             props[name] = p.node;
             propOrigins.set(name, p);
-          } else if (hashOf(prev) !== hashOf(p)) residual.push(synthetic(branch, { properties: { [name]: p.node } }, new Map([['properties', synthetic(c, { [name]: p.node }, new Map([[name, p]]))]])));
+          } else if (hashOf(prev) !== hashOf(p)) {
+            // Two branches constrain the same property: it must meet both, so it is the allOf of the two.
+            const both = [...(prev.virtual === undefined || !Array.isArray((prev.node as Record<string, unknown>)['allOf']) ? [prev] : items(child(prev, 'allOf'))), p];
+            const list = { ...synthetic(prev, both.map((x) => x.node), new Map(both.map((x, i) => [String(i), x])), 'allOf'), set: true };
+            const merged = synthetic(prev, { allOf: list.node }, new Map([['allOf', list]]));
+            props[name] = merged.node;
+            propOrigins.set(name, { ...merged, virtual: prev.virtual ?? prev.ptr });
+          }
         }
       } else if (key === 'required' && Array.isArray(c.node)) {
         for (const item of items(c)) if (typeof item.node === 'string' && !required.has(item.node)) required.set(item.node, item);

@@ -1,6 +1,6 @@
 import { hashOf, schemaView } from './canonical.ts';
 import type { DiffRun } from './run.ts';
-import { compareSchema, down, narrowed, pick, widened, type SchemaAt } from './schema.ts';
+import { annotationsOnly, compareSchema, compareSchemaKeys, down, narrowed, pick, widened, type SchemaAt } from './schema.ts';
 import { child, isObject, items, keysOf, synthetic, value, type Side } from './side.ts';
 
 type Composition = 'oneOf' | 'anyOf' | 'allOf';
@@ -15,6 +15,11 @@ type Composition = 'oneOf' | 'anyOf' | 'allOf';
 export function compareComposition(run: DiffRun, a: Side | undefined, b: Side | undefined, at: SchemaAt, key: Composition): void {
   const ca = child(a, key);
   const cb = child(b, key);
+  if (key === 'allOf' && (!ca || !cb)) {
+    for (const x of items(ca)) allOfBranch(run, x, undefined, at);
+    for (const y of items(cb)) allOfBranch(run, undefined, y, at);
+    return;
+  }
   if (!ca || !cb) {
     // The whole composition came or went: the schema must now (or no longer) match its branches.
     return run.emit(cb ? narrowed(at) : widened(at), at, { from: ca, to: cb }, ca ? `${key} of ${items(ca).length}` : `no ${key}`, cb ? `${key} of ${items(cb).length}` : `no ${key}`);
@@ -30,13 +35,23 @@ export function compareComposition(run: DiffRun, a: Side | undefined, b: Side | 
   const { matched, removed, added } = pairBranches(la.filter((s) => !isNullSchema(s)), lb.filter((s) => !isNullSchema(s)));
   for (const [x, y] of matched) compareSchema(run, x, y, down(at, `<${key}:${label(y, lb.indexOf(y))}>`));
   for (const x of removed) {
-    const here = down(at, `<${key}:${label(x, la.indexOf(x))}>`);
-    run.emit(key === 'allOf' ? widened(at) : pick(at, 'request-variant-removed', 'response-variant-removed'), here, { from: x });
+    if (key === 'allOf') allOfBranch(run, x, undefined, at);
+    else run.emit(pick(at, 'request-variant-removed', 'response-variant-removed'), down(at, `<${key}:${label(x, la.indexOf(x))}>`), { from: x });
   }
   for (const y of added) {
-    const here = down(at, `<${key}:${label(y, lb.indexOf(y))}>`);
-    run.emit(key === 'allOf' ? narrowed(at) : pick(at, 'request-variant-added', 'response-variant-added'), here, { to: y });
+    if (key === 'allOf') allOfBranch(run, undefined, y, at);
+    else run.emit(pick(at, 'request-variant-added', 'response-variant-added'), down(at, `<${key}:${label(y, lb.indexOf(y))}>`), { to: y });
   }
+}
+
+/**
+ * An `allOf` branch on one side only (what merging could not fold in): one that only annotates (two descriptions
+ * that differ) is compared keyword by keyword; one that constrains narrows the schema when added, widens it when gone.
+ */
+function allOfBranch(run: DiffRun, x: Side | undefined, y: Side | undefined, at: SchemaAt): void {
+  const branch = (x ?? y)!;
+  if (annotationsOnly(branch)) return compareSchemaKeys(run, x, y, at);
+  run.emit(y ? narrowed(at) : widened(at), down(at, `<allOf:${label(branch, 0)}>`), { from: x, to: y });
 }
 
 /**

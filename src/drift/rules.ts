@@ -131,8 +131,7 @@ export const DRIFT_RULES = {
   'response-schema-removed': { level: 'warning', family: 'responses', says: 'a response schema is gone: clients can no longer rely on its shape', given: opPair(ok(str), { responses: { '200': { description: 'ok', content: { 'application/json': {} } } } }), want: { pointer: OK } },
 
   // ── response schemas (bodies and headers, at any depth) ───────────────────────────────────────────────
-  'response-property-removed': { level: 'breaking', family: 'response-schema', says: 'a required response field is gone', given: res(object({ a: str, b: str }, ['a', 'b']), object({ a: str }, ['a'])), want: { pointer: `${OK}/properties/b` } },
-  'response-optional-property-removed': { level: 'warning', family: 'response-schema', says: 'an optional response field is gone (clients that read it get nothing)', given: res(object({ a: str, b: str }), object({ a: str })), want: { pointer: `${OK}/properties/b` } },
+  'response-property-removed': { level: 'breaking', family: 'response-schema', says: 'a response field is gone (required or not: clients that read it get nothing)', given: res(object({ a: str, b: str }, ['a', 'b']), object({ a: str }, ['a'])), want: { pointer: `${OK}/properties/b` } },
   'response-property-added': { level: 'info', family: 'response-schema', says: 'a new response field', given: res(object({ a: str }), object({ a: str, b: str })), want: { pointer: `${OK}/properties/b` } },
   'response-property-became-optional': { level: 'breaking', family: 'response-schema', says: 'a response field may now be absent', given: res(object({ a: str }, ['a']), object({ a: str })), want: { pointer: `${OK}/required/0` } },
   'response-property-became-required': { level: 'info', family: 'response-schema', says: 'a response field is now always present', given: res(object({ a: str }), object({ a: str }, ['a'])), want: { pointer: `${OK}/required/0` } },

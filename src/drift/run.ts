@@ -36,18 +36,35 @@ export class DiffRun {
 
   constructor(readonly options: DiffOptions = {}) {}
 
+  /** Differences a comparison looked at and set aside on purpose (see `accept`). */
+  private accepted = 0;
+
+  /** Changes named so far, and differences deliberately set aside: what the safety net counts. */
   get count(): number {
-    return this.changes.length;
+    return this.changes.length + this.accepted;
   }
 
+  /**
+   * A comparison that saw a difference and decides it is none, for a stated reason — a candidate rebuilt from doc
+   * pages has no scopes or `x-` rules of ours to compare. Keeps the safety net from reporting it.
+   */
+  accept(): void {
+    this.accepted++;
+  }
+
+  /**
+   * A change, reported at the changed node: where it is written when it is on both sides, where it was referenced
+   * from when it was added or removed (a removed `400` response is the operation's, not its component's).
+   */
   emit(rule: DriftRuleId, at: At, nodes: { from?: Side | undefined; to?: Side | undefined }, before?: unknown, after?: unknown): void {
     const where = nodes.to ?? nodes.from;
+    const oneSided = !nodes.to || !nodes.from;
     this.changes.push({
       rule,
       level: DRIFT_RULES[rule].level,
       operation: at.operation,
       location: at.location,
-      pointer: where ? (where.virtual ?? where.ptr) : '',
+      pointer: where ? (where.virtual ?? (oneSided && where.site !== undefined ? where.site : where.ptr)) : '',
       in: nodes.to ? 'candidate' : 'base',
       ...(before !== undefined ? { from: show(before) } : {}),
       ...(after !== undefined ? { to: show(after) } : {}),

@@ -60,6 +60,17 @@ export function compareSchema(run: DiffRun, a: Side | undefined, b: Side | undef
   run.net(here, va, vb, () => run.byKeys(va, vb, here, SCHEMA_RULES));
 }
 
+/** Keyword by keyword, either side possibly absent: what an `allOf` branch holding only annotations adds or takes away. */
+export function compareSchemaKeys(run: DiffRun, a: Side | undefined, b: Side | undefined, at: SchemaAt): void {
+  run.byKeys(a, b, at, SCHEMA_RULES);
+}
+
+/** Keywords that describe a value without constraining it (JSON Schema's annotations, lifecycle, ours). */
+const ANNOTATIONS = new Set(['title', 'description', '$comment', 'externalDocs', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+export function annotationsOnly(s: Side): boolean {
+  return keysOf(schemaView(s)).every((k) => ANNOTATIONS.has(k) || k.startsWith('x-'));
+}
+
 /** `true`/`{}` accepts anything, `false` nothing. */
 function compareBooleanSchemas(run: DiffRun, a: Side, b: Side, at: SchemaAt): void {
   const open = (s: Side) => s.node === true || (isObject(s.node) && !Array.isArray(s.node) && !Object.keys(s.node).length);
@@ -221,7 +232,7 @@ const propertiesRule = rule(['properties', 'required'], (run, a, b, at) => {
     }
     if (x && !y) {
       if (at.dir === 'request') run.emit('request-property-removed', here, { from: x });
-      else run.emit(wasRequired ? 'response-property-removed' : 'response-optional-property-removed', here, { from: x });
+      else run.emit('response-property-removed', here, { from: x });
       continue;
     }
     if (!x && y) {

@@ -17,7 +17,7 @@ export function compareSecurity(run: DiffRun, a: Side | undefined, b: Side | und
     return;
   }
   // A candidate rebuilt from doc pages often states scopes only in prose: no scope there says nothing.
-  if (partial && (!la.some(hasScopes) || !lb.some(hasScopes))) return;
+  if (partial && (!la.some(hasScopes) || !lb.some(hasScopes))) return run.accept();
   const ka = new Map(la.map((r) => [key(r), r]));
   const kb = new Map(lb.map((r) => [key(r), r]));
   const removed = [...ka].filter(([k]) => !kb.has(k)).map(([, r]) => r);

@@ -22,6 +22,8 @@ export interface Side {
   refs?: string[];
   /** Built by the diff (a merged `properties` list): `ptr` names no node; changes are reported at this pointer. */
   virtual?: string;
+  /** Where the node is referenced from, when that is not where it is written (`…/responses/400` → a component). */
+  site?: string;
 }
 
 const MAX_REF_HOPS = 32;
@@ -72,7 +74,7 @@ export function resolve(s: Side): Side {
     const target = getAt(current.doc, ref);
     if (target === undefined) return current; // a $ref to nowhere is compared as written
     const siblings = Object.keys(current.node as object).filter((k) => k !== '$ref');
-    const next: Side = { ...current, node: target, ptr: ref, refs: [...(current.refs ?? []), ref] };
+    const next: Side = { ...current, node: target, ptr: ref, refs: [...(current.refs ?? []), ref], site: current.site ?? current.ptr };
     delete next.origins;
     if (!siblings.length) {
       current = next;
@@ -125,6 +127,6 @@ export function value<T = unknown>(s: Side | undefined): T | undefined {
 
 /** A side built by the diff itself (a merged `allOf`), whose children come from the sides they were read from. */
 export function synthetic(base: Side, node: Record<string, unknown> | unknown[], origins: Map<string, Side>, under?: string): Side {
-  if (under === undefined) return { doc: base.doc, node, ptr: base.ptr, key: base.key, data: base.data, origins };
+  if (under === undefined) return { doc: base.doc, node, ptr: base.ptr, key: base.key, data: base.data, origins, ...(base.site ? { site: base.site } : {}) };
   return { doc: base.doc, node, ptr: `${base.ptr}/${under}`, key: under, data: base.data, origins, virtual: base.virtual ?? base.ptr };
 }

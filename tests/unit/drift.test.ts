@@ -232,6 +232,15 @@ describe('npm run drift', () => {
     expect(run.stdout).toContain('drift-ignore entry `operation-removed` `/paths/~1gone/get` accepted nothing');
   });
 
+  test("--api picks the contract and the module its code imports types from: Sumvin's sample breaks on a nullable status", () => {
+    const sumvin = readFileSync(join(ROOT, 'spec/sumvin-kyc.yaml'), 'utf8');
+    const to = edited((s) => (schemas(s).KYCStatusResponse.properties.status = { anyOf: [schemas(s).KYCStatusResponse.properties.status, { type: 'null' }] }), sumvin);
+    const run = drift('--api', 'sumvin', '--types', '--to', to);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/line\(s\) of 1 file\(s\) importing 'contract-types\/sumvin' stop compiling/);
+    expect(run.stdout).toContain('tests/consumer/sumvin-app.ts:');
+  });
+
   test('exit 2 with one line on bad input', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--to', '/nowhere.yaml'], /^drift: spec: \/nowhere.yaml does not exist/],
