@@ -8,7 +8,7 @@ import { BODY, body, docPair, object, OK, OP, ok, opPair, opSpec, pair, param, p
  * request when it narrows (a `maxLength` lowered) and in a response when it widens (a `maxLength` raised).
  */
 export type DriftLevel = 'breaking' | 'warning' | 'info';
-export type DriftFamily = 'operations' | 'security' | 'servers' | 'parameters' | 'request-body' | 'request-schema' | 'responses' | 'response-schema' | 'extensions' | 'document' | 'unclassified';
+export type DriftFamily = 'operations' | 'security' | 'servers' | 'parameters' | 'request-body' | 'request-schema' | 'responses' | 'response-schema' | 'schema' | 'extensions' | 'document' | 'unclassified';
 
 export interface DriftRule {
   level: DriftLevel;
@@ -113,8 +113,8 @@ export const DRIFT_RULES = {
   'request-property-became-read-only': { level: 'warning', family: 'request-schema', says: 'a field clients send is now read-only: the server ignores it', given: req(object({ a: str }), object({ a: { type: 'string', readOnly: true } })), want: { pointer: `${BODY}/properties/a/readOnly` } },
   'request-property-became-writable': { level: 'info', family: 'request-schema', says: 'a read-only field may now be sent', given: req(object({ a: { type: 'string', readOnly: true } }), object({ a: str })), want: { pointer: `${BODY}/properties/a/readOnly` } },
   'request-read-only-property-changed': { level: 'info', family: 'request-schema', says: 'a read-only field changed: requests do not carry it', given: req(object({ a: { type: 'string', readOnly: true } }), object({ a: { type: 'integer', readOnly: true } })), want: { pointer: `${BODY}/properties/a/type` } },
-  'discriminator-changed': { level: 'warning', family: 'request-schema', says: 'the discriminator of a oneOf/anyOf changed (property name or mapping)', given: req({ oneOf: [str], discriminator: { propertyName: 'kind' } }, { oneOf: [str], discriminator: { propertyName: 'type' } }), want: { pointer: `${BODY}/discriminator/propertyName` } },
-  'mutability-changed': { level: 'info', family: 'request-schema', says: 'readOnly/writeOnly changed where it does not apply (writeOnly in a request, readOnly in a response)', given: res(object({ a: str }), object({ a: { type: 'string', readOnly: true } })), want: { pointer: `${OK}/properties/a/readOnly` } },
+  'discriminator-changed': { level: 'warning', family: 'schema', says: 'the discriminator of a oneOf/anyOf changed (property name or mapping)', given: req({ oneOf: [str], discriminator: { propertyName: 'kind' } }, { oneOf: [str], discriminator: { propertyName: 'type' } }), want: { pointer: `${BODY}/discriminator/propertyName` } },
+  'mutability-changed': { level: 'info', family: 'schema', says: 'readOnly/writeOnly changed where it does not apply (writeOnly in a request, readOnly in a response)', given: res(object({ a: str }), object({ a: { type: 'string', readOnly: true } })), want: { pointer: `${OK}/properties/a/readOnly` } },
 
   // ── responses ─────────────────────────────────────────────────────────────────────────────────────────
   'success-status-removed': { level: 'breaking', family: 'responses', says: 'a success status code is no longer documented', given: opPair({ responses: { '200': { description: 'ok' }, '201': { description: 'created' } } }, { responses: { '200': { description: 'ok' } } }), want: { pointer: `${OP}/responses/201` } },
