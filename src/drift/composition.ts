@@ -1,4 +1,5 @@
 import { hashOf, schemaView } from './canonical.ts';
+import { pairUp, type Pairing } from './pairing.ts';
 import type { DiffRun } from './run.ts';
 import { annotationsOnly, compareSchema, compareSchemaKeys, down, narrowed, pick, widened, type SchemaAt } from './schema.ts';
 import { child, isObject, items, keysOf, synthetic, value, type Side } from './side.ts';
@@ -102,31 +103,13 @@ function label(s: Side, index: number): string {
   return component ? component.replace(/~1/g, '/').replace(/~0/g, '~') : String(index);
 }
 
-interface Pairing {
-  matched: Array<[Side, Side]>;
-  removed: Side[];
-  added: Side[];
-}
-
-export function pairBranches(la: Side[], lb: Side[]): Pairing {
-  const matched: Array<[Side, Side]> = [];
-  const restA = [...la];
-  const restB = [...lb];
-  const take = (test: (x: Side, y: Side) => boolean) => {
-    for (const x of [...restA]) {
-      const y = restB.find((candidate) => test(x, candidate));
-      if (!y) continue;
-      restA.splice(restA.indexOf(x), 1);
-      restB.splice(restB.indexOf(y), 1);
-      matched.push([x, y]);
-    }
-  };
-  take((x, y) => hashOf(x) === hashOf(y));
-  take((x, y) => x.ptr === y.ptr && x.ptr.startsWith('/components/'));
-  take((x, y) => {
-    const tx = value<Record<string, unknown>>(x)?.['title'];
-    return typeof tx === 'string' && tx === value<Record<string, unknown>>(y)?.['title'];
-  });
+export function pairBranches(la: Side[], lb: Side[]): Pairing<Side> {
+  const title = (s: Side) => value<Record<string, unknown>>(s)?.['title'];
+  const { matched, removed: restA, added: restB } = pairUp(la, lb, [
+    (x, y) => hashOf(x) === hashOf(y),
+    (x, y) => x.ptr === y.ptr && x.ptr.startsWith('/components/'),
+    (x, y) => typeof title(x) === 'string' && title(x) === title(y),
+  ]);
   // Closest remaining match, best scores first.
   const scored = restA.flatMap((x) => restB.map((y) => ({ x, y, score: similarity(x, y) }))).filter((s) => s.score >= 0.5).sort((p, q) => q.score - p.score);
   for (const { x, y } of scored) {

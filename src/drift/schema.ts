@@ -277,24 +277,18 @@ const schemaMapRule = (key: string, step: (name: string) => string) =>
     }
   });
 
-/** A single sub-schema that constrains when present (`propertyNames`, `contains`, `then`, `else`, `if`, `contentSchema`). */
-const subschemaRule = (key: string, step: string) =>
+/**
+ * A single sub-schema that constrains when present (`propertyNames`, `contains`, `if`/`then`/`else`, `contentSchema`).
+ * `not` is compared the other way round: a tighter `not` schema lets more through.
+ */
+const subschemaRule = (key: string, step: string, flipped = false) =>
   rule([key], (run, a, b, at) => {
     const x = child(a, key);
     const y = child(b, key);
     const here = down(at, step);
-    if (x && y) compareSchema(run, x, y, here);
+    if (x && y) compareSchema(run, x, y, flipped ? { ...here, dir: at.dir === 'request' ? 'response' : 'request' } : here);
     else run.emit(y ? narrowed(here) : widened(here), here, { from: x, to: y });
   });
-
-/** `not`: a tighter `not` schema lets more through, so it is compared in the other direction. */
-const notRule = rule(['not'], (run, a, b, at) => {
-  const x = child(a, 'not');
-  const y = child(b, 'not');
-  const here = down(at, '(not)');
-  if (x && y) compareSchema(run, x, y, { ...here, dir: at.dir === 'request' ? 'response' : 'request' });
-  else run.emit(y ? narrowed(here) : widened(here), here, { from: x, to: y });
-});
 
 const dependentRequiredRule = rule(['dependentRequired'], (run, a, b, at) => {
   const ma = child(a, 'dependentRequired');
@@ -386,7 +380,7 @@ const SCHEMA_RULES: Rule[] = [
   subschemaRule('then', '(then)'),
   subschemaRule('else', '(else)'),
   subschemaRule('contentSchema', '(content)'),
-  notRule,
+  subschemaRule('not', '(not)', true),
   rule(['oneOf'], (run, a, b, at) => compareComposition(run, a, b, at, 'oneOf')),
   rule(['anyOf'], (run, a, b, at) => compareComposition(run, a, b, at, 'anyOf')),
   rule(['allOf'], (run, a, b, at) => compareComposition(run, a, b, at, 'allOf')),

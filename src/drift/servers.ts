@@ -1,5 +1,6 @@
 import type { At, DiffRun } from './run.ts';
 import { docRule } from './schema.ts';
+import { pairUp } from './pairing.ts';
 import { child, items, value, type Side } from './side.ts';
 
 /**
@@ -8,23 +9,9 @@ import { child, items, value, type Side } from './side.ts';
  * @see https://spec.openapis.org/oas/v3.1.0#server-object
  */
 export function compareServers(run: DiffRun, a: Side | undefined, b: Side | undefined, at: At): void {
-  const la = items(a);
-  const lb = items(b);
   const url = (s: Side) => String(value<Record<string, unknown>>(s)?.['url'] ?? '');
   const text = (s: Side) => value<Record<string, unknown>>(s)?.['description'];
-  const pairs: Array<[Side, Side]> = [];
-  const take = (test: (x: Side, y: Side) => boolean) => {
-    for (const x of [...la]) {
-      const y = lb.find((candidate) => test(x, candidate));
-      if (!y) continue;
-      la.splice(la.indexOf(x), 1);
-      lb.splice(lb.indexOf(y), 1);
-      pairs.push([x, y]);
-    }
-  };
-  take((x, y) => url(x) === url(y));
-  take((x, y) => text(x) !== undefined && text(x) === text(y));
-  take(() => true);
+  const { matched: pairs, removed, added } = pairUp(items(a), items(b), [(x, y) => url(x) === url(y), (x, y) => text(x) !== undefined && text(x) === text(y), () => true]);
   for (const [x, y] of pairs) {
     const here = { ...at, location: `server ${url(y)}` };
     run.net(here, x, y, () =>
@@ -35,6 +22,6 @@ export function compareServers(run: DiffRun, a: Side | undefined, b: Side | unde
       ]),
     );
   }
-  for (const x of la) run.emit('server-removed', { ...at, location: `server ${url(x)}` }, { from: x }, url(x));
-  for (const y of lb) run.emit('server-added', { ...at, location: `server ${url(y)}` }, { to: y }, undefined, url(y));
+  for (const x of removed) run.emit('server-removed', { ...at, location: `server ${url(x)}` }, { from: x }, url(x));
+  for (const y of added) run.emit('server-added', { ...at, location: `server ${url(y)}` }, { to: y }, undefined, url(y));
 }
