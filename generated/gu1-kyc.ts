@@ -250,7 +250,7 @@ export interface components {
         UpdatedValidation: components["schemas"]["Validation"] & components["schemas"]["ValidationDetailFields"];
     };
     responses: {
-        /** @description The request body is invalid. */
+        /** @description The request is invalid (a malformed body, or an id that is not a UUID). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -406,6 +406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -734,6 +735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The entity has no active validation. */
             404: {
