@@ -9,7 +9,7 @@ import createClient from 'openapi-fetch';
 import { PlainRequest } from '../src/client/undici-fetch.ts';
 import { responsesProperty } from '../src/run/scenarios/responses.ts';
 
-const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scopes: ['READ_KYC', 'WRITE_KYC'], store: 'a' };
+const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scheme: 'AppToken', scopes: ['READ_KYC', 'WRITE_KYC'], store: 'a', values: {} };
 const STATUS = JSON.stringify({ status: 200, success: true, message: 'KYC status retrieved', data: { status: 'pending', sessionId: 'sess_1', sessionUrl: 'https://verify.example/s/1', submittedAt: '2026-06-20T10:00:00.000Z', verifiedAt: null, declinedAt: null } });
 const REFRESH = JSON.stringify({ status: 200, success: true, message: 'KYC status refreshed', data: { status: 'in_review' } });
 

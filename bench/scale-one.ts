@@ -24,7 +24,7 @@ astToString(await openapiTS(pathToFileURL(specPath!)));
 const types = ms(t);
 
 t = performance.now();
-for (const op of spec.operations) fc.sample(validRequests(spec.doc, op), { numRuns: 1, seed: 1 });
+for (const op of spec.operations) fc.sample(validRequests(spec, op), { numRuns: 1, seed: 1 });
 const arbitraries = ms(t);
 
 t = performance.now();

@@ -223,6 +223,7 @@ export interface components {
         };
         /** @description The verification results a validation carries beyond the create answer (the GET page's example). */
         ValidationDetailFields: {
+            status?: components["schemas"]["ValidationStatus"];
             /** @description The provider's detailed results (set once the provider has decided or the validation is in review). */
             decision: {
                 [key: string]: unknown;

@@ -359,13 +359,14 @@ export interface components {
         };
         /** @description A configured payout method of the store. */
         Payout: {
-            _id: components["schemas"]["ObjectId"];
-            shop: components["schemas"]["ObjectId"];
-            payout: components["schemas"]["ObjectId"];
             /** @description Merchant-supplied method details (for example bank account fields). */
             data: {
                 [key: string]: string;
             };
+        } & {
+            _id: components["schemas"]["ObjectId"];
+            shop: components["schemas"]["ObjectId"];
+            payout: components["schemas"]["ObjectId"];
             active?: boolean;
             createdAt?: components["schemas"]["Timestamp"];
             updatedAt?: components["schemas"]["Timestamp"];
@@ -874,28 +875,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": 200,
-                     *       "success": true,
-                     *       "message": "Payouts retrieved",
-                     *       "data": [
-                     *         {
-                     *           "_id": "66c2a1b2c3d4e5f6a7b8c9e0",
-                     *           "shop": "6680aabbccddeeff00112200",
-                     *           "payout": "66c0f0e1d2c3b4a5968778e1",
-                     *           "data": {
-                     *             "bankName": "Example Bank",
-                     *             "accountNumber": "0123456789",
-                     *             "accountName": "My Store Ltd"
-                     *           },
-                     *           "active": true,
-                     *           "createdAt": "2026-02-01T08:00:00.000Z",
-                     *           "updatedAt": "2026-02-01T08:00:00.000Z"
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["EnvelopeBase"] & {
                         data: components["schemas"]["Payout"][];
                     };
@@ -920,26 +899,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": 200,
-                     *       "success": true,
-                     *       "message": "Supported payouts retrieved",
-                     *       "data": [
-                     *         {
-                     *           "_id": "66c0f0e1d2c3b4a5968778e1",
-                     *           "name": "Bank transfer",
-                     *           "currency": "NGN",
-                     *           "fields": [
-                     *             "bankName",
-                     *             "accountNumber",
-                     *             "accountName"
-                     *           ],
-                     *           "active": true
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["EnvelopeBase"] & {
                         data: components["schemas"]["SupportedPayout"][];
                     };
@@ -1011,26 +970,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": 200,
-                     *       "success": true,
-                     *       "message": "Payout retrieved",
-                     *       "data": {
-                     *         "_id": "66c2a1b2c3d4e5f6a7b8c9e0",
-                     *         "shop": "6680aabbccddeeff00112200",
-                     *         "payout": "66c0f0e1d2c3b4a5968778e1",
-                     *         "data": {
-                     *           "bankName": "Example Bank",
-                     *           "accountNumber": "0123456789",
-                     *           "accountName": "My Store Ltd"
-                     *         },
-                     *         "active": true,
-                     *         "createdAt": "2026-02-01T08:00:00.000Z",
-                     *         "updatedAt": "2026-02-01T08:00:00.000Z"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["EnvelopeBase"] & {
                         data: components["schemas"]["Payout"];
                     };

@@ -1,29 +1,61 @@
 /**
  * npm run contract — the main job: runs tests/contract against the embedded Prism mock (default) or a live
  * target (CONTRACT_BASE_URL + CONTRACT_TOKENS[_FILE]), prints a summary and writes reports/.
- * Exit: 0 the contract holds · 1 violations · 2 the run could not be made.
+ * Exit: 0 the contract holds · 1 violations · 2 the run could not be made · 3 incomplete.
+ * `npm run contract -- replay <finding id>` re-runs the test behind one finding of reports/contract.json.
  */
 import { randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readSettings } from '../src/config/env.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 
-const program = new Command()
-  .name('npm run contract --')
-  .description('Check the Account API contract against the embedded mock or a live target.')
-  .option('--api <name>', 'a contract of spec/apis.json by name: salesive, sumvin, gu1, sila (CONTRACT_API)')
-  .option('--spec <file>', 'OpenAPI spec (CONTRACT_SPEC)')
-  .option('--base-url <url>', 'live target, e.g. http://127.0.0.1:8080/api/v1 (CONTRACT_BASE_URL)')
-  .option('--runs <n>', 'property runs per property (CONTRACT_RUNS)', positive)
-  .option('--seed <n>', 'replay a run (CONTRACT_SEED)')
-  .option('--only <test name>', 'run only the contract test with this exact name (from a replay line)')
-  .option('--reports <dir>', 'where reports go', 'reports')
-  .option('--shard <index/count>', 'run one shard of the contract test files (vitest --shard), e.g. 1/3', shardOf)
-  .option('--allow-production-writes', 'allow POST operations against the production host in the spec')
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+type VitestNode = typeof import('vitest/node');
+
+interface Flags {
+  api?: string;
+  spec?: string;
+  baseUrl?: string;
+  runs?: string;
+  seed?: string;
+  only?: string;
+  reports: string;
+  shard?: string;
+  inferred?: string;
+  baseline?: string;
+  writeBaseline?: string | true;
+  envFile?: string;
+  preflight: boolean;
+  allowProductionWrites?: boolean;
+}
+
+function program(): Command {
+  return new Command()
+    .name('npm run contract --')
+    .description('Check an API contract (spec/apis.json) against the embedded mock or a live target.')
+    .argument('[command]', 'replay: re-run the test behind one finding of a previous run')
+    .argument('[id]', 'with replay: the finding id from reports/contract.json (or the summary)')
+    .option('--api <name>', 'a contract of spec/apis.json by name: salesive, sumvin, gu1, sila (CONTRACT_API)')
+    .option('--spec <file>', 'OpenAPI spec (CONTRACT_SPEC)')
+    .option('--base-url <url>', 'live target, e.g. http://127.0.0.1:8080/api/v1 (CONTRACT_BASE_URL)')
+    .option('--runs <n>', 'property runs per property (CONTRACT_RUNS)', positive)
+    .option('--seed <n>', 'replay a run (CONTRACT_SEED)')
+    .option('--only <test name>', 'run only the contract test with this name (as a replay line prints it)')
+    .addOption(new Option('--inferred <policy>', 'what an inferred finding does (CONTRACT_INFERRED)').choices(['warn', 'fail', 'off']))
+    .option('--baseline <file>', 'findings already known (a contract.json or --write-baseline file): reported, not failing (CONTRACT_BASELINE)')
+    .option('--write-baseline [file]', 'write this run\'s findings as a baseline (default contract-baseline.json)')
+    .option('--reports <dir>', 'where reports go', 'reports')
+    .option('--shard <index/count>', 'run one shard of the contract test files (vitest --shard), e.g. 1/3', shardOf)
+    .option('--env-file <file>', 'read settings from this file (default: .env when it exists; set variables win)')
+    .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
+    .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
 
 function shardOf(v: string): string {
   const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -36,38 +68,66 @@ function positive(v: string): string {
   return v;
 }
 
-type VitestNode = typeof import('vitest/node');
-
 /**
  * The whole job; resolves to the exit code. `loadVitest` is how vitest gets loaded: scripts/contract.mjs
  * (what `npm run contract` runs) loads it outside tsx's loader hooks, three times faster.
  */
-export async function contract(loadVitest: () => Promise<VitestNode> = () => import('vitest/node')): Promise<number> {
+export async function contract(loadVitest: () => Promise<VitestNode> = () => import('vitest/node'), argv = process.argv): Promise<number> {
   try {
-    return await main(loadVitest);
+    return await main(loadVitest, argv);
   } catch (error) {
     console.error(`contract: ${oneLine(error)}`);
     return EXIT.cannotRun;
   }
 }
 
-async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
+async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Promise<number> {
+  const cli = program();
   try {
-    program.parse();
+    cli.parse(argv);
   } catch (error) {
-    const e = error as { code?: string; exitCode?: number };
+    const e = error as { code?: string };
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.holds : EXIT.cannotRun;
   }
-  const flags = program.opts<{ api?: string; spec?: string; baseUrl?: string; runs?: string; seed?: string; only?: string; reports: string; shard?: string; allowProductionWrites?: boolean }>();
-  // Flags become the same environment the tests read, so the CLI and CI configure one thing.
-  if (flags.api) process.env['CONTRACT_API'] = flags.api;
-  if (flags.spec) process.env['CONTRACT_SPEC'] = flags.spec;
-  if (flags.baseUrl) process.env['CONTRACT_BASE_URL'] = flags.baseUrl;
-  if (flags.runs) process.env['CONTRACT_RUNS'] = flags.runs;
-  if (flags.seed) process.env['CONTRACT_SEED'] = flags.seed;
-  if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
-  if (flags.only) process.env['CONTRACT_ONLY'] = flags.only;
+  const flags = cli.opts<Flags>();
+  const [command, id] = cli.processedArgs as [string | undefined, string | undefined];
+  loadEnvFile(flags.envFile);
+  if (command === 'replay') return replay(loadVitest, flags, id);
+  if (command !== undefined) throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
+  applyFlags(flags);
+  return run(loadVitest, flags);
+}
 
+/** Flags become the same environment the tests read, so the CLI and CI configure one thing. */
+function applyFlags(flags: Flags): void {
+  const set = (name: string, value: string | undefined) => value !== undefined && (process.env[name] = value);
+  set('CONTRACT_API', flags.api);
+  set('CONTRACT_SPEC', flags.spec);
+  set('CONTRACT_BASE_URL', flags.baseUrl);
+  set('CONTRACT_RUNS', flags.runs);
+  set('CONTRACT_SEED', flags.seed);
+  set('CONTRACT_ONLY', flags.only);
+  set('CONTRACT_INFERRED', flags.inferred);
+  set('CONTRACT_BASELINE', flags.baseline);
+  if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
+}
+
+/** `.env` (or --env-file): the settings a team keeps beside the project; what the environment already says wins. */
+function loadEnvFile(file: string | undefined): void {
+  const path = file ?? process.env['CONTRACT_ENV_FILE'] ?? '.env';
+  if (!existsSync(path)) {
+    if (file) throw new CannotRunError(`--env-file: ${file} does not exist`);
+    return;
+  }
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    throw new CannotRunError(`${path}: cannot be read as an env file — ${(error as Error).message.split('\n')[0]}`);
+  }
+  console.log(`contract: settings read from ${path} (variables already set win)`);
+}
+
+async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise<number> {
   const settings = readSettings(process.env);
   // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
@@ -79,12 +139,15 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
     starting.catch(() => undefined); // reported below, once the spec is known to be readable
     announceMock(`http://127.0.0.1:${port}`);
   }
-  const [{ readTokens }, { Redactor }, { ContractReporter }, { buildSpecModel }, { probeTarget }] = await Promise.all([
+  const [{ readTokens, tokenSource }, { ContractReporter }, { buildSpecModel, createContext, redactorFor }, { probeTarget }, { preflight }, { replayContext }, { readBaseline }, { schemesOf }] = await Promise.all([
     import('../src/config/tokens.ts'),
-    import('../src/report/redact.ts'),
     import('../src/report/vitest-reporter.ts'),
     import('../src/run/context.ts'),
     import('../src/targets/live.ts'),
+    import('../src/targets/preflight.ts'),
+    import('../src/config/replay.ts'),
+    import('../src/run/findings.ts'),
+    import('../src/spec/rules.ts'),
   ]);
   const loading = buildSpecModel(settings.specPath);
   // The workers only wait for the mock; a mock that cannot start ends the run here, in one line — unless the spec
@@ -99,8 +162,10 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
     ),
   );
   const spec = await loading;
-  const tokens = settings.baseUrl ? readTokens(process.env, spec.rules) : undefined;
+  const inUse = [...new Set(spec.operations.flatMap(schemesOf))];
+  const tokens = settings.baseUrl ? readTokens(process.env, spec.rules, inUse) : undefined;
   if (settings.baseUrl && !tokens) throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
+  const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
   const runSeed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   process.env['CONTRACT_SEED'] = String(runSeed);
 
@@ -111,6 +176,14 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
       await probeTarget(settings.baseUrl, settings.timeoutMs);
       target = { kind: 'live', baseUrl: settings.baseUrl };
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${settings.baseUrl}`);
+      if (flags.preflight) {
+        const ctx = createContext({ spec, target: { kind: 'live', baseUrl: settings.baseUrl }, settings, runSeed, tokens: tokens! });
+        const { requests } = await preflight(ctx);
+        console.log(`contract: preflight — the base URL and ${tokens!.length} token(s) reach the API (${requests} read(s))`);
+      }
+      if (settings.allowProductionWrites && spec.rules.productionHosts.includes(new URL(settings.baseUrl).host)) {
+        console.warn(`contract: WARNING — --allow-production-writes: write operations WILL be sent to the production host ${new URL(settings.baseUrl).host}`);
+      }
     } else {
       target = { kind: 'mock', baseUrl: '' };
       void starting!.then(
@@ -123,16 +196,25 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
       );
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against the embedded Prism mock`);
     }
-    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property — replay with CONTRACT_SEED=${runSeed}`);
+    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`);
+    const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
+    const source = tokenSource(process.env);
     const reporter = new ContractReporter({
       spec: settings.specPath,
       target,
       runSeed,
       runs: settings.runs,
       outDir: flags.reports,
-      redactor: new Redactor(tokens ?? [], spec.rules.tokenPrefix),
+      redactor: redactorFor(tokens ?? [], spec),
+      policy: { inferred: settings.inferred, nullable: settings.nullable },
+      replay: replayContext(settings, process.env, runSeed),
+      ...(source && settings.baseUrl ? { tokenSource: source } : {}),
+      ...(baseline ? { baseline } : {}),
+      ...(writeBaseline ? { writeBaseline } : {}),
+      ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
     });
     const { startVitest } = await loadVitest();
+    const only = process.env['CONTRACT_ONLY']?.trim();
     const vitest = await startVitest(
       'test',
       [],
@@ -140,17 +222,54 @@ async function main(loadVitest: () => Promise<VitestNode>): Promise<number> {
         config: 'vitest.contract.config.ts',
         run: true,
         watch: false,
-        ...(flags.only ? { testNamePattern: `^${escapeRegExp(flags.only)}$` } : {}),
+        // vitest matches the full name, the describe block's title in front: anchor the end only.
+        ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
         ...(flags.shard ? { shard: flags.shard } : {}),
       },
-      { test: { reporters: ['default', reporter, ['junit', { outputFile: `${flags.reports}/junit.xml` }]] } },
+      { test: { reporters: ['default', reporter] } },
     );
     await vitest.close();
-    const verdict = reporter.report?.verdict ?? 'cannot-run';
-    return verdict === 'holds' ? EXIT.holds : verdict === 'violated' ? EXIT.violated : EXIT.cannotRun;
+    return reporter.exitCode;
   } finally {
     await mock?.stop();
   }
+}
+
+/**
+ * Re-runs the test behind one finding, against the same target, spec and seed as the run that found it (from its
+ * contract.json), and says whether the finding is still there.
+ */
+async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: string | undefined): Promise<number> {
+  if (!id) throw new CannotRunError('replay: which finding? npm run contract -- replay <id> (ids are in the summary and reports/contract.json)');
+  const file = join(flags.reports, 'contract.json');
+  if (!existsSync(file)) throw new CannotRunError(`replay: ${file} does not exist — run npm run contract first (or pass --reports <dir>)`);
+  const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]> }; violations?: Array<{ finding: string; test: string; path?: string }> };
+  const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
+  if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
+  const test = finding.tests[0];
+  if (!test) throw new CannotRunError(`replay: finding ${id} names no contract test to run`);
+  for (const [name, value] of before.replay?.env ?? []) {
+    if (value === '$CONTRACT_TOKENS') {
+      if (!process.env['CONTRACT_TOKENS']) throw new CannotRunError('replay: that run read its tokens from CONTRACT_TOKENS — set it again (the report never holds a token)');
+      continue;
+    }
+    process.env[name] = value;
+  }
+  process.env['CONTRACT_ONLY'] = test;
+  const path = before.violations?.find((v) => v.finding === finding.id && v.path)?.path;
+  if (path) process.env['CONTRACT_PATH'] = path;
+  const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));
+  const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined as unknown as string });
+  if (code === EXIT.cannotRun) return code;
+  const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { findings: Array<{ id: string; severity: string; count: number }> };
+  const again = after.findings.find((f) => f.id === finding.id);
+  const what = `${finding.check} · ${finding.operation}${finding.location ? ` at ${finding.location}` : ''} (${test})`;
+  if (again) {
+    console.log(`STILL FAILING: ${finding.id} ${what} — ${again.count} occurrence(s) · reports in ${reports}/`);
+    return EXIT.violated;
+  }
+  console.log(`FIXED: ${finding.id} ${what} no longer occurs · reports in ${reports}/`);
+  return EXIT.holds;
 }
 
 function escapeRegExp(s: string): string {

@@ -7,7 +7,7 @@ export class CannotRunError extends Error {
   readonly exitCode = 2;
 }
 
-export const EXIT = { holds: 0, violated: 1, cannotRun: 2 } as const;
+export const EXIT = { holds: 0, violated: 1, cannotRun: 2, incomplete: 3 } as const;
 
 export function oneLine(error: unknown): string {
   if (error instanceof CannotRunError) return error.message;

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { deref } from '../spec/refs.ts';
+import { asObject, mergeAllOf, omit, typesOf } from '../spec/schema.ts';
 import type { JsonSchema, OpenApiDocument } from '../spec/types.ts';
+
+// Re-exported for modules that still import them from here (they live in src/spec/schema.ts).
+export { mergeAllOf, typesOf };
 
 type Schema = Record<string, unknown>;
 
@@ -79,8 +83,8 @@ function stringArbitrary(s: Schema): fc.Arbitrary<string> {
   const maxLength = num(s['maxLength']);
   const fitsLength = (v: string) => v.length >= minLength && (maxLength === undefined || v.length <= maxLength);
   const byFormat = formatArbitrary(String(s['format'] ?? ''));
-  if (byFormat) return boundedFilter(byFormat, fitsLength);
-  if (typeof s['pattern'] === 'string') return boundedFilter(patternArbitrary(s['pattern'], s['example']), fitsLength);
+  if (byFormat) return boundedFilter(byFormat, fitsLength, `no ${String(s['format'])} value fits the length bounds`) as fc.Arbitrary<string>;
+  if (typeof s['pattern'] === 'string') return boundedFilter(patternArbitrary(s['pattern'], s['example']), fitsLength, `no value of pattern ${String(s['pattern'])} fits the length bounds`) as fc.Arbitrary<string>;
   return fc.string({ minLength, maxLength: maxLength ?? Math.max(minLength, 16) });
 }
 
@@ -94,7 +98,7 @@ function patternArbitrary(pattern: string, example: unknown): fc.Arbitrary<strin
     return fc.stringMatching(re);
   } catch {
     if (typeof example === 'string' && re.test(example)) return fc.constant(example);
-    return boundedFilter(fc.string({ maxLength: 24 }), (v) => re.test(v));
+    return boundedFilter(fc.string({ maxLength: 24 }), (v) => re.test(v), `the generator cannot produce strings matching ${pattern}`) as fc.Arbitrary<string>;
   }
 }
 
@@ -132,35 +136,6 @@ function formatArbitrary(format: string): fc.Arbitrary<string> | undefined {
   }
 }
 
-export function typesOf(s: Schema): string[] {
-  const t = s['type'];
-  if (Array.isArray(t)) return t as string[];
-  if (typeof t === 'string') return s['nullable'] === true ? [t, 'null'] : [t];
-  if (s['properties'] || s['additionalProperties']) return ['object'];
-  if (s['items']) return ['array'];
-  return [];
-}
-
-/** Shallow merge of `allOf` branches: enough for envelope-style composition (`EnvelopeBase` + `data`). */
-export function mergeAllOf(doc: OpenApiDocument, s: Schema): Schema {
-  const merged: Schema = { ...omit(s, 'allOf') };
-  const properties: Record<string, JsonSchema> = { ...((s['properties'] as Record<string, JsonSchema>) ?? {}) };
-  const required = new Set<string>((s['required'] as string[]) ?? []);
-  for (const raw of s['allOf'] as JsonSchema[]) {
-    let branch = asObject(deref(doc, raw));
-    if (Array.isArray(branch['allOf'])) branch = mergeAllOf(doc, branch);
-    for (const [k, v] of Object.entries(branch)) {
-      if (k === 'properties') Object.assign(properties, v as object);
-      else if (k === 'required') for (const r of v as string[]) required.add(r);
-      else merged[k] ??= v;
-    }
-  }
-  if (Object.keys(properties).length) merged['properties'] = properties;
-  if (required.size) merged['required'] = [...required];
-  if (!merged['type'] && merged['properties']) merged['type'] = 'object';
-  return merged;
-}
-
 function integerBounds(s: Schema): { min: number; max: number } {
   const { min, max } = numberBounds(s);
   // Specs write int64 bounds like 9223372036854776000; fast-check draws safe integers only.
@@ -170,13 +145,37 @@ function integerBounds(s: Schema): { min: number; max: number } {
 }
 
 /**
- * `arb.filter(keep)`, unless a probe of 30 values finds none to keep: then `arb` itself. fast-check's filter
- * retries forever, and a predicate no generated value meets (a pattern the generator cannot honour, a body the
- * generator cannot make valid) would hang the run instead of sending the closest request it can.
+ * A value the generator could not make valid: carried in place of one, so that the request is not sent as valid
+ * and the run says which input it could not fill and why (never an invalid value sent as a valid one).
  */
-export function boundedFilter<T>(arb: fc.Arbitrary<T>, keep: (value: T) => boolean): fc.Arbitrary<T> {
+export class Unsatisfiable {
+  constructor(readonly reason: string) {}
+  toJSON(): string {
+    return `<could not generate: ${this.reason}>`;
+  }
+}
+
+/**
+ * `arb.filter(keep)`, unless a probe of 30 values finds none to keep: then an `Unsatisfiable` with the reason.
+ * fast-check's filter retries forever, and a predicate no generated value meets (a pattern the generator cannot
+ * honour, a body it cannot make valid) would hang the run.
+ */
+export function boundedFilter<T>(arb: fc.Arbitrary<T>, keep: (value: T) => boolean, why = 'no generated value satisfies the schema'): fc.Arbitrary<T | Unsatisfiable> {
   const probe = fc.sample(arb, { numRuns: 30, seed: 1 });
-  return probe.some(keep) ? arb.filter(keep) : arb;
+  if (probe.some(keep)) return arb.filter(keep);
+  const nested = probe.map(findUnsatisfiable).find((u) => u !== undefined);
+  return fc.constant(nested ?? new Unsatisfiable(why));
+}
+
+/** The first Unsatisfiable inside a generated value, if any. */
+export function findUnsatisfiable(value: unknown, depth = 0): Unsatisfiable | undefined {
+  if (value instanceof Unsatisfiable) return value;
+  if (!value || typeof value !== 'object' || depth > 16) return undefined;
+  for (const v of Object.values(value)) {
+    const found = findUnsatisfiable(v, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function numberBounds(s: Schema): { min?: number; max?: number } {
@@ -189,13 +188,4 @@ function numberBounds(s: Schema): { min?: number; max?: number } {
 
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-function omit(s: Schema, key: string): Schema {
-  const { [key]: _dropped, ...rest } = s;
-  return rest;
-}
-
-function asObject(s: unknown): Schema {
-  return s && typeof s === 'object' ? (s as Schema) : {};
 }

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import type { Operation, Parameter } from '../spec/operations.ts';
-import { deref } from '../spec/refs.ts';
-import type { JsonSchema, OpenApiDocument } from '../spec/types.ts';
-import { arbitraryFor, boundedFilter, mergeAllOf, typesOf } from './from-schema.ts';
+import { DOCUMENTED, type Basis } from '../spec/provenance.ts';
+import { keywordBasis, propertyAt, requiredBasis, schemaAt, type WalkContext } from '../spec/schema-walk.ts';
+import { typesOf } from '../spec/schema.ts';
+import type { JsonSchema } from '../spec/types.ts';
+import { arbitraryFor, boundedFilter, findUnsatisfiable, Unsatisfiable } from './from-schema.ts';
+import { clockArbitrary, clockOf } from './clock.ts';
 
 /** A request to one operation, before auth is added: the unit fast-check generates and shrinks. */
 export interface RequestCase {
@@ -11,90 +14,173 @@ export interface RequestCase {
   headers: Record<string, string>;
   /** `undefined`: no body is sent. */
   body?: unknown;
-  /** Set on invalid cases: which input breaks which rule of the spec. */
-  invalid?: { target: string; rule: string };
+  /** Set on invalid cases: which input breaks which rule of the spec, and what that rule rests on. */
+  invalid?: { target: string; rule: string; basis?: Basis };
+  /** Required inputs the generator could not make valid: such a request is never sent as a valid one. */
+  unsatisfiable?: string[];
 }
 
 export interface RequestOptions {
   /** Known-good values for path parameters (ids read from a live list endpoint), used alongside generated ones. */
   pathValues?: Record<string, unknown[]>;
-  /**
-   * The spec's own validator: generated bodies it rejects are dropped. The generator covers the common
-   * keywords; a complex schema (oneOf with discriminators, dependent fields) can still produce a body the spec
-   * forbids, and a "valid" request must be valid.
-   */
-  isValidBody?: (body: unknown) => boolean;
+  /** The values bound to the identity the request is sent as (`x-identity-value`, docs/extensions.md). */
+  identity?: Record<string, unknown>;
 }
 
-/** Requests that satisfy every parameter and body schema of the operation. */
-export function validRequests(doc: OpenApiDocument, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> {
+/** Where an input takes its value from the identity (`x-identity-value` on the parameter or its schema). */
+export function identityKey(ctx: WalkContext, pointer: string, extensions: Record<string, unknown> = {}): string | undefined {
+  const own = extensions['x-identity-value'];
+  if (typeof own === 'string') return own;
+  const schema = schemaAt(ctx, pointer)?.schema['x-identity-value'];
+  return typeof schema === 'string' ? schema : undefined;
+}
+
+/**
+ * Requests that satisfy every parameter and body schema of the operation: each input is checked against the
+ * spec's own validator, and an input the generator cannot make valid becomes an `Unsatisfiable` — dropped when
+ * optional, named in `unsatisfiable` when required — never sent as valid.
+ */
+export function validRequests(ctx: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> {
   const byLocation = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where);
-  const pathArb = fc.record(
-    Object.fromEntries(
-      byLocation('path').map((p) => {
-        const known = options.pathValues?.[p.name];
-        return [p.name, known?.length ? fc.constantFrom(...known) : arbitraryFor(doc, p.schema)];
-      }),
-    ),
-  );
+  const inputs = (where: Parameter['in']) =>
+    fc.record(Object.fromEntries(byLocation(where).map((p) => [p.name, parameterArbitrary(ctx, p, options)])), {
+      requiredKeys: byLocation(where).filter((p) => p.required).map((p) => p.name),
+    });
   return fc
     .record({
-      path: pathArb,
-      query: parameterRecord(doc, byLocation('query')),
-      headers: parameterRecord(doc, byLocation('header')).map(stringifyValues),
-      body: op.body ? bodyArbitrary(doc, op.body.schema, op.body.required, options.isValidBody) : fc.constant(undefined),
+      path: inputs('path'),
+      query: inputs('query'),
+      headers: inputs('header'),
+      body: op.body ? bodyArbitrary(ctx, op, options) : fc.constant(undefined),
     })
-    .map(({ body, ...rest }) => (body === undefined ? rest : { ...rest, body }));
+    .map(({ body, ...rest }) => settle(op, rest, body));
 }
 
-function bodyArbitrary(doc: OpenApiDocument, schema: JsonSchema, required: boolean, isValid?: (body: unknown) => boolean): fc.Arbitrary<unknown> {
-  const body = isValid ? boundedFilter(arbitraryFor(doc, schema), isValid) : arbitraryFor(doc, schema);
-  return required ? body : fc.option(body, { nil: undefined });
+/** Drops optional inputs that could not be made valid and names the required ones. */
+function settle(op: Operation, inputs: { path: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown> }, body: unknown): RequestCase {
+  const unsatisfiable: string[] = [];
+  const clean = (where: 'path' | 'query' | 'header', record: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(record)) {
+      if (value instanceof Unsatisfiable) {
+        if (op.parameters.find((p) => p.in === where && p.name === name)?.required) unsatisfiable.push(`${where} parameter ${name}: ${value.reason}`);
+      } else out[name] = value;
+    }
+    return out;
+  };
+  const c: RequestCase = {
+    path: clean('path', inputs.path),
+    query: clean('query', inputs.query),
+    headers: Object.fromEntries(Object.entries(clean('header', inputs.headers)).map(([k, v]) => [k, String(v)])),
+  };
+  const stuck = findUnsatisfiable(body);
+  if (stuck) {
+    if (op.body?.required) unsatisfiable.push(`request body: ${stuck.reason}`);
+  } else if (body !== undefined) c.body = body;
+  if (unsatisfiable.length) c.unsatisfiable = unsatisfiable;
+  return c;
 }
 
-function parameterRecord(doc: OpenApiDocument, params: Parameter[]): fc.Arbitrary<Record<string, unknown>> {
-  return fc.record(Object.fromEntries(params.map((p) => [p.name, arbitraryFor(doc, p.schema)])), {
-    requiredKeys: params.filter((p) => p.required).map((p) => p.name),
+function parameterArbitrary(ctx: WalkContext, p: Parameter, options: RequestOptions): fc.Arbitrary<unknown> {
+  const known = options.pathValues?.[p.name];
+  if (p.in === 'path' && known?.length) return fc.constantFrom(...known);
+  const key = identityKey(ctx, `${p.pointer}/schema`, p.extensions);
+  if (key !== undefined) return identityArbitrary(key, options);
+  const schemaPointer = `${p.pointer}/schema`;
+  const clock = clockOf(ctx, schemaPointer);
+  if (clock) return clockArbitrary(clock);
+  return boundedFilter(arbitraryFor(ctx.doc, p.schema), (v) => ctx.validators.validate(schemaPointer, v).length === 0, `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`);
+}
+
+function identityArbitrary(key: string, options: RequestOptions): fc.Arbitrary<unknown> {
+  const value = options.identity?.[key];
+  return value === undefined ? fc.constant(new Unsatisfiable(`the token has no values.${key} (an input bound to the identity: add it to the token matrix)`)) : fc.constant(value);
+}
+
+/**
+ * A body built property by property where the spec binds one to the identity (`x-identity-value`) or to the
+ * clock (`x-clock`), generated from the schema elsewhere, and kept only when the spec's validator accepts it.
+ */
+function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions): fc.Arbitrary<unknown> {
+  const body = op.body!;
+  const generated = bodyValue(ctx, body.schemaPointer, body.schema, options, 0);
+  const valid = boundedFilter(generated, (value) => findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0, `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`);
+  return body.required ? valid : fc.option(valid, { nil: undefined });
+}
+
+/** Generated bodies are validated with their clock-bound fields as they will be sent. */
+function withClocksResolved(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+
+function bodyValue(ctx: WalkContext, pointer: string, schema: JsonSchema, options: RequestOptions, depth: number): fc.Arbitrary<unknown> {
+  const visit = schemaAt(ctx, pointer);
+  if (!visit || depth > 4 || !hasBoundInputs(ctx, pointer, depth)) return arbitraryFor(ctx.doc, schema);
+  const key = identityKey(ctx, pointer);
+  if (key !== undefined) return identityArbitrary(key, options);
+  const clock = clockOf(ctx, pointer);
+  if (clock) return clockArbitrary(clock);
+  const properties = Object.keys((visit.schema['properties'] as Record<string, unknown> | undefined) ?? {});
+  const required = new Set((visit.schema['required'] as string[] | undefined) ?? []);
+  const entries = properties.map((name) => {
+    const sub = propertyAt(ctx, pointer, name)!;
+    return [name, bodyValue(ctx, sub, (visit.schema['properties'] as Record<string, JsonSchema>)[name]!, options, depth + 1)] as const;
   });
+  return fc.record(Object.fromEntries(entries), { requiredKeys: properties.filter((n) => required.has(n)) });
 }
 
-function stringifyValues(record: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
+/** Whether a schema (or one of its properties, a few levels down) is bound to the identity or the clock. */
+function hasBoundInputs(ctx: WalkContext, pointer: string, depth: number): boolean {
+  if (depth > 4) return false;
+  if (identityKey(ctx, pointer) !== undefined || clockOf(ctx, pointer)) return true;
+  const visit = schemaAt(ctx, pointer);
+  const names = Object.keys((visit?.schema['properties'] as Record<string, unknown> | undefined) ?? {});
+  return names.some((n) => hasBoundInputs(ctx, propertyAt(ctx, pointer, n)!, depth + 1));
+}
+
+function describeSchema(ctx: WalkContext, pointer: string): string {
+  const s = schemaAt(ctx, pointer)?.schema ?? {};
+  const parts = ['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'enum'].filter((k) => s[k] !== undefined).map((k) => `${k} ${JSON.stringify(s[k])}`);
+  return parts.join(', ') || pointer;
 }
 
 /**
  * Requests that break exactly one rule of the spec (a required input missing, a wrong type, a value past a
- * bound, a bad format or pattern). `undefined` when the operation takes no input that can be wrong.
+ * bound, a bad format or pattern), each with the basis of the rule it breaks: a request that breaks only an
+ * inferred rule is a probe of that inference, not a request the server must refuse. `undefined` when the
+ * operation takes no input that can be wrong.
  */
-export function invalidRequests(doc: OpenApiDocument, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> | undefined {
-  const valid = validRequests(doc, op, options);
+export function invalidRequests(ctx: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> | undefined {
+  const all = validRequests(ctx, op, options);
+  // Mutations start from a valid request: when none can be made, there is nothing to break one rule of.
+  if (fc.sample(all, { numRuns: 10, seed: 1 }).every((c) => c.unsatisfiable)) return undefined;
+  const valid = all.filter((c) => !c.unsatisfiable);
   const mutations: Array<fc.Arbitrary<RequestCase>> = [];
   for (const p of op.parameters.filter((x) => x.in === 'query' || x.in === 'path')) {
     const slot = p.in === 'query' ? 'query' : 'path';
     const target = `${p.in} parameter ${p.name}`;
     if (p.required && p.in === 'query') {
-      mutations.push(valid.map((c) => ({ ...c, query: without(c.query, p.name), invalid: { target, rule: 'required' } })));
+      const basis = ctx.provenance.at(`${p.pointer}/required`);
+      mutations.push(valid.map((c) => ({ ...c, query: without(c.query, p.name), invalid: { target, rule: 'required', basis } })));
     }
-    for (const bad of badValues(doc, p.schema, { onTheWire: true })) {
-      mutations.push(
-        fc.tuple(valid, bad.value).map(([c, v]) => ({ ...c, [slot]: { ...c[slot], [p.name]: v }, invalid: { target, rule: bad.rule } })),
-      );
+    for (const bad of badValues(ctx, `${p.pointer}/schema`, { onTheWire: true })) {
+      mutations.push(fc.tuple(valid, bad.value).map(([c, v]) => ({ ...c, [slot]: { ...c[slot], [p.name]: v }, invalid: { target, rule: bad.rule, basis: bad.basis } })));
     }
   }
   if (op.body) {
-    if (op.body.required) mutations.push(valid.map((c) => ({ ...without(c as unknown as Record<string, unknown>, 'body'), invalid: { target: 'request body', rule: 'required' } }) as RequestCase));
-    const schema = deref<Record<string, unknown>>(doc, op.body.schema);
-    const merged = Array.isArray(schema['allOf']) ? mergeAllOf(doc, schema) : schema;
-    const required = new Set((merged['required'] as string[] | undefined) ?? []);
-    for (const [name, sub] of Object.entries((merged['properties'] as Record<string, JsonSchema> | undefined) ?? {})) {
+    const bodyPointer = op.body.schemaPointer;
+    if (op.body.required) mutations.push(valid.map((c) => ({ ...without(c as unknown as Record<string, unknown>, 'body'), invalid: { target: 'request body', rule: 'required', basis: ctx.provenance.at(`${bodyPointer.replace(/\/content\/.*$/, '')}/required`) } }) as RequestCase));
+    const visit = schemaAt(ctx, bodyPointer);
+    const required = new Set((visit?.schema['required'] as string[] | undefined) ?? []);
+    for (const name of Object.keys((visit?.schema['properties'] as Record<string, unknown> | undefined) ?? {})) {
       const target = `body field ${name}`;
+      const sub = propertyAt(ctx, bodyPointer, name)!;
       if (required.has(name)) {
-        mutations.push(valid.map((c) => ({ ...c, body: without(c.body as Record<string, unknown>, name), invalid: { target, rule: 'required' } })));
+        const basis = requiredBasis(ctx, bodyPointer, name);
+        mutations.push(valid.filter((c) => !!c.body && typeof c.body === 'object').map((c) => ({ ...c, body: without(c.body as Record<string, unknown>, name), invalid: { target, rule: 'required', basis } })));
       }
-      for (const bad of badValues(doc, sub)) {
-        mutations.push(
-          fc.tuple(valid, bad.value).map(([c, v]) => ({ ...c, body: { ...(c.body as object), [name]: v }, invalid: { target, rule: bad.rule } })),
-        );
+      for (const bad of badValues(ctx, sub, {}, visit?.inherited)) {
+        mutations.push(fc.tuple(valid.filter((c) => !!c.body && typeof c.body === 'object'), bad.value).map(([c, v]) => ({ ...c, body: { ...(c.body as object), [name]: v }, invalid: { target, rule: bad.rule, basis: bad.basis } })));
       }
     }
   }
@@ -104,40 +190,76 @@ export function invalidRequests(doc: OpenApiDocument, op: Operation, options: Re
 interface BadValue {
   rule: string;
   value: fc.Arbitrary<unknown>;
+  basis: Basis;
 }
 
-/** Values a schema rejects, one family per rule it states. */
-export function badValues(doc: OpenApiDocument, raw: JsonSchema, { onTheWire = false } = {}): BadValue[] {
-  const s = deref<Record<string, unknown>>(doc, raw);
-  if (typeof s !== 'object' || s === null) return [];
+/** Values a schema rejects, one family per rule it states, each with the basis of that rule. */
+export function badValues(ctx: WalkContext, pointer: string, { onTheWire = false } = {}, inherited: Basis = DOCUMENTED): BadValue[] {
+  const visit = schemaAt(ctx, pointer, inherited);
+  if (!visit) return [];
+  const s = visit.schema;
+  const basis = (keyword: string) => keywordBasis(ctx, visit, keyword);
   const types = typesOf(s);
   const out: BadValue[] = [];
   if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number')) {
-    out.push({ rule: 'type', value: fc.constantFrom('abc', 'one', '1.5.2') });
+    out.push({ rule: 'type', value: fc.constantFrom('abc', 'one', '1.5.2'), basis: basis('type') });
     const safe = (v: number) => Math.abs(v) < Number.MAX_SAFE_INTEGER - 1000;
-    if (typeof s['minimum'] === 'number' && safe(s['minimum'])) out.push({ rule: 'minimum', value: fc.integer({ min: Math.ceil(s['minimum']) - 1000, max: Math.ceil(s['minimum']) - 1 }) });
-    if (typeof s['maximum'] === 'number' && safe(s['maximum'])) out.push({ rule: 'maximum', value: fc.integer({ min: Math.floor(s['maximum']) + 1, max: Math.floor(s['maximum']) + 1000 }) });
+    if (typeof s['minimum'] === 'number' && safe(s['minimum'])) out.push({ rule: 'minimum', value: fc.integer({ min: Math.ceil(s['minimum']) - 1000, max: Math.ceil(s['minimum']) - 1 }), basis: basis('minimum') });
+    if (typeof s['maximum'] === 'number' && safe(s['maximum'])) out.push({ rule: 'maximum', value: fc.integer({ min: Math.floor(s['maximum']) + 1, max: Math.floor(s['maximum']) + 1000 }), basis: basis('maximum') });
   }
-  if (types.length === 1 && types[0] === 'string') {
-    if (s['format'] || typeof s['pattern'] === 'string') {
-      const pattern = typeof s['pattern'] === 'string' ? new RegExp(s['pattern']) : undefined;
-      out.push({
-        rule: s['format'] ? 'format' : 'pattern',
-        value: fc
-          .string({ maxLength: 6 })
-          .map((x) => `not valid ${x}`)
-          .filter((v) => !pattern || !pattern.test(v)),
-      });
+  if (types.length === 1 && types[0] === 'string' && !clockOf(ctx, pointer)) {
+    for (const keyword of ['format', 'pattern'] as const) {
+      if (s[keyword] === undefined || s['x-identity-value'] !== undefined) continue;
+      if (keyword === 'format' && !['date-time', 'date', 'uri', 'url', 'hostname', 'email', 'uuid', 'ipv4'].includes(String(s['format']))) continue;
+      const breaks = (v: string) => ctx.validators.validate(pointer, v).some((e) => e.keyword === keyword);
+      const candidates = fc.string({ maxLength: 6 }).map((x) => `not valid ${x}`);
+      // A pattern that admits anything cannot be broken: no rule to probe.
+      if (fc.sample(candidates, { numRuns: 30, seed: 1 }).some(breaks)) out.push({ rule: keyword, value: candidates.filter(breaks), basis: basis(keyword) });
     }
-    if (typeof s['minLength'] === 'number' && s['minLength'] > 0) out.push({ rule: 'minLength', value: fc.constant('') });
+    if (typeof s['minLength'] === 'number' && s['minLength'] > 0) out.push({ rule: 'minLength', value: fc.constant(''), basis: basis('minLength') });
+    if (typeof s['maxLength'] === 'number') out.push({ rule: 'maxLength', value: fc.constant('x'.repeat(s['maxLength'] + 1)), basis: basis('maxLength') });
     // In a query or path every value travels as text, so only JSON bodies can carry a wrongly typed string.
-    if (!Array.isArray(s['enum']) && !onTheWire) out.push({ rule: 'type', value: fc.constantFrom(12345, true, { nested: 1 }) });
+    if (!Array.isArray(s['enum']) && !onTheWire) out.push({ rule: 'type', value: fc.constantFrom(12345, true, { nested: 1 }), basis: basis('type') });
   }
   if (Array.isArray(s['enum']) && types.every((t) => t === 'string')) {
     const allowed = new Set(s['enum']);
-    out.push({ rule: 'enum', value: fc.string({ minLength: 1, maxLength: 8 }).map((x) => `zz_${x}`).filter((v) => !allowed.has(v)) });
+    out.push({ rule: 'enum', value: fc.string({ minLength: 1, maxLength: 8 }).map((x) => `zz_${x}`).filter((v) => !allowed.has(v)), basis: basis('enum') });
   }
   return out;
+}
+
+/**
+ * What a valid request's acceptance rests on: documented, unless it carries a value for an input whose own schema
+ * the spec only infers (a guessed bound, pattern or format) — then a server refusing it contradicts that guess,
+ * not the docs. The shrinker leaves optional inputs out, so a refusal that does not need them stays documented.
+ */
+export function requestBasis(ctx: WalkContext, op: Operation, c: RequestCase): Basis {
+  for (const p of op.parameters) {
+    const slot = p.in === 'path' ? c.path : p.in === 'query' ? c.query : p.in === 'header' ? c.headers : undefined;
+    if (!slot || slot[p.name] === undefined) continue;
+    const b = inferredOwnSchema(ctx, `${p.pointer}/schema`, ctx.provenance.at(p.pointer));
+    if (b.basis === 'inferred') return b;
+  }
+  if (op.body && c.body && typeof c.body === 'object') {
+    for (const name of Object.keys(c.body)) {
+      const sub = propertyAt(ctx, op.body.schemaPointer, name);
+      if (!sub) continue;
+      const b = inferredOwnSchema(ctx, sub, DOCUMENTED);
+      if (b.basis === 'inferred') return b;
+    }
+  }
+  return DOCUMENTED;
+}
+
+function inferredOwnSchema(ctx: WalkContext, pointer: string, inherited: Basis): Basis {
+  const visit = schemaAt(ctx, pointer, inherited);
+  if (!visit) return inherited;
+  if (visit.inherited.basis === 'inferred') return visit.inherited;
+  for (const keyword of Object.keys(visit.schema)) {
+    const b = keywordBasis(ctx, visit, keyword);
+    if (b.basis === 'inferred') return b;
+  }
+  return DOCUMENTED;
 }
 
 function without<T extends Record<string, unknown>>(record: T, key: string): T {

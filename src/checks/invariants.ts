@@ -1,4 +1,7 @@
-import { documentedVisits, responseSchemasHave } from './schema-walk.ts';
+import { escapeToken } from '../spec/pointer.ts';
+import { eitherInferred } from '../spec/provenance.ts';
+import { instantOf } from '../spec/timestamps.ts';
+import { documentedVisits, judgeVisits, responseSchemasHave } from './visits.ts';
 import { show } from './show.ts';
 import { defineCheck, type Finding } from './types.ts';
 
@@ -23,12 +26,10 @@ export function evaluateInvariant(inv: Invariant, object: Record<string, unknown
       actual: `${inv.field}=${show(value)} while ${inv.when.field}=${show(subject)}`,
     };
   }
-  const first = object[inv.field];
-  const second = object[inv.other];
-  if (typeof first !== 'string' || typeof second !== 'string') return undefined;
-  const [a, b] = [Date.parse(first), Date.parse(second)];
-  if (Number.isNaN(a) || Number.isNaN(b) || a <= b) return undefined;
-  return { expected: `${inv.field} ≤ ${inv.other} [${inv.id}]`, actual: `${inv.field}=${first}, ${inv.other}=${second}` };
+  // Any representation: RFC 3339 strings, epoch seconds or milliseconds (told apart by magnitude).
+  const [a, b] = [instantOf(object[inv.field]), instantOf(object[inv.other])];
+  if (a === undefined || b === undefined || a <= b) return undefined;
+  return { expected: `${inv.field} ≤ ${inv.other} [${inv.id}]`, actual: `${inv.field}=${show(object[inv.field])}, ${inv.other}=${show(object[inv.other])}` };
 }
 
 const declaresInvariants = (s: Record<string, unknown>) => Array.isArray(s['x-invariants']);
@@ -40,14 +41,19 @@ export const invariantViolated = defineCheck({
   summary: 'a response breaks a semantic rule the spec declares with x-invariants (e.g. verifiedAt set exactly when approved)',
   appliesTo: (op, spec) => (responseSchemasHave(op, spec, declaresInvariants) ? true : 'no x-invariants on any documented response schema'),
   run(op, exchange, spec) {
-    const findings: Finding[] = [];
-    for (const { schema, value, location, present } of documentedVisits(op, exchange, spec)) {
-      if (!present || !declaresInvariants(schema) || !value || typeof value !== 'object' || Array.isArray(value)) continue;
-      for (const inv of schema['x-invariants'] as Invariant[]) {
-        const broken = evaluateInvariant(inv, value as Record<string, unknown>);
-        if (broken) findings.push({ location, ...broken });
-      }
-    }
-    return findings;
+    const found = judgeVisits(
+      documentedVisits(op, exchange, spec),
+      (v) => v.present && declaresInvariants(v.schema) && !!v.value && typeof v.value === 'object' && !Array.isArray(v.value),
+      (v) => {
+        const at = v.keywordAt.get('x-invariants');
+        return (v.schema['x-invariants'] as Invariant[]).flatMap((inv, i): Finding[] => {
+          const broken = evaluateInvariant(inv, v.value as Record<string, unknown>);
+          if (!broken) return [];
+          const basis = eitherInferred(v.inherited, at === undefined ? v.inherited : spec.provenance.at(`${at}/${escapeToken('x-invariants')}/${i}`));
+          return [{ location: v.location, ...broken, basis }];
+        });
+      },
+    );
+    return found && found.flat();
   },
 });

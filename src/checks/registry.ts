@@ -1,25 +1,33 @@
 import type { Exchange } from '../client/exchange.ts';
 import type { Operation } from '../spec/operations.ts';
-import { bodyNotJson, contentTypeNotJson, envelopeDataNotNullOnError, envelopeMessageEmpty, envelopeStatusMismatch, envelopeSuccessMismatch } from './envelope.ts';
-import { enumValueUndocumented } from './enum.ts';
+import { bodyNotJson, contentTypeNotJson, envelopeDataNotNullOnError, envelopeMessageEmpty, envelopeStatusMismatch, envelopeSuccessMismatch } from './conventions/envelope.ts';
+import { problemDetailsMissing, problemInstanceMismatch, problemStatusMismatch, problemTitleEmpty, problemTypeNotUri } from './conventions/problem.ts';
+import { enumValueUndocumented, openEnumValueUnknown } from './enum.ts';
 import { invariantViolated } from './invariants.ts';
 import { responseSchemaMismatch } from './response-schema.ts';
 import { serverError, statusCodeUndocumented } from './status.ts';
-import { nullableFieldOmitted, timestampNotRfc3339 } from './timestamps.ts';
+import { nullableFieldOmitted, timestampNotRfc3339, timestampWrongUnit } from './timestamps.ts';
 import { connectionFailed, responseTimeout, responseTooLarge } from './transport.ts';
-import { toViolation, type CheckOptions, type ResponseCheck, type SpecModel, type Violation } from './types.ts';
+import { toViolations, type CheckOptions, type ResponseCheck, type SpecModel, type Violation } from './types.ts';
 
 /** Every check run on every exchange. An id, once published, is never renamed (docs/checks.md). */
 export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
   responseSchemaMismatch,
   enumValueUndocumented,
+  openEnumValueUnknown,
   timestampNotRfc3339,
+  timestampWrongUnit,
   nullableFieldOmitted,
   invariantViolated,
   envelopeStatusMismatch,
   envelopeSuccessMismatch,
   envelopeMessageEmpty,
   envelopeDataNotNullOnError,
+  problemDetailsMissing,
+  problemStatusMismatch,
+  problemInstanceMismatch,
+  problemTypeNotUri,
+  problemTitleEmpty,
   contentTypeNotJson,
   bodyNotJson,
   serverError,
@@ -30,7 +38,9 @@ export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
 ];
 
 /** Checks whose findings explain a schema error at the same place better than the schema check does. */
-const SPECIFIC = new Set([enumValueUndocumented.id, timestampNotRfc3339.id, envelopeStatusMismatch.id, envelopeSuccessMismatch.id, envelopeMessageEmpty.id, envelopeDataNotNullOnError.id]);
+const SPECIFIC = new Set(
+  [enumValueUndocumented, timestampNotRfc3339, timestampWrongUnit, envelopeStatusMismatch, envelopeSuccessMismatch, envelopeMessageEmpty, envelopeDataNotNullOnError, problemStatusMismatch, problemInstanceMismatch, problemTypeNotUri, problemTitleEmpty].map((c) => c.id),
+);
 
 /** Which checks can judge an operation, and why the others cannot. */
 export interface CheckPlan {
@@ -58,19 +68,29 @@ export function planFor(op: Operation, spec: SpecModel, checks: readonly Respons
   return plan;
 }
 
+/** What the response checks made of one exchange: the violations, and which checks judged anything in it. */
+export interface Judgement {
+  violations: Violation[];
+  judgedBy: string[];
+}
+
 export function runResponseChecks(
   op: Operation,
   exchange: Exchange,
   spec: SpecModel,
   options: CheckOptions,
   checks: readonly ResponseCheck[] = RESPONSE_CHECKS,
-): Violation[] {
+): Judgement {
   const violations: Violation[] = [];
+  const judgedBy: string[] = [];
   for (const check of planFor(op, spec, checks).applicable) {
-    for (const f of check.run(op, exchange, spec, options)) violations.push(toViolation(check.id, check.severity, op, exchange, f));
+    const findings = check.run(op, exchange, spec, options);
+    if (findings === null) continue;
+    judgedBy.push(check.id);
+    violations.push(...toViolations(check.id, check.severity, op, exchange, findings, options.inferred));
   }
-  if (violations.length < 2) return violations;
+  if (violations.length < 2) return { violations, judgedBy };
   // One broken field, one violation: the specific check's wording wins over the generic schema error.
   const explained = new Set(violations.filter((v) => SPECIFIC.has(v.check)).map((v) => v.location));
-  return violations.filter((v) => v.check !== responseSchemaMismatch.id || !explained.has(v.location));
+  return { violations: violations.filter((v) => v.check !== responseSchemaMismatch.id || !explained.has(v.location)), judgedBy };
 }

@@ -29,6 +29,8 @@ export interface Exchange {
   response?: ReceivedResponse;
   failure?: { kind: FailureKind; message: string };
   ms: number;
+  /** The matrix token the request carried (its name, never its value). */
+  token?: string;
   /** How many 429s were waited out before this answer. */
   rateLimited?: number;
 }

@@ -2,15 +2,33 @@ import createClient, { createQuerySerializer, type Client } from 'openapi-fetch'
 import pLimit from 'p-limit';
 import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
-import type { Redactor } from '../report/redact.ts';
+import type { SecurityScheme } from '../spec/rules.ts';
+import type { Redactor } from '../redact.ts';
 import type { Exchange } from './exchange.ts';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from './undici-fetch.ts';
 
-/** How a request authenticates: a token of the matrix, a raw Authorization value (auth probes), or none. */
+/**
+ * How a request authenticates: a token of the matrix (placed as its security scheme says), a credential placed
+ * by hand (auth probes: headers and query parameters as given, shown in reports by `label` only), or none.
+ */
 export type Auth =
   | { kind: 'none' }
-  | { kind: 'token'; name: string; token: string }
-  | { kind: 'raw'; label: string; value: string };
+  | { kind: 'token'; name: string; token: string; scheme: SecurityScheme }
+  | { kind: 'raw'; label: string; headers?: Record<string, string>; query?: Record<string, string> };
+
+/** Where a scheme puts a credential: the header (or query parameter, cookie) and its value. */
+export function placeCredential(scheme: SecurityScheme, value: string): { headers?: Record<string, string>; query?: Record<string, string> } {
+  switch (scheme.kind) {
+    case 'basic':
+      return { headers: { Authorization: `Basic ${value.includes(':') ? Buffer.from(value).toString('base64') : value}` } };
+    case 'apiKey':
+      if (scheme.in === 'query') return { query: { [scheme.paramName!]: value } };
+      if (scheme.in === 'cookie') return { headers: { Cookie: `${scheme.paramName}=${value}` } };
+      return { headers: { [scheme.paramName!]: value } };
+    default:
+      return { headers: { Authorization: `Bearer ${value}` } };
+  }
+}
 
 export interface TransportOptions {
   baseUrl: string;
@@ -79,13 +97,14 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     send: (op, c, auth, extraHeaders = {}) => limit(() => sendOnce(op, c, auth, extraHeaders)),
   };
 
-  async function sendOnce(op: Operation, c: RequestCase, auth: Auth, extraHeaders: Record<string, string>): Promise<Exchange> {
-    const headers: Record<string, string> = { ...c.headers, ...extraHeaders };
-    if (auth.kind === 'token') headers['Authorization'] = `Bearer ${auth.token}`;
-    if (auth.kind === 'raw') headers['Authorization'] = auth.value;
+  async function sendOnce(op: Operation, given: RequestCase, auth: Auth, extraHeaders: Record<string, string>): Promise<Exchange> {
+    const placed = auth.kind === 'token' ? placeCredential(auth.scheme, auth.token) : auth.kind === 'raw' ? auth : {};
+    const c = placed.query ? { ...given, query: { ...given.query, ...placed.query } } : given;
+    const headers: Record<string, string> = { ...c.headers, ...extraHeaders, ...placed.headers };
     const shown = { ...headers };
-    if (auth.kind === 'token') shown['Authorization'] = `Bearer <redacted:${auth.name}>`;
-    if (auth.kind === 'raw') shown['Authorization'] = `<${auth.label}>`;
+    // The record shows which credential went where, never its value (reports still pass it through the Redactor).
+    if (auth.kind === 'token') for (const [k, v] of Object.entries(placeCredential(auth.scheme, `<redacted:${auth.name}>`).headers ?? {})) shown[k] = v;
+    if (auth.kind === 'raw') for (const k of Object.keys(auth.headers ?? {})) shown[k] = `<${auth.label}>`;
     // Built here from generated values and the token's label, so it never holds a token value; reports still
     // pass everything through the Redactor once more.
     const record = {
@@ -97,8 +116,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     };
     const exchange = await sendWithRetries(() => attemptOnce(op, c, headers, record), record);
     // Nothing went out (budget spent, or the request could not even be built): where it would have gone.
-    record.url ||= resolveUrl(options.baseUrl, op.path, c);
-    return exchange;
+    record.url ||= options.redactor.text(resolveUrl(options.baseUrl, op.path, c));
+    return auth.kind === 'token' ? { ...exchange, token: auth.name } : exchange;
   }
 
   async function attemptOnce(op: Operation, c: RequestCase, headers: Record<string, string>, record: Exchange['request']): Promise<Exchange> {

@@ -17,6 +17,10 @@ export interface RunSettings {
   concurrency: number;
   /** `strict` (default): documented nullable fields must be present; `lenient`: null or absent. */
   nullable: 'strict' | 'lenient';
+  /** What an inferred finding does: `warn` (default: reported apart, never failing), `fail`, `off`. */
+  inferred: 'warn' | 'fail' | 'off';
+  /** A contract.json whose findings are known: they are reported, they do not fail the run. */
+  baseline?: string;
   allowProductionWrites: boolean;
   /** Replay one property exactly: its test name (`--only`) and fast-check path (CONTRACT_PATH). */
   replay?: { test: string; path: string };
@@ -34,8 +38,11 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     if (!/^https?:$/.test(url.protocol)) throw new CannotRunError(`CONTRACT_BASE_URL: only http(s) URLs are supported, got ${url.protocol}`);
   }
   const seed = env['CONTRACT_SEED'];
-  const nullable = env['CONTRACT_NULLABLE'] ?? 'strict';
+  const nullable = env['CONTRACT_NULLABLE'] || 'strict';
   if (nullable !== 'strict' && nullable !== 'lenient') throw new CannotRunError(`CONTRACT_NULLABLE: expected strict or lenient, got ${JSON.stringify(nullable)}`);
+  const inferred = env['CONTRACT_INFERRED'] || 'warn';
+  if (inferred !== 'warn' && inferred !== 'fail' && inferred !== 'off') throw new CannotRunError(`CONTRACT_INFERRED: expected warn, fail or off, got ${JSON.stringify(inferred)}`);
+  const baseline = env['CONTRACT_BASELINE']?.trim();
   return {
     specPath: specOf(env),
     ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
@@ -45,6 +52,8 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
     concurrency: positiveInt(env, 'CONTRACT_CONCURRENCY', 4),
     nullable,
+    inferred,
+    ...(baseline ? { baseline } : {}),
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
     ...replayOf(env),
   };

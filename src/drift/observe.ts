@@ -1,6 +1,9 @@
 import type { Exchange } from '../client/exchange.ts';
 import type { SpecModel } from '../checks/types.ts';
-import { allowsNull, documentedVisits } from '../checks/schema-walk.ts';
+import { documentedVisits } from '../checks/visits.ts';
+import { allowsNull } from '../spec/schema.ts';
+import { timestampRepresentation } from '../spec/timestamps.ts';
+import { foldIndices } from '../spec/pointer.ts';
 import { timestampShape } from '../checks/timestamps.ts';
 import { documentedResponse, type Operation } from '../spec/operations.ts';
 
@@ -27,15 +30,18 @@ export function observe(op: Operation, exchange: Exchange, spec: SpecModel): Arr
   const out: Array<Observation & { sample: unknown }> = [];
   const documented = documentedResponse(op, r.status);
   if (!documented && r.status !== 429) out.push({ kind: 'status-undocumented', operation: op.key, location: '', value: String(r.status), sample: r.json ?? r.text.slice(0, 200) });
-  for (const { schema, value, location, present } of documentedVisits(op, exchange, spec)) {
+  for (const { schema, value, location: at, present } of documentedVisits(op, exchange, spec) ?? []) {
+    // One row per field, not per array index: `/data/roles/*/createdAt`.
+    const location = foldIndices(at);
     if (!present) {
       if (allowsNull(schema) && location) out.push({ kind: 'nullable-omitted', operation: op.key, location, value: location.split('/').pop()!, sample: undefined });
       continue;
     }
-    if (Array.isArray(schema['enum']) && value !== null && typeof value !== 'object' && !schema['enum'].includes(value)) {
+    const closed = Array.isArray(schema['enum']) ? schema['enum'] : Array.isArray(schema['x-known-values']) ? schema['x-known-values'] : undefined;
+    if (closed && value !== null && typeof value !== 'object' && !closed.includes(value)) {
       out.push({ kind: 'enum-value-unknown', operation: op.key, location, value: String(value), sample: value });
     }
-    if (schema['format'] === 'date-time' && value !== null) out.push({ kind: 'timestamp-format', operation: op.key, location, value: timestampShape(value), sample: value });
+    if (value !== null && timestampRepresentation(spec.doc, schema, at, exchange.request.headers)) out.push({ kind: 'timestamp-format', operation: op.key, location, value: timestampShape(value), sample: value });
     const props = schema['properties'] as Record<string, unknown> | undefined;
     if (props && value && typeof value === 'object' && !Array.isArray(value) && !(schema['additionalProperties'] && typeof schema['additionalProperties'] === 'object')) {
       for (const key of Object.keys(value)) if (!(key in props)) out.push({ kind: 'field-unknown', operation: op.key, location: `${location}/${key}`, value: key, sample: (value as Record<string, unknown>)[key] });

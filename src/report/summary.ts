@@ -1,77 +1,194 @@
 import type { Outcome } from '../run/ledger.ts';
+import type { Finding } from '../run/findings.ts';
 import type { RunReport } from './aggregate.ts';
-import { formatViolation } from './format.ts';
+import { curlLine, formatFinding, tokenExport, tokensIn } from './format.ts';
+import { replayCommand } from '../config/replay.ts';
+import type { TokenSource } from '../config/tokens.ts';
 
 interface CheckRow {
   check: string;
   passed: number;
   violated: number;
+  inferred: number;
   notApplicable: number;
-  warnings: number;
+  notReached: number;
+  findings: number;
+  occurrences: number;
   reasons: Set<string>;
 }
 
-export function checkRows(outcomes: readonly Outcome[]): CheckRow[] {
+/** Per check, across operations: how many operations each outcome, and the findings with their occurrences. */
+export function checkRows(outcomes: readonly Outcome[], findings: readonly Finding[] = []): CheckRow[] {
   const rows = new Map<string, CheckRow>();
+  const row = (check: string) => {
+    let r = rows.get(check);
+    if (!r) rows.set(check, (r = { check, passed: 0, violated: 0, inferred: 0, notApplicable: 0, notReached: 0, findings: 0, occurrences: 0, reasons: new Set() }));
+    return r;
+  };
   for (const o of outcomes) {
-    const row = rows.get(o.check) ?? { check: o.check, passed: 0, violated: 0, notApplicable: 0, warnings: 0, reasons: new Set<string>() };
-    if (o.status === 'passed') row.passed++;
-    else if (o.status === 'violated') row.violated++;
+    const r = row(o.check);
+    if (o.status === 'passed') r.passed++;
+    else if (o.status === 'violated') r.violated++;
+    else if (o.status === 'inferred') r.inferred++;
     else {
-      row.notApplicable++;
-      if (o.reason) row.reasons.add(o.reason);
+      if (o.status === 'not-reached') r.notReached++;
+      else r.notApplicable++;
+      if (o.reason) r.reasons.add(o.reason);
     }
-    row.warnings += o.warnings;
-    rows.set(o.check, row);
+  }
+  for (const f of findings) {
+    if (f.severity !== 'error' || f.known) continue;
+    const r = row(f.check);
+    r.findings++;
+    r.occurrences += f.count;
   }
   return [...rows.values()].sort((a, b) => a.check.localeCompare(b.check));
 }
 
-/** The console summary: one line per check across operations, then the violations, then the verdict. */
-export function consoleSummary(report: RunReport, reportsDir = 'reports'): string {
-  const rows = checkRows(report.outcomes);
+/** Findings of one rule at one place across operations: what a fault that breaks every response prints once. */
+interface FindingGroup {
+  check: string;
+  location: string;
+  severity: Finding['severity'];
+  findings: Finding[];
+  count: number;
+}
+
+export function groupAcrossOperations(findings: readonly Finding[]): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  for (const f of findings) {
+    const key = `${f.check}\u0000${f.location}\u0000${f.basis}\u0000${f.severity}\u0000${f.known ? 1 : 0}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { check: f.check, location: f.location, severity: f.severity, findings: [], count: 0 }));
+    g.findings.push(f);
+    g.count += f.count;
+  }
+  return [...groups.values()];
+}
+
+const VERDICT_LINE = {
+  holds: 'the contract holds',
+  violated: 'the contract is violated',
+  incomplete: 'INCOMPLETE — the contract was not fully checked',
+  'cannot-run': 'the run could not be made',
+} as const;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function totals(report: RunReport) {
+  const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
+  return {
+    failing,
+    occurrences: failing.reduce((n, f) => n + f.count, 0),
+    known: report.findings.filter((f) => f.known),
+    inferred: report.findings.filter((f) => f.severity === 'inference'),
+    warnings: report.findings.filter((f) => f.severity === 'warning' && f.check !== 'spec-example-invalid'),
+    spec: report.findings.filter((f) => f.check === 'spec-example-invalid'),
+  };
+}
+
+/** Each group once: the rule, where, on which operations, how often; one example with its curl and replay. */
+function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSource | undefined, limit: number, withReplay: boolean): string[] {
+  const lines: string[] = [];
+  for (const g of groups.slice(0, limit)) {
+    const ops = g.findings.map((f) => f.operation);
+    const head = g.findings.length === 1 ? formatFinding(g.findings[0]!) : `${formatFinding({ ...g.findings[0]!, count: g.count, tokens: [...new Set(g.findings.flatMap((f) => f.tokens))], statuses: [...new Set(g.findings.flatMap((f) => f.statuses))] })}\n    on ${plural(ops.length, 'operation')}: ${ops.slice(0, 6).join(', ')}${ops.length > 6 ? ` (+${ops.length - 6})` : ''}`;
+    lines.push(`  ${head.replace(/\n/g, '\n  ')}`);
+    const example = g.findings[0]!.examples[0];
+    if (withReplay && example?.request) {
+      for (const t of tokensIn(example.request)) lines.push(`      ${tokenExport(t, source)}`);
+      lines.push(`      ${curlLine(example.request)}`);
+      const test = g.findings[0]!.tests[0];
+      const occurrence = report.violations.find((v) => v.finding === g.findings[0]!.id);
+      if (test) lines.push(`      reproduce: ${occurrence?.replay ?? replayCommand({ env: report.replay.env }, test)}`);
+    }
+  }
+  if (groups.length > limit) lines.push(`  … and ${groups.length - limit} more (reports/summary.md, reports/contract.json)`);
+  return lines;
+}
+
+/** The console summary: the table, each finding once, what was not checked and why, then the verdict. */
+export function consoleSummary(report: RunReport, reportsDir = 'reports', source?: TokenSource): string {
+  const rows = checkRows(report.outcomes, report.findings);
+  const t = totals(report);
   const width = Math.max(...rows.map((r) => r.check.length), 5);
-  const lines = ['', `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed}`];
-  lines.push(`  ${'check'.padEnd(width)}  passed  violated  n/a  warnings   (operations)`);
+  const lines = ['', `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed} · inferred findings: ${report.policy.inferred}`];
+  lines.push(`  ${'check'.padEnd(width)}  passed  violated  inferred   n/a  not reached  findings (occurrences)   — operations per outcome`);
   for (const r of rows) {
-    const reason = r.notApplicable && r.reasons.size ? `  n/a: ${[...r.reasons][0]}${r.reasons.size > 1 ? ` (+${r.reasons.size - 1} more reasons)` : ''}` : '';
-    lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.notApplicable).padStart(3)}  ${String(r.warnings).padStart(8)}${reason}`);
+    const na = r.notApplicable + r.notReached && r.reasons.size ? `  ${r.notReached ? 'not reached' : 'n/a'}: ${[...r.reasons][0]}${r.reasons.size > 1 ? ` (+${r.reasons.size - 1} more reasons)` : ''}` : '';
+    const found = r.findings ? `${r.findings} (${r.occurrences})` : '-';
+    lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${na}`);
   }
-  const totals = rows.reduce((t, r) => ({ p: t.p + r.passed, v: t.v + r.violated, n: t.n + r.notApplicable }), { p: 0, v: 0, n: 0 });
-  lines.push(`  ${'total'.padEnd(width)}  ${String(totals.p).padStart(6)}  ${String(totals.v).padStart(8)}  ${String(totals.n).padStart(3)}`);
-  if (report.warnings.length) {
-    lines.push('', `Warnings (${report.warnings.length}) — drift the contract tolerates:`);
-    for (const w of report.warnings.slice(0, 10)) lines.push(`  ${formatViolation(w).replace(/\n/g, '\n  ')}`);
+  if (t.failing.length) {
+    lines.push('', `Findings (${plural(t.failing.length, 'finding')}, ${plural(t.occurrences, 'occurrence')}) — the server breaks what the docs state:`);
+    lines.push(...groupLines(report, groupAcrossOperations(t.failing), source, 20, true));
   }
-  if (report.violations.length) {
-    lines.push('', `Violations (${report.violations.length}):`);
-    for (const v of report.violations.slice(0, 20)) lines.push(`  ${formatViolation(v).replace(/\n/g, '\n  ')}\n      reproduce: ${v.replay}`);
+  if (t.known.length) {
+    lines.push('', `Known (${plural(t.known.length, 'finding')} in the baseline ${report.baseline?.file}) — reported, not failing:`);
+    lines.push(...groupLines(report, groupAcrossOperations(t.known), source, 10, false));
   }
-  for (const e of report.errors) lines.push(`cannot run: ${e}`);
+  if (report.baseline?.fixed.length) {
+    lines.push('', `Fixed (${plural(report.baseline.fixed.length, 'baseline finding')} no longer seen):`);
+    for (const f of report.baseline.fixed.slice(0, 10)) lines.push(`  ${f.check} · ${f.operation}${f.location ? ` at ${f.location}` : ''} · id ${f.id}`);
+  }
+  if (t.inferred.length) {
+    lines.push('', `Unconfirmed inferences (${t.inferred.length}) — the server disagrees with what the spec guessed where the docs are silent (confirm upstream, or relax the spec; CONTRACT_INFERRED=fail makes them fail):`);
+    lines.push(...groupLines(report, groupAcrossOperations(t.inferred), source, 20, false));
+  }
+  if (t.warnings.length) {
+    lines.push('', `Warnings (${t.warnings.length}) — drift the contract tolerates:`);
+    lines.push(...groupLines(report, groupAcrossOperations(t.warnings), source, 10, false));
+  }
+  if (t.spec.length) {
+    lines.push('', `Spec findings (${t.spec.length}) — the mock served the spec's own examples, and they break the spec (a defect of the spec, not of a server):`);
+    lines.push(...groupLines(report, groupAcrossOperations(t.spec), source, 10, false));
+  }
+  if (report.gaps.length) {
+    lines.push('', `Could not generate (${report.gaps.length}) — requests not sent, so not judged:`);
+    for (const g of report.gaps.slice(0, 10)) lines.push(`  ${g}`);
+  }
+  if (report.skipped.length) lines.push('', `${plural(report.skipped.length, 'test')} skipped: nothing to judge there (${[...new Set(report.skipped.map((s) => s.reason))].slice(0, 3).join('; ')}${new Set(report.skipped.map((s) => s.reason)).size > 3 ? '; …' : ''})`);
+  for (const e of report.errors) lines.push(`could not run: ${e}`);
   if (report.rateLimited) lines.push('', `rate limited: ${report.rateLimited} answer(s) of 429 were waited out (Retry-After) and retried — not violations`);
   if (report.cutShort.length) {
     const unsent = report.cutShort.reduce((n, c) => n + c.unsent, 0);
     lines.push('', `REQUEST BUDGET SPENT: ${report.cutShort.length} test(s) stopped short, ${unsent} request(s) not sent — raise CONTRACT_MAX_REQUESTS for a complete run:`);
     for (const c of report.cutShort.slice(0, 10)) lines.push(`  ${c.test} (${c.unsent} not sent)`);
   }
-  const verdict = { holds: 'the contract holds', violated: 'the contract is violated', 'cannot-run': 'the run could not be made' }[report.verdict];
-  lines.push('', `${verdict} — ${report.violations.length} violation(s), ${report.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${reportsDir.replace(/\/+$/, '')}/`);
+  lines.push(
+    '',
+    `${VERDICT_LINE[report.verdict]} — ${report.because}; ${plural(t.failing.length, 'finding')} (${plural(t.occurrences, 'occurrence')}), ${t.inferred.length} unconfirmed inference(s), ${t.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${reportsDir.replace(/\/+$/, '')}/`,
+  );
   return lines.join('\n');
 }
 
-export function markdownSummary(report: RunReport): string {
-  const rows = checkRows(report.outcomes);
-  const out = [`# Contract run — ${report.verdict}`, '', `Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property`, ''];
-  out.push('| check | passed | violated | not applicable | warnings | why not applicable |', '|---|---:|---:|---:|---:|---|');
-  for (const r of rows) out.push(`| \`${r.check}\` | ${r.passed} | ${r.violated} | ${r.notApplicable} | ${r.warnings} | ${[...r.reasons].join('; ')} |`);
-  if (report.cutShort.length) out.push('', `**Request budget spent:** ${report.cutShort.length} test(s) stopped short — raise \`CONTRACT_MAX_REQUESTS\`.`);
-  if (report.violations.length) {
-    out.push('', '## Violations', '');
-    for (const v of report.violations) out.push('```', formatViolation(v), `reproduce: ${v.replay}`, '```');
-  }
-  if (report.warnings.length) {
-    out.push('', '## Warnings', '');
-    for (const w of report.warnings) out.push('```', formatViolation(w), '```');
-  }
+export function markdownSummary(report: RunReport, source?: TokenSource): string {
+  const rows = checkRows(report.outcomes, report.findings);
+  const t = totals(report);
+  const out = [
+    `# Contract run — ${report.verdict}`,
+    '',
+    `${report.because}. Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property · inferred findings: \`${report.policy.inferred}\``,
+    '',
+  ];
+  if (report.verdict === 'incomplete') out.push('> **Incomplete:** not every check was run to the end — see "not reached" below. Nothing here says the contract holds where it was not checked.', '');
+  out.push('| check | passed | violated | inferred | not applicable | not reached | findings (occurrences) | why not checked |', '|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) out.push(`| \`${r.check}\` | ${r.passed} | ${r.violated} | ${r.inferred} | ${r.notApplicable} | ${r.notReached} | ${r.findings ? `${r.findings} (${r.occurrences})` : ''} | ${[...r.reasons].join('; ')} |`);
+  const section = (title: string, groups: FindingGroup[], replay: boolean) => {
+    if (!groups.length) return;
+    out.push('', `## ${title}`, '', '```', ...groupLines(report, groups, source, 200, replay).map((l) => l.replace(/^ {2}/, '')), '```');
+  };
+  section(`Findings (${t.failing.length})`, groupAcrossOperations(t.failing), true);
+  section(`Known — in the baseline (${t.known.length})`, groupAcrossOperations(t.known), false);
+  if (report.baseline?.fixed.length) out.push('', `## Fixed since the baseline (${report.baseline.fixed.length})`, '', ...report.baseline.fixed.map((f) => `- \`${f.check}\` · ${f.operation}${f.location ? ` at \`${f.location}\`` : ''} (id ${f.id})`));
+  section(`Unconfirmed inferences (${t.inferred.length}) — confirm upstream, or relax the spec`, groupAcrossOperations(t.inferred), false);
+  section(`Warnings (${t.warnings.length})`, groupAcrossOperations(t.warnings), false);
+  section(`Spec findings (${t.spec.length}) — the spec's own examples break it`, groupAcrossOperations(t.spec), false);
+  if (report.gaps.length) out.push('', '## Could not generate', '', ...report.gaps.map((g) => `- ${g}`));
+  if (report.skipped.length) out.push('', `## Skipped (${report.skipped.length}) — nothing to judge`, '', ...report.skipped.map((s) => `- ${s.test}: ${s.reason}`));
+  if (report.cutShort.length) out.push('', `## Request budget spent`, '', `${report.cutShort.length} test(s) stopped short — raise \`CONTRACT_MAX_REQUESTS\`:`, '', ...report.cutShort.map((c) => `- ${c.test} (${c.unsent} not sent)`));
+  if (report.errors.length) out.push('', '## Could not run', '', ...report.errors.map((e) => `- ${e}`));
   return out.join('\n') + '\n';
 }

@@ -1,11 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
-import { mergeOutcomes, mergeWarnings, verdictOf, type RunReport } from './aggregate.ts';
-import { replayCommand } from './format.ts';
-import type { Redactor } from './redact.ts';
+import { skipReason } from '../run/scenarios/result.ts';
+import { EXIT_CODE, mergeOutcomes, mergeWarnings, verdictOf, type RunReport } from './aggregate.ts';
+import { replayCommand, type ReplayContext } from '../config/replay.ts';
+import type { TokenSource } from '../config/tokens.ts';
+import type { Redactor } from '../redact.ts';
 import { liveDriftMarkdown, ObservationLog } from '../drift/observe.ts';
+import { findingId, groupFindings, isKnown, keyOf, type Baseline } from '../run/findings.ts';
 import { consoleSummary, markdownSummary } from './summary.ts';
+import { junitXml, type JunitCase } from './junit.ts';
+import { inferencesMarkdown } from './inferences.ts';
 
 export interface ReporterOptions {
   spec: string;
@@ -14,15 +20,24 @@ export interface ReporterOptions {
   runs: number;
   outDir: string;
   redactor: Redactor;
+  policy: RunReport['policy'];
+  replay: ReplayContext;
+  tokenSource?: TokenSource;
+  baseline?: Baseline;
+  /** Write the run's findings here as a baseline for later runs. */
+  writeBaseline?: string;
+  /** What to say when no contract test ran at all. */
+  nothingRan?: string;
   print?: (text: string) => void;
 }
 
 /**
- * Collects each contract test's ScenarioResult (carried in the test's meta) and writes the run's reports.
- * Everything written passes through the Redactor once more: a token must not reach a file even by mistake.
+ * Collects each contract test's ScenarioResult (carried in the test's meta) and writes the run's reports, all
+ * from the same findings so their counts agree. Everything written passes through the Redactor once more: a
+ * token must not reach a file even by mistake.
  */
 export class ContractReporter implements Reporter {
-  private readonly results: ScenarioResult[] = [];
+  private readonly cases: JunitCase[] = [];
   private readonly errors: string[] = [];
   private readonly started = Date.now();
   report?: RunReport;
@@ -31,47 +46,78 @@ export class ContractReporter implements Reporter {
 
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta().contract;
-    if (meta) this.results.push(meta);
+    const file = relative(process.cwd(), testCase.module.moduleId);
+    const ms = testCase.diagnostic()?.duration ?? 0;
+    if (meta) this.cases.push({ file, result: meta, ms });
     else if (testCase.result().state === 'failed') {
-      this.errors.push(`${testCase.fullName}: ${testCase.result().errors?.[0]?.message?.split('\n')[0] ?? 'failed'}`);
+      const message = testCase.result().errors?.[0]?.message?.split('\n')[0] ?? 'failed';
+      this.errors.push(`${testCase.fullName}: ${message}`);
     }
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
-    for (const m of modules) {
-      for (const e of m.errors()) this.errors.push(`${m.moduleId}: ${e.message?.split('\n')[0]}`);
-    }
+    for (const m of modules) for (const e of m.errors()) this.errors.push(`${relative(process.cwd(), m.moduleId)}: ${e.message?.split('\n')[0]}`);
     for (const e of unhandled) this.errors.push(`unhandled: ${e.message?.split('\n')[0]}`);
-    if (this.results.length === 0 && this.errors.length === 0) this.errors.push('no contract test ran (check --only / the spec)');
-    const { runSeed } = this.options;
+    if (!this.cases.length && !this.errors.length) this.errors.push(this.options.nothingRan ?? 'no contract test ran (check --only / the spec)');
+    const results = this.cases.map((c) => c.result);
+    const { runSeed, baseline } = this.options;
+    const replay = (r: ScenarioResult) => replayCommand(this.options.replay, r.name, r.stateful ? undefined : r.path);
+    // Every occurrence the tests booked; the shrunk counterexamples lead each finding's examples.
+    const occurrences = results.flatMap((r) => (r.occurrences ?? r.errors).map((v) => ({ ...v, test: r.name })));
+    const findings = groupFindings(
+      [...occurrences, ...results.flatMap((r) => [...r.warnings, ...r.inferences].map((v) => ({ ...v, test: r.name })))],
+      results.flatMap((r) => r.errors),
+    ).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
+    const seen = new Set(findings.map((f) => f.id));
+    const outcomes = mergeOutcomes(results);
     const base = {
-      tool: 'salesive-account-contract' as const,
+      tool: 'kyc-contract-suite' as const,
+      reportVersion: 2 as const,
       spec: this.options.spec,
       target: this.options.target,
       runSeed,
       runs: this.options.runs,
       startedAt: new Date(this.started).toISOString(),
       durationMs: Date.now() - this.started,
-      outcomes: mergeOutcomes(this.results),
-      violations: this.results.flatMap((r) =>
-        r.errors.map((v) => ({ ...v, test: r.name, ...(r.seed !== undefined ? { seed: r.seed } : {}), ...(r.path ? { path: r.path } : {}), replay: replayCommand(runSeed, r.name, r.path) })),
-      ),
-      warnings: mergeWarnings(this.results),
+      policy: this.options.policy,
+      replay: { env: this.options.replay.env },
+      outcomes,
+      findings,
+      violations: results.flatMap((r) => r.errors.map((v) => ({ ...v, test: r.name, finding: findingId(keyOf(v)), replay: replay(r), ...(r.path && !r.stateful ? { path: r.path } : {}) }))),
+      warnings: mergeWarnings(results),
+      inferences: results.flatMap((r) => r.inferences),
+      gaps: [...new Set(results.flatMap((r) => r.gaps ?? []))],
+      ...(baseline ? { baseline: { file: baseline.file, known: findings.filter((f) => f.known).length, fixed: baseline.entries.filter((e) => !seen.has(e.id)) } } : {}),
       errors: this.errors.map((e) => this.options.redactor.text(e)),
-      cutShort: this.results.filter((r) => r.unsent).map((r) => ({ test: r.name, unsent: r.unsent! })),
-      rateLimited: this.results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
+      cutShort: results.filter((r) => r.unsent).map((r) => ({ test: r.name, unsent: r.unsent! })),
+      skipped: results.flatMap((r) => {
+        const reason = skipReason(r);
+        return reason ? [{ test: r.name, reason }] : [];
+      }),
+      rateLimited: results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
     };
-    const report: RunReport = this.options.redactor.value({ ...base, verdict: verdictOf(base) });
+    const report: RunReport = this.options.redactor.value({ ...base, ...verdictOf({ ...base, ran: results.length }) });
     this.report = report;
-    mkdirSync(this.options.outDir, { recursive: true });
-    writeFileSync(`${this.options.outDir}/contract.json`, JSON.stringify(report, null, 2) + '\n');
-    writeFileSync(`${this.options.outDir}/summary.md`, markdownSummary(report));
+    const out = this.options.outDir;
+    mkdirSync(out, { recursive: true });
+    writeFileSync(`${out}/contract.json`, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(`${out}/summary.md`, markdownSummary(report, this.options.tokenSource));
+    writeFileSync(`${out}/junit.xml`, this.options.redactor.text(junitXml(report, this.cases, (id) => !!baseline?.ids.has(id))));
     // Live drift is written whatever the verdict: a passing run can still show the server moving.
     const log = new ObservationLog();
-    for (const r of this.results) log.merge(r.observations ?? []);
+    for (const r of results) log.merge(r.observations ?? []);
     const observations = this.options.redactor.value(log.list());
-    writeFileSync(`${this.options.outDir}/drift.json`, JSON.stringify({ target: report.target, observations }, null, 2) + '\n');
-    writeFileSync(`${this.options.outDir}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`));
-    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report, this.options.outDir));
+    writeFileSync(`${out}/drift.json`, JSON.stringify({ target: report.target, observations, inferences: report.findings.filter((f) => f.severity === 'inference') }, null, 2) + '\n');
+    writeFileSync(`${out}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`) + inferencesMarkdown(report));
+    if (this.options.writeBaseline) {
+      mkdirSync(dirname(this.options.writeBaseline), { recursive: true });
+      const entries = report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').map(({ id, check, operation, location, basis, severity }) => ({ id, check, operation, location, basis, severity }));
+      writeFileSync(this.options.writeBaseline, JSON.stringify({ tool: report.tool, kind: 'baseline', spec: report.spec, writtenAt: new Date().toISOString(), findings: entries }, null, 2) + '\n');
+    }
+    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report, out, this.options.tokenSource) + (this.options.writeBaseline ? `\nbaseline written to ${this.options.writeBaseline} (${report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').length} finding(s))` : ''));
+  }
+
+  get exitCode(): number {
+    return this.report ? EXIT_CODE[this.report.verdict] : EXIT_CODE['cannot-run'];
   }
 }

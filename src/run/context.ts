@@ -2,10 +2,12 @@ import { createTransport, type Auth, type Transport } from '../client/transport.
 import type { CheckOptions, SpecModel } from '../checks/types.ts';
 import type { RunSettings } from '../config/env.ts';
 import type { TokenEntry } from '../config/tokens.ts';
-import { Redactor } from '../report/redact.ts';
+import { Redactor } from '../redact.ts';
 import { loadSpec } from '../spec/load.ts';
 import { indexOperations } from '../spec/operations.ts';
-import { readRules } from '../spec/rules.ts';
+import { Provenance } from '../spec/provenance.ts';
+import { checkExtensions } from '../spec/extensions.ts';
+import { readRules, schemesOf } from '../spec/rules.ts';
 import { Validators } from '../spec/validators.ts';
 
 export type TargetKind = 'mock' | 'live';
@@ -30,13 +32,35 @@ export interface RunContext {
 
 export async function buildSpecModel(specPath: string): Promise<SpecModel> {
   const { doc } = await loadSpec(specPath);
-  return { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc) };
+  const model = { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc), provenance: new Provenance(doc) };
+  // A declaration that cannot be read would be a rule that never fires: refused here, in one line.
+  checkExtensions(model, specPath);
+  return model;
 }
 
+/**
+ * The mock's identities: one per security scheme the operations use, holding every scope (Prism checks only
+ * that a credential is present), with the example values of every `x-identity-value` input.
+ */
 export function mockTokens(spec: SpecModel): TokenEntry[] {
-  const prefix = spec.rules.tokenPrefix ?? 'app_';
-  const scopes = spec.rules.knownScopes ?? [...new Set(spec.operations.flatMap((op) => op.scopeAlternatives.flat()))];
-  return [{ name: 'mock-full', token: `${prefix}mock_full_access_token`, scopes, store: 'mock' }];
+  const schemes = [...new Set(spec.operations.flatMap(schemesOf))];
+  return schemes.map((name) => {
+    const scheme = spec.rules.schemes[name];
+    const scopes = scheme?.scopes ?? [...new Set(spec.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.filter((s) => s.scheme === name).flatMap((s) => s.scopes))))];
+    return { name: `mock-${name}`, token: `${scheme?.tokenPrefix ?? ''}mock_${name}_credential`, scheme: name, scopes, store: 'mock', values: identityExamples(spec) };
+  });
+}
+
+/** For the mock: each `x-identity-value` input's documented example stands for the identity's own value. */
+function identityExamples(spec: SpecModel): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const op of spec.operations) {
+    for (const p of op.parameters) {
+      const key = p.extensions['x-identity-value'] ?? (p.schema as Record<string, unknown>)['x-identity-value'];
+      if (typeof key === 'string' && p.example !== undefined) out[key] ??= p.example;
+    }
+  }
+  return out;
 }
 
 export function createContext<Paths extends {} = {}>(args: {
@@ -46,7 +70,7 @@ export function createContext<Paths extends {} = {}>(args: {
   runSeed: number;
   tokens: TokenEntry[];
 }): RunContext {
-  const redactor = new Redactor(args.tokens, args.spec.rules.tokenPrefix);
+  const redactor = redactorFor(args.tokens, args.spec);
   return {
     ...args,
     redactor,
@@ -57,10 +81,16 @@ export function createContext<Paths extends {} = {}>(args: {
       concurrency: args.settings.concurrency,
       redactor,
     }),
-    checkOptions: { nullable: args.settings.nullable },
+    checkOptions: { nullable: args.settings.nullable, inferred: args.settings.inferred },
   };
 }
 
-export function tokenAuth(t: TokenEntry): Auth {
-  return { kind: 'token', name: t.name, token: t.token };
+/** One Redactor for a run: the matrix's values, and anything shaped like a credential of the spec's schemes. */
+export function redactorFor(tokens: ReadonlyArray<{ name: string; token: string }>, spec: Pick<SpecModel, 'rules'>): Redactor {
+  return new Redactor(tokens, Object.values(spec.rules.schemes).map((s) => s.tokenPrefix).filter((p): p is string => !!p));
+}
+
+export function tokenAuth(ctx: Pick<RunContext, 'spec'>, t: TokenEntry): Auth {
+  const scheme = ctx.spec.rules.schemes[t.scheme] ?? { name: t.scheme, kind: 'bearer' as const, pointer: '' };
+  return { kind: 'token', name: t.name, token: t.token, scheme };
 }

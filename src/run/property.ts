@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Violation } from '../checks/types.ts';
+import { ClockValue } from '../arbitraries/clock.ts';
 
 export interface PropertySpec<T> {
   arbitrary: fc.Arbitrary<T>;
@@ -39,24 +40,34 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   const keep = (vs: Violation[]) => {
     for (const v of vs) if (v.severity === 'warning') warnings.set(`${v.check} ${v.operation} ${v.location}`, v);
   };
+  // A value drawn again — in the batch, by fc.check's replay of the same draws, while shrinking, or for the
+  // final report — is judged by what it got the first time: sent once, booked once.
+  const seen = new Map<string, Violation[]>();
+  const probeOnce = async (value: T): Promise<Violation[]> => {
+    const key = keyOf(value);
+    let found = seen.get(key);
+    if (!found) seen.set(key, (found = await spec.probe(value)));
+    return found;
+  };
   if (spec.concurrent && !spec.path) {
     // An operation without inputs draws the same request again and again: send each distinct one once.
     const values = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
-    const found = await Promise.all(values.map((v) => spec.probe(v)));
+    const found = await Promise.all(values.map((v) => probeOnce(v)));
     found.forEach(keep);
     const firstFailure = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
     if (firstFailure < 0) return { seed: spec.seed, runs: spec.runs, sent: values.length, errors: [], warnings: [...warnings.values()] };
-    const shrunk = await checkProperty({ ...spec, concurrent: false });
+    const shrunk = await sequential(spec, probeOnce, keep, warnings);
     // A server that fails only now and then may pass the second, sequential pass: report what the batch saw.
     if (shrunk.errors.length) return shrunk;
     return { seed: spec.seed, runs: values.length, counterexample: values[firstFailure]!, errors: found[firstFailure]!.filter((v) => v.severity === 'error'), warnings: [...warnings.values()] };
   }
-  // As in the batch: a value drawn again (or revisited while shrinking) is judged by what it got the first time.
-  const seen = new Map<string, Violation[]>();
+  return sequential(spec, probeOnce, keep, warnings);
+}
+
+/** fast-check's own sequential loop: finds (again) and shrinks a failure, replays a path straight to one. */
+async function sequential<T>(spec: PropertySpec<T>, probeOnce: (value: T) => Promise<Violation[]>, keep: (vs: Violation[]) => void, warnings: Map<string, Violation>): Promise<PropertyResult<T>> {
   const property = fc.asyncProperty(spec.arbitrary, async (value) => {
-    const key = keyOf(value);
-    let found = seen.get(key);
-    if (!found) seen.set(key, (found = await spec.probe(value)));
+    const found = await probeOnce(value);
     keep(found);
     return !found.some((v) => v.severity === 'error');
   });
@@ -67,7 +78,7 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   });
   if (details.failed && details.counterexample) {
     const [counterexample] = details.counterexample;
-    const found = await spec.probe(counterexample);
+    const found = await probeOnce(counterexample);
     return {
       seed: details.seed,
       runs: details.numRuns,
@@ -81,8 +92,14 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   return { seed: details.seed, runs: details.numRuns, errors: [], warnings: [...warnings.values()] };
 }
 
+/** A value's identity: clock-bound fields by their rule, not the instant they would serialize to now. */
 function keyOf(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  return (
+    JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+      const raw = this[key];
+      return raw instanceof ClockValue ? `<clock ${raw.describe()}>` : v;
+    }) ?? String(value)
+  );
 }
 
 function distinct<T>(values: T[]): T[] {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { getAt } from './pointer.ts';
 import { CannotRunError } from '../errors.ts';
 import { normalizeOpenApi30 } from './openapi30.ts';
@@ -21,10 +21,11 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   const path = resolve(file);
   if (!existsSync(path)) throw new CannotRunError(`spec: ${file} does not exist (set CONTRACT_SPEC or pass a path)`);
   const text = readFileSync(path, 'utf8');
-  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const lines = new LineCounter();
+  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter: lines });
   const syntax = parsed.errors[0];
   if (syntax) {
-    const line = syntax.linePos?.[0];
+    const line = syntax.linePos?.[0] ?? lines.linePos(syntax.pos[0]);
     throw new CannotRunError(
       `spec: ${file}${line ? `:${line.line}:${line.col}` : ''} is not valid YAML/JSON — ${syntax.message.split('\n')[0]}`,
     );
@@ -70,7 +71,7 @@ function externalRefs(node: unknown): boolean {
 /** A one-file spec is its own bundle; what the bundler would still catch is a `$ref` to nowhere. */
 function checkedInternalRefs(file: string, doc: OpenApiDocument): OpenApiDocument {
   let missing: string | undefined;
-  someRef(doc, (ref) => getAt(doc, ref.slice(1)) === undefined && (missing = ref) !== undefined);
+  someRef(doc, (ref) => getAt(doc, ref) === undefined && (missing = ref) !== undefined);
   if (missing) throw new CannotRunError(`spec: ${file} has an unresolvable $ref — ${missing} does not exist in the document`);
   return doc;
 }

@@ -7,7 +7,10 @@ export interface Parameter {
   in: 'query' | 'path' | 'header' | 'cookie';
   required: boolean;
   schema: JsonSchema;
+  /** JSON pointer of the parameter object in the bundled document (its basis, its schema at `/schema`). */
+  pointer: string;
   example?: unknown;
+  extensions: Record<string, unknown>;
 }
 
 export interface RequestBody {
@@ -22,11 +25,23 @@ export interface RequestBody {
 export interface ResponseSpec {
   status: string;
   description: string;
+  /** JSON pointer of the response object in the bundled document. */
+  pointer: string;
   /** JSON pointer into the bundled document of the response's JSON schema, if it has one. */
   schemaPointer?: string;
   contentTypes: string[];
   /** Named examples (a single `example` is named `default`). */
   examples: Record<string, unknown>;
+  /** Where each named example's value is in the document. */
+  examplePointers: Record<string, string>;
+  extensions: Record<string, unknown>;
+}
+
+/** One security requirement of an operation (an OR-alternative): every scheme named, with its scopes. */
+export interface SecurityRequirement {
+  /** Its position in the operation's (or the document's) `security` list. */
+  index: number;
+  schemes: Array<{ scheme: string; scopes: string[] }>;
 }
 
 /** One operation of a spec: everything the generators, checks and reports need, resolved once. */
@@ -45,11 +60,17 @@ export interface Operation {
    * of at least one alternative. `[]` means it needs no scope; `[[]]` means authenticated, any scope.
    */
   scopeAlternatives: string[][];
+  /** The security requirements, OR-alternatives in document order; `[]` (or one empty requirement): none needed. */
+  security: SecurityRequirement[];
   /** Whether the operation requires authentication at all. */
   authenticated: boolean;
   /** Changes state on the server (non-GET, or `x-writes`). */
   writes: boolean;
   extensions: Record<string, unknown>;
+  /** JSON pointer of the operation object in the bundled document. */
+  pointer: string;
+  /** Where the operation's security requirements are (its own `security`, else the document's). */
+  securityPointer: string;
 }
 
 /** Indexes every operation of the document, in document order. */
@@ -76,7 +97,7 @@ function toOperation(
   sharedParameters: unknown[],
   base: string,
 ): Operation {
-  const parameters = mergeParameters(doc, sharedParameters, (op['parameters'] as unknown[] | undefined) ?? []);
+  const parameters = mergeParameters(doc, sharedParameters, (op['parameters'] as unknown[] | undefined) ?? [], base);
   const responses = new Map<string, ResponseSpec>();
   for (const [status, raw] of Object.entries((op['responses'] as Record<string, unknown>) ?? {})) {
     const responsePointer = refOf(raw) ?? `${base}${pointer('responses', status)}`;
@@ -84,12 +105,17 @@ function toOperation(
     const content = (response['content'] as Record<string, Record<string, unknown>> | undefined) ?? {};
     const json = Object.keys(content).find(isJsonMediaType);
     const media = json ? content[json] : undefined;
+    const mediaPointer = json ? `${responsePointer}${pointer('content', json)}` : '';
+    const { examples, examplePointers } = examplesOf(doc, media, mediaPointer);
     responses.set(status, {
       status,
       description: String(response['description'] ?? ''),
-      schemaPointer: media?.['schema'] !== undefined ? `${responsePointer}${pointer('content', json!, 'schema')}` : undefined,
+      pointer: responsePointer,
+      schemaPointer: media?.['schema'] !== undefined ? `${mediaPointer}/schema` : undefined,
       contentTypes: Object.keys(content),
-      examples: examplesOf(doc, media),
+      examples,
+      examplePointers,
+      extensions: Object.fromEntries(Object.entries(response).filter(([k]) => k.startsWith('x-'))),
     });
   }
   const security = (op['security'] as Array<Record<string, string[]>> | undefined) ?? doc.security ?? [];
@@ -105,16 +131,22 @@ function toOperation(
     ...(body ? { body } : {}),
     responses,
     scopeAlternatives,
+    security: security.map((req, index) => ({ index, schemes: Object.entries(req).map(([scheme, scopes]) => ({ scheme, scopes: scopes ?? [] })) })),
     authenticated: security.length > 0 && !security.some((req) => Object.keys(req).length === 0),
     writes: op['x-writes'] === true || !['get', 'head', 'options'].includes(method),
     extensions: Object.fromEntries(Object.entries(op).filter(([k]) => k.startsWith('x-'))),
+    pointer: base,
+    securityPointer: op['security'] !== undefined ? `${base}/security` : '/security',
   };
 }
 
-function mergeParameters(doc: OpenApiDocument, shared: unknown[], own: unknown[]): Parameter[] {
+function mergeParameters(doc: OpenApiDocument, shared: unknown[], own: unknown[], base: string): Parameter[] {
   const byKey = new Map<string, Parameter>();
-  for (const raw of [...shared, ...own]) {
+  const itemBase = base.slice(0, base.lastIndexOf('/'));
+  const located = [...shared.map((raw, i) => [raw, `${itemBase}/parameters/${i}`] as const), ...own.map((raw, i) => [raw, `${base}/parameters/${i}`] as const)];
+  for (const [raw, at] of located) {
     const p = deref(doc, raw);
+    const paramPointer = refOf(raw) ?? at;
     const name = String(p['name']);
     const location = p['in'] as Parameter['in'];
     byKey.set(`${location}:${name}`, {
@@ -122,7 +154,9 @@ function mergeParameters(doc: OpenApiDocument, shared: unknown[], own: unknown[]
       in: location,
       required: p['required'] === true || location === 'path',
       schema: (p['schema'] as JsonSchema | undefined) ?? {},
+      pointer: paramPointer,
       ...(p['example'] !== undefined ? { example: p['example'] } : {}),
+      extensions: Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('x-'))),
     });
   }
   return [...byKey.values()];
@@ -144,15 +178,22 @@ function requestBodyOf(doc: OpenApiDocument, raw: unknown, bodyPointer: string):
   };
 }
 
-function examplesOf(doc: OpenApiDocument, media: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!media) return {};
-  const out: Record<string, unknown> = {};
-  if (media['example'] !== undefined) out['default'] = media['example'];
+function examplesOf(doc: OpenApiDocument, media: Record<string, unknown> | undefined, mediaPointer: string): { examples: Record<string, unknown>; examplePointers: Record<string, string> } {
+  const examples: Record<string, unknown> = {};
+  const examplePointers: Record<string, string> = {};
+  if (!media) return { examples, examplePointers };
+  if (media['example'] !== undefined) {
+    examples['default'] = media['example'];
+    examplePointers['default'] = `${mediaPointer}/example`;
+  }
   for (const [name, raw] of Object.entries((media['examples'] as Record<string, unknown> | undefined) ?? {})) {
     const example = deref(doc, raw);
-    if ('value' in example) out[name] = example['value'];
+    if ('value' in example) {
+      examples[name] = example['value'];
+      examplePointers[name] = `${refOf(raw) ?? `${mediaPointer}${pointer('examples', name)}`}/value`;
+    }
   }
-  return out;
+  return { examples, examplePointers };
 }
 
 export function isJsonMediaType(type: string): boolean {

@@ -20,13 +20,22 @@ export function parsePointer(ptr: string): readonly string[] {
   return tokens;
 }
 
+/** Plain pointers as RFC 6901 writes them; a `#…` URI fragment (a `$ref`) is percent-decoded first. */
 function decodePointer(ptr: string): string[] {
   if (ptr === '' || ptr === '#') return [];
-  const body = ptr.startsWith('#') ? ptr.slice(1) : ptr;
-  return body
+  const fragment = ptr.startsWith('#');
+  return (fragment ? ptr.slice(1) : ptr)
     .split('/')
     .slice(1)
-    .map((t) => decodeURIComponent(t).replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((t) => (fragment ? safeDecode(t) : t).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function safeDecode(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token;
+  }
 }
 
 export function getAt(root: unknown, ptr: string): unknown {
@@ -51,4 +60,9 @@ export function getAll(root: unknown, ptr: string): unknown[] {
     nodes = next;
   }
   return nodes;
+}
+
+/** A body location with its array indices folded to `*`: the pattern one finding stands for (`/data/roles/<i>/shop` becomes `/data/roles/*` + `/shop`). */
+export function foldIndices(location: string): string {
+  return location.replace(/\/\d+(?=\/|$)/g, '/*');
 }

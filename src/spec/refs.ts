@@ -17,7 +17,15 @@ export function deref<T = Record<string, unknown>>(doc: OpenApiDocument, node: u
 export function refOf(node: unknown): string | undefined {
   if (node && typeof node === 'object' && '$ref' in node) {
     const ref = (node as { $ref: unknown }).$ref;
-    if (typeof ref === 'string' && ref.startsWith('#')) return ref.slice(1);
+    if (typeof ref === 'string' && ref.startsWith('#')) return ref.includes('%') ? safeDecode(ref.slice(1)) : ref.slice(1);
   }
   return undefined;
+}
+
+function safeDecode(pointer: string): string {
+  try {
+    return decodeURIComponent(pointer);
+  } catch {
+    return pointer;
+  }
 }

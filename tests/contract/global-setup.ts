@@ -4,6 +4,7 @@ import { readSettings } from '../../src/config/env.ts';
 import { readTokens } from '../../src/config/tokens.ts';
 import { CannotRunError } from '../../src/errors.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
+import { schemesOf } from '../../src/spec/rules.ts';
 import { probeTarget } from '../../src/targets/live.ts';
 import { announcedMock, startPrism, type RunningMock } from '../../src/targets/prism.ts';
 
@@ -31,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let mock: RunningMock | undefined;
   let target: ProvidedTarget;
   if (settings.baseUrl) {
-    if (!readTokens(process.env, spec.rules)) {
+    if (!readTokens(process.env, spec.rules, [...new Set(spec.operations.flatMap(schemesOf))])) {
       throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
     }
     await probeTarget(settings.baseUrl, settings.timeoutMs);

@@ -1,12 +1,12 @@
-import { describe, test } from 'vitest';
 import { checkResponses } from '../../src/run/scenarios/responses.ts';
-import { contract, verdict } from './harness.ts';
+import { contract, perOperation } from './harness.ts';
 
 const ctx = await contract();
 
-describe('documented responses: schema, enums, timestamps, invariants, envelope, status codes', () => {
-  for (const op of ctx.spec.operations) {
-    const name = `${op.key} › valid requests get documented responses`;
-    test(name, async ({ task }) => verdict(task, await checkResponses(ctx, op, name)));
-  }
-});
+perOperation(
+  'documented responses: schema, enums, timestamps, invariants, conventions, status codes',
+  ctx.spec.operations,
+  (op) => `${op.key} › valid requests get documented responses`,
+  (op, name) => checkResponses(ctx, op, name),
+  'the spec has no operation',
+);

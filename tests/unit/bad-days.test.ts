@@ -6,7 +6,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { readSettings, type RunSettings } from '../../src/config/env.ts';
 import { retryAfterMs } from '../../src/client/transport.ts';
 import { consoleSummary } from '../../src/report/summary.ts';
-import { buildSpecModel, createContext } from '../../src/run/context.ts';
+import { buildSpecModel, createContext, tokenAuth } from '../../src/run/context.ts';
+import { verdictOf } from '../../src/report/aggregate.ts';
 import { checkAuthentication } from '../../src/run/scenarios/auth.ts';
 import { checkResponses } from '../../src/run/scenarios/responses.ts';
 import { productionWriteBlocked } from '../../src/run/scenarios/shared.ts';
@@ -61,17 +62,24 @@ describe('request budget and concurrency', () => {
     expect(ctx.transport.sent).toBe(5);
     expect(result.errors).toEqual([]);
     expect(result.unsent).toBeGreaterThanOrEqual(10);
-    const text = consoleSummary({
-      tool: 'salesive-account-contract', spec: 's', target: { kind: 'live', baseUrl: 'u' }, runSeed: 1, runs: 20, startedAt: '', durationMs: 1,
-      outcomes: result.outcomes, violations: [], warnings: [], errors: [], cutShort: [{ test: 'budget', unsent: 15 }], rateLimited: 0, verdict: 'holds',
-    });
+    const base = {
+      tool: 'kyc-contract-suite' as const, reportVersion: 2 as const, spec: 's', target: { kind: 'live', baseUrl: 'u' }, runSeed: 1, runs: 20, startedAt: '', durationMs: 1,
+      policy: { inferred: 'warn' as const, nullable: 'strict' as const }, replay: { env: [] }, findings: [], inferences: [], gaps: [], skipped: [],
+      outcomes: result.outcomes, violations: [], warnings: [], errors: [], cutShort: [{ test: 'budget', unsent: 15 }], rateLimited: 0,
+    };
+    const verdict = verdictOf({ ...base, ran: 1 });
+    // Cut short is its own verdict: never "holds".
+    expect(verdict.verdict).toBe('incomplete');
+    expect(result.outcomes.some((o) => o.status === 'not-reached')).toBe(true);
+    const text = consoleSummary({ ...base, ...verdict });
     expect(text).toMatch(/REQUEST BUDGET SPENT: 1 test\(s\) stopped short, 15 request\(s\) not sent/);
+    expect(text).toMatch(/INCOMPLETE/);
   });
 
   test('no more requests in flight than CONTRACT_CONCURRENCY', async () => {
     const ctx = await contextFor([], { concurrency: 2 }, undefined, 30);
     const req = { path: {}, query: {}, headers: {} };
-    const auth = { kind: 'token' as const, name: 'full-a', token: FIXTURE_TOKENS[0]!.token };
+    const auth = tokenAuth(ctx, FIXTURE_TOKENS[0]!);
     await Promise.all(Array.from({ length: 10 }, () => ctx.transport.send(op('listDomains'), req, auth)));
     expect(server!.inFlight.max).toBeLessThanOrEqual(2);
     expect(server!.inFlight.max).toBe(2);
@@ -97,7 +105,7 @@ describe('hostile response headers', () => {
     await new Promise<void>((r) => tiny.listen(0, '127.0.0.1', r));
     try {
       const ctx = createContext({ spec, target: { kind: 'live', baseUrl: `http://127.0.0.1:${(tiny.address() as AddressInfo).port}` }, settings: readSettings({}), runSeed: 1, tokens: FIXTURE_TOKENS });
-      const exchange = await ctx.transport.send(op('listDomains'), { path: {}, query: {}, headers: {} }, { kind: 'token', name: 'full-a', token: FIXTURE_TOKENS[0]!.token });
+      const exchange = await ctx.transport.send(op('listDomains'), { path: {}, query: {}, headers: {} }, tokenAuth(ctx, FIXTURE_TOKENS[0]!));
       const headers = exchange.response!.headers;
       expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
       expect(Object.prototype.hasOwnProperty.call(headers, '__proto__')).toBe(true);

@@ -33,7 +33,7 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
     ['live target without tokens', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api' }, /CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required/],
     ['tokens not JSON', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: '{nope' }, /CONTRACT_TOKENS: not valid JSON/],
     ['token without app_ prefix', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'ops', token: 'sk_live_x', scopes: [], store: 'a' }] }) }, /token 'ops' has no app_ prefix/],
-    ['unknown scope', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'x', token: 'app_x', scopes: ['READ_EVERYTHING'], store: 'a' }] }) }, /unknown scope READ_EVERYTHING/],
+    ['unknown scope', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'x', token: 'app_live_token_9f3c', scopes: ['READ_EVERYTHING'], store: 'a' }] }) }, /unknown scope READ_EVERYTHING/],
     ['target host does not resolve', { CONTRACT_BASE_URL: 'http://contract-target.invalid/api', CONTRACT_TOKENS: goodTokens }, /is unreachable — host name does not resolve/],
     ['unreachable target', { CONTRACT_BASE_URL: 'http://127.0.0.1:59999/api', CONTRACT_TOKENS: goodTokens }, /is unreachable — connection refused/],
   ])('%s', (_name, env, message) => {

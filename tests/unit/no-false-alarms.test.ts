@@ -48,7 +48,7 @@ describe('responses generated from the spec never trip a structural check', () =
         }));
         fc.assert(
           fc.property(body, (generated) => {
-            const found = runResponseChecks(op, exchangeOf(status, generated), spec, { nullable: 'strict' }, STRUCTURAL);
+            const found = runResponseChecks(op, exchangeOf(status, generated), spec, { nullable: 'strict', inferred: 'fail' }, STRUCTURAL).violations;
             expect(found.map((v) => `${v.check} ${v.location} ${v.actual}`)).toEqual([]);
           }),
           { numRuns: 60, seed: 4242 },
@@ -62,7 +62,7 @@ describe('responses generated from the spec never trip a structural check', () =
   test('and the checks left out do fire on such bodies, so leaving them out is a real choice', () => {
     const op = spec.operations.find((o) => o.id === 'getKycStatus')!;
     const body = { status: 200, success: true, message: 'ok', data: { status: 'approved', verifiedAt: null } };
-    const ids = runResponseChecks(op, exchangeOf(200, body), spec, { nullable: 'strict' }).map((v) => v.check);
+    const ids = runResponseChecks(op, exchangeOf(200, body), spec, { nullable: 'strict', inferred: 'fail' }).violations.map((v) => v.check);
     expect(ids).toEqual(expect.arrayContaining(['nullable-field-omitted', 'invariant-violated']));
   });
 });

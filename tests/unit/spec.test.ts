@@ -50,7 +50,7 @@ describe('the contract itself', () => {
     expect(spec.operations).toHaveLength(13);
     for (const op of spec.operations) {
       expect(op.scopeAlternatives.length, op.key).toBeGreaterThan(0);
-      for (const scope of op.scopeAlternatives.flat()) expect(spec.rules.knownScopes).toContain(scope);
+      for (const scope of op.scopeAlternatives.flat()) expect(spec.rules.schemes['AppToken']!.scopes).toContain(scope);
     }
     expect(spec.operations.find((o) => o.id === 'getKycStatus')!.scopeAlternatives).toEqual([['READ_KYC'], ['WRITE_KYC']]);
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from '../../src/client/undici-fetch.ts';
 import { createTransport } from '../../src/client/transport.ts';
-import { Redactor } from '../../src/report/redact.ts';
+import { Redactor } from '../../src/redact.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
 
 const spec = await buildSpecModel('spec/salesive-account.yaml');

@@ -3,46 +3,101 @@ import { validRequests } from '../../arbitraries/requests.ts';
 import { expectUnauthorized } from '../../checks/expectations.ts';
 import type { Auth } from '../../client/transport.ts';
 import type { Operation } from '../../spec/operations.ts';
+import type { Basis } from '../../spec/provenance.ts';
+import { schemesOf, type SecurityScheme } from '../../spec/rules.ts';
 import type { RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { checkProperty, propertyRun } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
+import type { TokenEntry } from '../../config/tokens.ts';
 
-/** The ways a request can fail to carry a valid app token. `mock: false`: Prism cannot tell (it checks presence only). */
-export function badCredentials(prefix: string): Array<{ label: string; check: string; mock: boolean; auth: fc.Arbitrary<Auth> }> {
-  const secret = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), minLength: 8, maxLength: 24 });
-  return [
-    { label: 'no Authorization header', check: 'auth-not-enforced', mock: true, auth: fc.constant({ kind: 'none' }) },
-    { label: 'empty bearer', check: 'auth-not-enforced', mock: true, auth: fc.constant({ kind: 'raw', label: 'empty bearer', value: 'Bearer ' }) },
-    { label: 'non-Bearer scheme', check: 'auth-not-enforced', mock: true, auth: secret.map((s) => ({ kind: 'raw', label: 'Basic scheme', value: `Basic ${Buffer.from(`${prefix}${s}:x`).toString('base64')}` }) as Auth) },
-    { label: `token without the ${prefix} prefix`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => ({ kind: 'raw', label: `bearer without ${prefix}`, value: `Bearer sk_${s}` }) as Auth) },
-    { label: `unknown ${prefix} token`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => ({ kind: 'raw', label: `unknown ${prefix} token`, value: `Bearer ${prefix}unknown_${s}` }) as Auth) },
-  ];
+export interface BadCredential {
+  label: string;
+  check: 'auth-not-enforced' | 'auth-token-not-validated';
+  /** Prism checks only that a credential is present where the scheme says: what it can show. */
+  mock: boolean;
+  auth: fc.Arbitrary<Auth>;
+  basis: Basis;
+}
+
+const secret = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), minLength: 8, maxLength: 24 });
+const b64url = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/** A credential nobody issued, shaped like the scheme's own (prefix, JWT) so only validation can refuse it. */
+function unknownCredential(scheme: SecurityScheme, s: string): string {
+  if (/jwt/i.test(scheme.bearerFormat ?? '')) return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: `unknown-${s}`, iat: 1_700_000_000 })}.${s}`;
+  return `${scheme.tokenPrefix ?? ''}unknown_${s}`;
 }
 
 /**
- * Checks `auth-not-enforced` (no header, empty bearer, another scheme) and `auth-token-not-validated` (no app_
- * prefix, unknown token): every operation answers 401, in envelope shape, to every kind of bad credential.
+ * The ways a request can fail to carry a valid credential of a scheme: none at all, an empty one, another HTTP
+ * scheme, a real token in the wrong place, a token without the scheme's prefix, an unknown token. Each must be
+ * refused with 401 — the auth probes follow the security scheme, never an assumed Bearer header.
+ */
+export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityScheme, real?: TokenEntry): BadCredential[] {
+  const security = ctx.spec.provenance.at(op.securityPointer);
+  const at = (member: string) => ctx.spec.provenance.at(`${scheme.pointer}/${member}`);
+  const raw = (label: string, placed: { headers?: Record<string, string>; query?: Record<string, string> }): Auth => ({ kind: 'raw', label, ...placed });
+  const header = scheme.kind === 'apiKey' && scheme.in !== 'query' && scheme.in !== 'cookie' ? scheme.paramName! : 'Authorization';
+  const out: BadCredential[] = [{ label: 'no credential', check: 'auth-not-enforced', mock: true, auth: fc.constant({ kind: 'none' }), basis: security }];
+  if (scheme.kind === 'bearer') {
+    out.push({ label: 'empty bearer', check: 'auth-not-enforced', mock: true, auth: fc.constant(raw('empty bearer', { headers: { Authorization: 'Bearer ' } })), basis: security });
+    out.push({ label: 'Basic scheme instead of Bearer', check: 'auth-not-enforced', mock: true, auth: secret.map((s) => raw('Basic scheme', { headers: { Authorization: `Basic ${Buffer.from(`${scheme.tokenPrefix ?? ''}${s}:x`).toString('base64')}` } })), basis: security });
+  }
+  if (scheme.kind === 'apiKey' && header !== 'Authorization') {
+    out.push({ label: `empty ${header}`, check: 'auth-not-enforced', mock: false, auth: fc.constant(raw(`empty ${header}`, { headers: { [header]: '' } })), basis: security });
+  }
+  if (real) {
+    // The real credential where the scheme does not put it: accepting it there is not enforcing the scheme.
+    const wrong = scheme.kind === 'apiKey' ? (scheme.in === 'query' ? { headers: { Authorization: `Bearer ${real.token}` } } : { query: { [scheme.paramName!]: real.token } }) : { query: { access_token: real.token } };
+    out.push({ label: `${real.name}'s credential in the wrong place`, check: 'auth-not-enforced', mock: true, auth: fc.constant(raw(`${real.name}'s credential in the wrong place`, wrong)), basis: security });
+  }
+  if (scheme.tokenPrefix) {
+    out.push({ label: `credential without the ${scheme.tokenPrefix} prefix`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`credential without ${scheme.tokenPrefix}`, placedBy(scheme, `sk_${s}`))), basis: at('x-token-prefix') });
+  }
+  out.push({ label: `unknown ${scheme.name} credential`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`unknown ${scheme.name} credential`, placedBy(scheme, unknownCredential(scheme, s)))), basis: security });
+  return out;
+}
+
+function placedBy(scheme: SecurityScheme, value: string): { headers?: Record<string, string>; query?: Record<string, string> } {
+  if (scheme.kind === 'apiKey') return scheme.in === 'query' ? { query: { [scheme.paramName!]: value } } : scheme.in === 'cookie' ? { headers: { Cookie: `${scheme.paramName}=${value}` } } : { headers: { [scheme.paramName!]: value } };
+  return { headers: { Authorization: `${scheme.kind === 'basic' ? 'Basic' : 'Bearer'} ${value}` } };
+}
+
+/**
+ * Checks `auth-not-enforced` (no credential, an empty one, another scheme, the real one in the wrong place) and
+ * `auth-token-not-validated` (no prefix, an unknown credential): every operation answers 401 to each, for every
+ * scheme it accepts.
  */
 export async function checkAuthentication(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
   const checks = ['auth-not-enforced', 'auth-token-not-validated'];
   if (!op.authenticated) return notApplicable(name, op.key, checks, 'the operation needs no authentication');
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return notApplicable(name, op.key, checks, blocked);
-  const variants = badCredentials(ctx.spec.rules.tokenPrefix ?? '').filter((v) => ctx.target.kind === 'live' || v.mock);
+  const schemes = schemesOf(op).map((n) => ctx.spec.rules.schemes[n]).filter((s): s is SecurityScheme => !!s);
+  const variants = schemes
+    .flatMap((scheme) => badCredentials(ctx, op, scheme, ctx.tokens.find((t) => t.scheme === scheme.name)))
+    .filter((v) => ctx.target.kind === 'live' || v.mock);
   const ledger = new Ledger();
   if (ctx.target.kind === 'mock') {
-    ledger.notApplicable('auth-token-not-validated', op.key, 'Prism checks only that a bearer token is present; a wrong prefix or an unknown token needs a live target');
+    ledger.notApplicable('auth-token-not-validated', op.key, 'Prism checks only that a credential is present; a wrong prefix or an unknown credential needs a live target');
   }
+  const identity = ctx.tokens[0]?.values;
   const property = await checkProperty({
-    arbitrary: fc.tuple(validRequests(ctx.spec.doc, op), fc.oneof(...variants.map((v) => v.auth.map((auth) => ({ auth, check: v.check }))))),
+    arbitrary: fc.tuple(validRequests(ctx.spec, op, identity ? { identity } : {}), fc.oneof(...variants.map((v) => v.auth.map((auth) => ({ auth, variant: v }))))),
     ...propertyRun(ctx.settings, ctx.runSeed, name),
     runs: Math.max(variants.length * 4, Math.ceil(ctx.settings.runs / 5)),
-    probe: async ([request, { auth, check }]) => {
+    probe: async ([request, { auth, variant }]) => {
+      if (request.unsatisfiable) {
+        for (const c of checks) ledger.notApplicable(c, op.key, `could not generate a valid request: ${request.unsatisfiable.join('; ')}`);
+        return [];
+      }
       const exchange = await ctx.transport.send(op, request, auth);
-      return [...judgeScenario(ledger, check, op, exchange, expectUnauthorized(op, exchange)), ...judgeResponse(ctx, ledger, op, exchange)];
+      const findings = expectUnauthorized(exchange, variant.basis).map((f) => ({ ...f, expected: `${f.expected} — ${variant.label}` }));
+      return [...judgeScenario(ctx, ledger, variant.check, op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
     },
   });
   return resultOf(name, ledger, property);
 }
+

@@ -10,22 +10,24 @@ import { tokenAuth, type RunContext } from '../context.ts';
  * live run exercises `GET /roles/{id}` with roles that exist, not only with random ids that 404.
  */
 export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEntry): Promise<Record<string, unknown[]> | undefined> {
-  const link = op.extensions['x-resource-list'] as { operationId: string; idPointer: string } | undefined;
-  const param = op.parameters.find((p) => p.in === 'path');
+  const link = op.extensions['x-resource-list'] as { operationId: string; idPointer: string; param?: string } | undefined;
+  const param = link?.param ? op.parameters.find((p) => p.name === link.param) : op.parameters.find((p) => p.in === 'path');
   const list = link && ctx.spec.operations.find((o) => o.id === link.operationId);
   if (!link || !param || !list) return undefined;
   // Only the required inputs: a generated filter or a page past the end would hide the records.
   const required = new Set(list.parameters.filter((p) => p.required).map((p) => p.name));
-  const request = firstRequest(ctx, list);
+  const request = firstRequest(ctx, list, undefined, token);
+  if (request.unsatisfiable) return undefined;
   request.query = Object.fromEntries(Object.entries(request.query).filter(([k]) => required.has(k)));
-  const exchange = await ctx.transport.send(list, request, tokenAuth(token));
-  const ids = getAll(exchange.response?.json, link.idPointer).filter((v) => typeof v === 'string');
+  const exchange = await ctx.transport.send(list, request, tokenAuth(ctx, token));
+  const ids = getAll(exchange.response?.json, link.idPointer).filter((v) => typeof v === 'string' || typeof v === 'number');
   return ids.length ? { [param.name]: ids } : undefined;
 }
 
 /** One deterministic valid request (seeded by the run), for scenarios that need a request, not a property. */
-export function firstRequest(ctx: RunContext, op: Operation, pathValues?: Record<string, unknown[]>): RequestCase {
-  return fc.sample(validRequests(ctx.spec.doc, op, pathValues ? { pathValues } : {}), { seed: ctx.runSeed, numRuns: 1 })[0]!;
+export function firstRequest(ctx: RunContext, op: Operation, pathValues?: Record<string, unknown[]>, token?: TokenEntry): RequestCase {
+  const identity = (token ?? ctx.tokens[0])?.values;
+  return fc.sample(validRequests(ctx.spec, op, { ...(pathValues ? { pathValues } : {}), ...(identity ? { identity } : {}) }), { seed: ctx.runSeed, numRuns: 1 })[0]!;
 }
 
 /** Every value of `field` anywhere in a body: the owner (`shop`) of each record it returned. */

@@ -8,23 +8,26 @@ import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
 /**
- * Check `invalid-input-accepted`: input that breaks one rule of the spec is refused with a 4xx in envelope
- * shape (never 2xx, never 5xx). An undocumented 4xx is reported by status-code-undocumented as a warning.
+ * Check `invalid-input-accepted`: input that breaks one rule of the spec is refused with a 4xx (never 2xx,
+ * never 5xx). A rule the spec only infers is a probe: a server that accepts it contradicts the inference, and that
+ * is reported as one, not as a violation. An undocumented 4xx is reported by status-code-undocumented as a warning.
  */
 export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
-  const invalid = invalidRequests(ctx.spec.doc, op);
-  if (!invalid) return notApplicable(name, op.key, ['invalid-input-accepted'], 'the operation takes no input that can be invalid');
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, ['invalid-input-accepted'], 'no token in the matrix grants this operation');
+  const invalid = invalidRequests(ctx.spec, op, { identity: token.values });
+  if (!invalid) return notApplicable(name, op.key, ['invalid-input-accepted'], 'the operation takes no input that can be invalid');
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return notApplicable(name, op.key, ['invalid-input-accepted'], blocked);
   const ledger = new Ledger();
+  const auth = tokenAuth(ctx, token);
   const property = await checkProperty({
     arbitrary: invalid,
     ...propertyRun(ctx.settings, ctx.runSeed, name),
     probe: async (request) => {
-      const exchange = await ctx.transport.send(op, request, tokenAuth(token));
-      return [...judgeScenario(ledger, 'invalid-input-accepted', op, exchange, expectRejected(op, exchange)), ...judgeResponse(ctx, ledger, op, exchange)];
+      const exchange = await ctx.transport.send(op, request, auth);
+      const findings = expectRejected(exchange, request.invalid?.basis).map((f) => ({ ...f, expected: `${f.expected} (${request.invalid?.target} breaks ${request.invalid?.rule})` }));
+      return [...judgeScenario(ctx, ledger, 'invalid-input-accepted', op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
     },
   });
   return resultOf(name, ledger, property);

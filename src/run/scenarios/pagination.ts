@@ -1,6 +1,7 @@
 import type { Exchange } from '../../client/exchange.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { getAt } from '../../spec/pointer.ts';
+import type { Basis } from '../../spec/provenance.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { firstRequest } from './discover.ts';
@@ -35,7 +36,9 @@ export async function checkPagination(ctx: RunContext, op: Operation, name: stri
   if (ctx.target.kind === 'mock') return na("Prism's static mock returns the same page for every request");
   const token = grantingToken(ctx, op);
   if (!token) return na('no token in the matrix grants this operation');
-  const base = firstRequest(ctx, op);
+  const base = firstRequest(ctx, op, undefined, token);
+  if (base.unsatisfiable) return na(`could not generate a valid request: ${base.unsatisfiable.join('; ')}`);
+  const basis = ctx.spec.provenance.at(`${op.pointer}/x-pagination`);
   const query = { ...base.query };
   delete query['search'];
   for (const limit of [1, 3, 7]) {
@@ -44,12 +47,12 @@ export async function checkPagination(ctx: RunContext, op: Operation, name: stri
     let total: unknown;
     let pages = 1;
     for (let page = 1; page <= Math.min(pages, MAX_PAGES) + 1; page++) {
-      const exchange = await ctx.transport.send(op, { ...base, query: { ...query, [paging.pageParam]: page, [paging.limitParam]: limit } }, tokenAuth(token));
+      const exchange = await ctx.transport.send(op, { ...base, query: { ...query, [paging.pageParam]: page, [paging.limitParam]: limit } }, tokenAuth(ctx, token));
       judgeResponse(ctx, ledger, op, exchange);
       const body = exchange.response?.json;
       const items = getAt(body, paging.itemsPointer);
       if (!Array.isArray(items)) break;
-      const judge = (id: string, bad: boolean, expected: string, actual: string) => judgeScenario(ledger, id, op, exchange, bad ? [{ location: paging.itemsPointer, expected, actual }] : []);
+      const judge = (id: string, bad: boolean, expected: string, actual: string) => judgeScenario(ctx, ledger, id, op, exchange, bad ? [{ location: paging.itemsPointer, expected, actual, basis }] : []);
       if (page === 1) {
         total = getAt(body, paging.totalPointer);
         pages = Number(getAt(body, paging.pagesPointer)) || 0;
@@ -66,12 +69,12 @@ export async function checkPagination(ctx: RunContext, op: Operation, name: stri
       count += items.length;
       const hasNext = getAt(body, paging.hasNextPointer);
       judge('pagination-flags-inconsistent', hasNext !== page < pages, `hasNext=${page < pages} on page ${page} of ${pages}`, `hasNext=${JSON.stringify(hasNext)}`);
-      if (page === pages || pages === 0) finalTotal(ledger, op, exchange, total, count, paging);
+      if (page === pages || pages === 0) finalTotal(ctx, ledger, op, exchange, total, count, paging, basis);
     }
   }
   return resultOf(name, ledger);
 }
 
-function finalTotal(ledger: Ledger, op: Operation, exchange: Exchange, total: unknown, count: number, paging: Paging): void {
-  judgeScenario(ledger, 'pagination-total-mismatch', op, exchange, total === count ? [] : [{ location: paging.totalPointer, expected: `total equal to the ${count} item(s) the pages held`, actual: JSON.stringify(total) }]);
+function finalTotal(ctx: RunContext, ledger: Ledger, op: Operation, exchange: Exchange, total: unknown, count: number, paging: Paging, basis: Basis): void {
+  judgeScenario(ctx, ledger, 'pagination-total-mismatch', op, exchange, total === count ? [] : [{ location: paging.totalPointer, expected: `total equal to the ${count} item(s) the pages held`, actual: JSON.stringify(total), basis }]);
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
+import { requestBasis, validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import { expectNotRejectedAsInvalid } from '../../checks/expectations.ts';
 import { RESPONSE_CHECKS } from '../../checks/registry.ts';
 import type { Violation } from '../../checks/types.ts';
@@ -26,41 +26,44 @@ export async function checkResponses(ctx: RunContext, op: Operation, name: strin
   const built = await responsesProperty(ctx, op, pathValues);
   if ('skip' in built) return notApplicable(name, op.key, RESPONSE_SCENARIO_CHECKS, built.skip);
   const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name) });
-  return resultOf(name, built.ledger, property);
+  return resultOf(name, built.ledger, property, built.gaps);
 }
 
-const RESPONSE_SCENARIO_CHECKS = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
+export const RESPONSE_SCENARIO_CHECKS = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
 
 /** What the responses scenario generates and how it judges one value — apart, so a benchmark can drive it. */
 export async function responsesProperty(
   ctx: RunContext,
   op: Operation,
   pathValues?: Record<string, unknown[]>,
-): Promise<{ skip: string } | { arbitrary: fc.Arbitrary<Probe>; probe: (value: Probe) => Promise<Violation[]>; ledger: Ledger }> {
+): Promise<{ skip: string } | { arbitrary: fc.Arbitrary<Probe>; probe: (value: Probe) => Promise<Violation[]>; ledger: Ledger; gaps: Set<string> }> {
   const token = grantingToken(ctx, op);
   if (!token) return { skip: 'no token in the matrix grants this operation' };
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return { skip: blocked };
 
   pathValues ??= ctx.target.kind === 'live' ? await discoverIds(ctx, op, token) : undefined;
-  const requests = validRequests(ctx.spec.doc, op, { ...(pathValues ? { pathValues } : {}), ...validBodies(ctx, op) });
-  const arbitrary: fc.Arbitrary<Probe> = ctx.target.kind === 'mock' ? fc.record({ request: requests, prefer: fc.constantFrom(...mockPreferences(op)) }) : requests.map((request) => ({ request }));
+  const requests = validRequests(ctx.spec, op, { ...(pathValues ? { pathValues } : {}), identity: token.values });
+  const preferences = ctx.target.kind === 'mock' ? mockPreferences(op) : [];
+  const arbitrary: fc.Arbitrary<Probe> = preferences.length ? fc.record({ request: requests, prefer: fc.constantFrom(...preferences) }) : requests.map((request) => ({ request }));
   const ledger = new Ledger();
+  const gaps = new Set<string>();
   ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
-  const auth = tokenAuth(token);
+  const auth = tokenAuth(ctx, token);
   const probe = async ({ request, prefer }: Probe) => {
+    if (request.unsatisfiable) {
+      // Sending it anyway would blame the server for our generator: say what could not be generated instead.
+      const why = `could not generate a valid request: ${request.unsatisfiable.join('; ')}`;
+      gaps.add(`${op.key}: ${request.unsatisfiable.join('; ')}`);
+      for (const id of RESPONSE_SCENARIO_CHECKS) ledger.notApplicable(id, op.key, why);
+      return [];
+    }
     const exchange = await ctx.transport.send(op, request, auth, prefer ? { Prefer: prefer } : undefined);
     const found = judgeResponse(ctx, ledger, op, exchange);
-    if (!prefer || /^(example=|code=2)/.test(prefer)) found.push(...judgeScenario(ledger, 'valid-input-rejected', op, exchange, expectNotRejectedAsInvalid(op, exchange)));
+    if (!prefer || /^(example=|code=2)/.test(prefer)) found.push(...judgeScenario(ctx, ledger, 'valid-input-rejected', op, exchange, expectNotRejectedAsInvalid(exchange, requestBasis(ctx.spec, op, request))));
     return found;
   };
-  return { arbitrary, probe, ledger };
-}
-
-/** Generated bodies pass the spec's own validator before they count as valid requests. */
-export function validBodies(ctx: RunContext, op: Operation): { isValidBody?: (body: unknown) => boolean } {
-  const body = op.body;
-  return body ? { isValidBody: (value) => ctx.spec.validators.validate(body.schemaPointer, value).length === 0 } : {};
+  return { arbitrary, probe, ledger, gaps };
 }
 
 /**

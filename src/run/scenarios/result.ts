@@ -11,6 +11,10 @@ export interface ScenarioResult {
   /** Errors of the shrunk counterexample (or of every probe, for scenarios that are not properties). */
   errors: Violation[];
   warnings: Violation[];
+  /** Unconfirmed inferences: the server disagrees with what the spec only guessed (CONTRACT_INFERRED=warn). */
+  inferences: Violation[];
+  /** Every error occurrence the scenario booked (capped), the shrunk counterexample's among them: the reports count these. */
+  occurrences?: Violation[];
   seed?: number;
   path?: string;
   counterexample?: RequestCase | unknown;
@@ -19,28 +23,43 @@ export interface ScenarioResult {
   unsent?: number;
   rateLimited?: number;
   observations: ObservationTally[];
+  /** Inputs the generator could not make valid (the requests were not sent). */
+  gaps?: string[];
+  /** A stateful test: its failure replays from the seed, not from a fast-check path (server state moved on). */
+  stateful?: boolean;
 }
 
-export function resultOf(name: string, ledger: Ledger, property?: PropertyResult<unknown>): ScenarioResult {
-  const errors = property ? property.errors : ledger.violations.filter((v) => v.severity === 'error');
-  const warnings = property ? property.warnings : dedupe(ledger.violations.filter((v) => v.severity === 'warning'));
+/** Occurrences kept per test: enough to count and show a fault, bounded so a result stays small to pass around. */
+const MAX_OCCURRENCES = 2000;
+
+export function resultOf(name: string, ledger: Ledger, property?: PropertyResult<unknown>, gaps?: Iterable<string>): ScenarioResult {
+  const all = ledger.violations;
+  const errors = property ? property.errors : all.filter((v) => v.severity === 'error');
+  const warnings = dedupe(property ? property.warnings : all.filter((v) => v.severity === 'warning'));
+  const inferences = dedupe(all.filter((v) => v.severity === 'inference'));
+  const gapList = gaps ? [...gaps] : [];
+  const occurrences = all.filter((v) => v.severity === 'error').slice(0, MAX_OCCURRENCES);
   return {
     name,
     outcomes: ledger.outcomes(),
     observations: ledger.observations.list(),
     errors,
     warnings,
+    inferences,
+    ...(occurrences.length ? { occurrences } : {}),
     ...(property ? { seed: property.seed, runs: property.runs } : {}),
     ...(property?.path ? { path: property.path } : {}),
     ...(property?.counterexample !== undefined ? { counterexample: property.counterexample } : {}),
     ...(ledger.unsent ? { unsent: ledger.unsent } : {}),
     ...(ledger.rateLimited ? { rateLimited: ledger.rateLimited } : {}),
+    ...(gapList.length ? { gaps: gapList } : {}),
   };
 }
 
-export function dedupe(vs: Violation[]): Violation[] {
+/** One per (check, operation, place, basis, what was expected, token): repeats of the same finding fold. */
+export function dedupe(vs: readonly Violation[]): Violation[] {
   const seen = new Map<string, Violation>();
-  for (const v of vs) seen.set(`${v.check} ${v.operation} ${v.location} ${v.expected}`, v);
+  for (const v of vs) seen.set(`${v.check} ${v.operation} ${v.location} ${v.basis} ${v.expected} ${v.token ?? ''}`, v);
   return [...seen.values()];
 }
 
@@ -48,4 +67,11 @@ export function notApplicable(name: string, operation: string, checks: string[],
   const ledger = new Ledger();
   for (const check of checks) ledger.notApplicable(check, operation, reason);
   return resultOf(name, ledger);
+}
+
+/** Whether a scenario judged nothing at all: reported as a skipped test with its reasons, never as a pass. */
+export function skipReason(result: ScenarioResult): string | undefined {
+  if (result.errors.length || result.outcomes.some((o) => o.status !== 'not-applicable')) return undefined;
+  const reasons = [...new Set(result.outcomes.map((o) => o.reason).filter((r): r is string => !!r))];
+  return reasons.length ? reasons.join('; ') : 'nothing to judge';
 }

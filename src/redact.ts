@@ -1,0 +1,61 @@
+/**
+ * Credentials never reach output: every string a report, a console line, a replay line or an error message carries
+ * passes through a Redactor. Known tokens (and their base64 forms, as a Basic header would carry them) become
+ * `<redacted:name>`; anything shaped like a credential — a declared token prefix, a JWT, a long bearer value —
+ * keeps a short head and its last four characters: enough to tell two apart, useless to an attacker.
+ */
+export class Redactor {
+  private readonly known: Array<{ value: string; label: string }>;
+  private readonly shaped: RegExp | undefined;
+  private readonly prefixes: readonly string[];
+
+  constructor(tokens: ReadonlyArray<{ name: string; token: string }> = [], prefixes: readonly string[] = ['app_']) {
+    const variants = tokens
+      .filter((t) => t.token.length > 0)
+      .flatMap((t) => [t.token, ...[t.token, `${t.token}:`, `:${t.token}`].map((v) => Buffer.from(v).toString('base64').replace(/=+$/, ''))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
+    // Longest first, so a token that contains another is replaced whole.
+    this.known = variants.filter((v) => v.value.length >= 4).sort((a, b) => b.value.length - a.value.length);
+    this.prefixes = prefixes.filter((p) => p.length > 0);
+    this.shaped = this.prefixes.length ? new RegExp(`(?:${this.prefixes.map(escapeRegExp).join('|')})[A-Za-z0-9_\\-.]{4,}`, 'g') : undefined;
+  }
+
+  text(input: string): string {
+    // Most bodies hold nothing token-like: a few substring scans are far cheaper than the replacements.
+    if (!this.mayHoldSecret(input)) return input;
+    let out = input;
+    for (const { value, label } of this.known) if (out.includes(value)) out = out.split(value).join(label);
+    if (this.shaped) out = out.replace(this.shaped, (token) => `${token.slice(0, 4)}…${token.slice(-4)}`);
+    return out
+      .replace(JWT, (jwt) => `eyJ…${jwt.slice(-4)}`)
+      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (_m, head: string, secret: string) => `${head}…${secret.slice(-4)}`);
+  }
+
+  private mayHoldSecret(input: string): boolean {
+    return this.prefixes.some((p) => input.includes(p)) || /Bearer|Basic|Token|eyJ/i.test(input) || this.known.some((t) => input.includes(t.value));
+  }
+
+  /** Deep copy with every string redacted (keys included: a server may echo a token as a key). */
+  value<T>(input: T): T {
+    if (typeof input === 'string') return this.text(input) as T;
+    if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
+    if (input && typeof input === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k in input) if (Object.prototype.hasOwnProperty.call(input, k)) setKey(out, this.text(k), this.value((input as Record<string, unknown>)[k]));
+      return out as T;
+    }
+    return input;
+  }
+}
+
+/** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+/** `out[key] = value`, except that a server-sent key named `__proto__` stays a plain key, not the prototype. */
+export function setKey<V>(out: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

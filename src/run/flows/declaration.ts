@@ -1,0 +1,68 @@
+import type { Operation } from '../../spec/operations.ts';
+import type { SpecModel } from '../../checks/types.ts';
+import { FLOW_CHECK_DEFAULTS, type FlowRule } from '../../checks/flow-rules.ts';
+
+export { FLOW_CHECK_DEFAULTS, type FlowRule };
+
+/** A flow as `x-flows` declares it (docs/extensions.md): a resource's states and the operations that move it. */
+export interface FlowDeclaration {
+  id: string;
+  statePointer: string;
+  idPointer?: string;
+  keyPointer?: string;
+  states: string[];
+  active?: string[];
+  terminal?: string[];
+  notFound?: number;
+  create?: { operationId: string; flag?: { when: string[]; pointer: string; equals: unknown; check?: string } };
+  read?: { operationId: string; idParam?: string };
+  transitions?: TransitionDeclaration[];
+  checks?: Partial<Record<FlowRule, string>>;
+}
+
+export interface TransitionDeclaration {
+  operationId: string;
+  idParam?: string;
+  from?: 'any' | string[];
+  to?: string;
+  refusal?: number;
+  preserves?: string[];
+  /** The body field that carries the resource's key (Salesive's refresh takes the session id). */
+  keyFrom?: string;
+}
+
+/** A declaration resolved against the spec's operations, with the check id each rule reports under. */
+export interface Flow {
+  decl: FlowDeclaration;
+  pointer: string;
+  create?: Operation;
+  read?: Operation;
+  transitions: Array<{ decl: TransitionDeclaration; op: Operation; index: number }>;
+  check: (rule: FlowRule) => string;
+  /** The rules this flow can exercise at all (the others are reported not applicable, with why). */
+  rules: Map<FlowRule, true | string>;
+  operations: Operation[];
+}
+
+export function flowsOf(spec: SpecModel): Flow[] {
+  const decls = (spec.doc['x-flows'] as FlowDeclaration[] | undefined) ?? [];
+  const byId = (id: string) => spec.operations.find((o) => o.id === id)!;
+  return decls.map((decl, i) => {
+    const create = decl.create ? byId(decl.create.operationId) : undefined;
+    const read = decl.read ? byId(decl.read.operationId) : undefined;
+    const transitions = (decl.transitions ?? []).map((t, index) => ({ decl: t, op: byId(t.operationId), index }));
+    const flag = decl.create?.flag?.check;
+    const check = (rule: FlowRule) => (rule === 'flag' && flag) || decl.checks?.[rule] || FLOW_CHECK_DEFAULTS[rule];
+    const rules = new Map<FlowRule, true | string>([
+      ['readAgrees', read ? true : 'the flow declares no read operation'],
+      ['resume', create && decl.active?.length && decl.keyPointer ? true : 'the flow declares no resumable create (create, active states and a keyPointer)'],
+      ['flag', decl.create?.flag ? true : 'the flow declares no create flag'],
+      ['refused', transitions.some((t) => Array.isArray(t.decl.from) && t.decl.refusal) ? true : 'no transition declares the states it is allowed from and its refusal'],
+      ['wrongState', transitions.some((t) => t.decl.to) ? true : 'no transition declares the state it leads to'],
+      ['terminalChanged', decl.terminal?.length || transitions.some((t) => t.decl.preserves?.length) ? true : 'the flow declares no terminal or preserved states'],
+      ['notFound', decl.idPointer && (read || transitions.some((t) => t.decl.idParam)) ? true : 'the flow has no resource id to ask for'],
+    ]);
+    const operations = [create, read, ...transitions.map((t) => t.op)].filter((o): o is Operation => !!o);
+    return { decl, pointer: `/x-flows/${i}`, ...(create ? { create } : {}), ...(read ? { read } : {}), transitions, check, rules, operations: [...new Set(operations)] };
+  });
+}

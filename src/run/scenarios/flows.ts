@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import type { Exchange } from '../../client/exchange.ts';
+import type { Finding, Violation } from '../../checks/types.ts';
+import type { TokenEntry } from '../../config/tokens.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { getAt } from '../../spec/pointer.ts';
+import type { Basis } from '../../spec/provenance.ts';
+import { isGranted } from '../../spec/rules.ts';
+import { tokenAuth, type RunContext } from '../context.ts';
+import type { Flow, FlowRule, TransitionDeclaration } from '../flows/declaration.ts';
+import { Ledger } from '../ledger.ts';
+import { propertyRun } from '../property.ts';
+import { firstRequest } from './discover.ts';
+import { resultOf, type ScenarioResult } from './result.ts';
+import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
+
+/** What the run has learnt of one resource (a live one has history: unknown until seen). */
+interface Resource {
+  id?: string;
+  state?: string;
+  key?: string;
+}
+
+interface Model {
+  resources: Resource[];
+}
+
+interface Real {
+  violations: Violation[];
+}
+
+/**
+ * A declared flow (x-flows), run generically: directed walks that reach every declared transition from an allowed
+ * and a disallowed state (so each rule is exercised in every run, whatever the seed), then fast-check
+ * model-based exploration (`fc.commands`) of creates, reads and transitions in random order. Ids flow from the
+ * create to every operation that takes one, so path ids are real. Writes: never to a production host.
+ */
+export async function checkFlow(ctx: RunContext, flow: Flow, name: string): Promise<ScenarioResult> {
+  const ledger = new Ledger();
+  const label = `flow ${flow.decl.id}`;
+  const rules = [...flow.rules.keys()];
+  const na = (reason: string) => {
+    for (const rule of rules) ledger.notApplicable(flow.check(rule), label, reason);
+    return { ...resultOf(name, ledger), stateful: true };
+  };
+  if (ctx.target.kind === 'mock') return na('the static mock keeps no state between requests');
+  for (const op of flow.operations) {
+    const blocked = productionWriteBlocked(ctx, op);
+    if (blocked) return na(blocked);
+  }
+  const token = ctx.tokens.find((t) => flow.operations.every((op) => isGranted(op, t, ctx.spec.rules)));
+  if (!token) return na(`no token is granted every operation of the flow (${flow.operations.map((o) => o.id).join(', ')})`);
+  for (const [rule, why] of flow.rules) if (why !== true) ledger.notApplicable(flow.check(rule), label, why);
+  // Until a rule is exercised, say why not (a run too short to reach it is not a pass).
+  for (const [rule, why] of flow.rules) if (why === true) ledger.notApplicable(flow.check(rule), label, 'no step of this run reached it');
+
+  const runner = new FlowRunner(ctx, flow, token, ledger);
+  const directed: Real = { violations: [] };
+  await runner.directed(directed);
+
+  let failing: Violation[] = directed.violations;
+  const commands = runner.commands();
+  const details = await fc.check(
+    fc.asyncProperty(fc.commands(commands, { maxCommands: 8 }), async (cmds) => {
+      const real: Real = { violations: [] };
+      await fc.asyncModelRun(() => ({ model: runner.freshModel(), real }), cmds);
+      if (real.violations.length) {
+        if (!failing.length) failing = real.violations;
+        return false;
+      }
+      return true;
+    }),
+    (({ runs, concurrent: _sequential, ...rest }) => ({ ...rest, numRuns: Math.min(runs, 25) }))(propertyRun(ctx.settings, ctx.runSeed, name)),
+  );
+  const result = resultOf(name, ledger);
+  return {
+    ...result,
+    stateful: true,
+    seed: details.seed,
+    runs: details.numRuns,
+    errors: failing.filter((v) => v.severity === 'error'),
+    ...(details.counterexample ? { counterexample: String(details.counterexample[0]) } : {}),
+  };
+}
+
+class FlowRunner {
+  /** A singleton flow's model survives between command sequences: the server's state does too. */
+  private singleton: Resource = {};
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly flow: Flow,
+    private readonly token: TokenEntry,
+    private readonly ledger: Ledger,
+  ) {}
+
+  freshModel(): Model {
+    return { resources: this.flow.decl.idPointer ? [] : [this.singleton] };
+  }
+
+  private basis(member = ''): Basis {
+    return this.ctx.spec.provenance.at(`${this.flow.pointer}${member}`);
+  }
+
+  private observe(e: Exchange): Resource {
+    const json = e.response && e.response.status < 300 ? e.response.json : undefined;
+    const pick = (p?: string) => {
+      const v = p ? getAt(json, p) : undefined;
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+    };
+    const state = pick(this.flow.decl.statePointer);
+    const id = pick(this.flow.decl.idPointer);
+    const key = pick(this.flow.decl.keyPointer);
+    return { ...(state !== undefined ? { state } : {}), ...(id !== undefined ? { id } : {}), ...(key !== undefined ? { key } : {}) };
+  }
+
+  private async send(op: Operation, r: Resource | undefined, keyFrom?: string, idParam?: string, token = this.token, id = r?.id): Promise<Exchange> {
+    const request = firstRequest(this.ctx, op, undefined, token);
+    const param = idParam ?? op.parameters.find((p) => p.in === 'path')?.name;
+    if (param && id !== undefined) request.path = { ...request.path, [param]: id };
+    if (keyFrom && r?.key !== undefined) request.body = { ...((request.body as object | undefined) ?? {}), [keyFrom]: r.key };
+    return this.ctx.transport.send(op, request, tokenAuth(this.ctx, token));
+  }
+
+  private judge(real: Real, rule: FlowRule, op: Operation, e: Exchange, findings: Finding[], member = ''): void {
+    const basis = this.basis(member);
+    real.violations.push(...judgeScenario(this.ctx, this.ledger, this.flow.check(rule), op, e, findings.map((f) => ({ ...f, basis: f.basis ?? basis }))));
+  }
+
+  private book(op: Operation, e: Exchange, real: Real): void {
+    real.violations.push(...judgeResponse(this.ctx, this.ledger, op, e).filter((v) => v.severity === 'error'));
+  }
+
+  async create(model: Model, real: Real): Promise<Resource | undefined> {
+    const op = this.flow.create!;
+    const single = !this.flow.decl.idPointer ? model.resources[0]! : undefined;
+    const e = await this.send(op, undefined);
+    this.book(op, e, real);
+    if (!e.response || e.response.status >= 300) return undefined;
+    const seen = this.observe(e);
+    const { flag } = this.flow.decl.create!;
+    if (single && flag && single.state !== undefined && flag.when.includes(single.state)) {
+      const got = getAt(e.response.json, flag.pointer);
+      this.judge(real, 'flag', op, e, got === flag.equals ? [] : [{ location: flag.pointer, expected: `${JSON.stringify(flag.equals)}: the resource is ${single.state}`, actual: JSON.stringify(got) }], '/create/flag');
+      return single;
+    }
+    if (single && this.flow.decl.keyPointer && single.key !== undefined && single.state !== undefined && this.flow.decl.active?.includes(single.state)) {
+      this.judge(real, 'resume', op, e, seen.key === single.key ? [] : [{ location: this.flow.decl.keyPointer, expected: `the active ${single.key} (a create while ${single.state} resumes it)`, actual: JSON.stringify(seen.key) }], '/active');
+    }
+    if (single) {
+      Object.assign(single, seen);
+      return single;
+    }
+    if (seen.id === undefined) return undefined;
+    const r: Resource = seen;
+    model.resources.push(r);
+    return r;
+  }
+
+  async read(r: Resource, real: Real): Promise<void> {
+    const op = this.flow.read!;
+    const e = await this.send(op, r, undefined, this.flow.decl.read?.idParam);
+    this.book(op, e, real);
+    if (!e.response || e.response.status >= 300) return;
+    const seen = this.observe(e);
+    const findings: Finding[] = [];
+    if (r.state !== undefined && seen.state !== r.state) findings.push({ location: this.flow.decl.statePointer, expected: `${r.state} (as the last answer of the flow said)`, actual: JSON.stringify(seen.state) });
+    if (r.key !== undefined && this.flow.decl.keyPointer && r.state !== undefined && this.flow.decl.active?.includes(r.state) && seen.key !== r.key) findings.push({ location: this.flow.decl.keyPointer, expected: r.key, actual: JSON.stringify(seen.key) });
+    if (r.state !== undefined || r.key !== undefined) this.judge(real, 'readAgrees', op, e, findings);
+    if (r.state !== undefined && this.flow.decl.terminal?.includes(r.state) && seen.state !== undefined && seen.state !== r.state) {
+      this.judge(real, 'terminalChanged', op, e, [{ location: this.flow.decl.statePointer, expected: `${r.state}: a terminal state never changes`, actual: JSON.stringify(seen.state) }], '/terminal');
+    }
+    Object.assign(r, seen);
+  }
+
+  async transition(t: { decl: TransitionDeclaration; op: Operation }, r: Resource, real: Real): Promise<void> {
+    const before = r.state;
+    const e = await this.send(t.op, r, t.decl.keyFrom, t.decl.idParam);
+    this.book(t.op, e, real);
+    const status = e.response?.status;
+    const allowed = t.decl.from === undefined || t.decl.from === 'any' || (before !== undefined && t.decl.from.includes(before));
+    const at = `/transitions/${this.flow.transitions.findIndex((x) => x.decl === t.decl)}`;
+    if (before !== undefined && !allowed && t.decl.refusal !== undefined) {
+      this.judge(real, 'refused', t.op, e, status === t.decl.refusal ? [] : [{ location: '', expected: `HTTP ${t.decl.refusal}: ${t.op.id} is allowed only from ${(t.decl.from as string[]).join(', ')}, the resource is ${before}`, actual: status ? `HTTP ${status}` : 'no response' }], `${at}/refusal`);
+      if (status !== undefined && status < 300) Object.assign(r, this.observe(e));
+      return;
+    }
+    if (status === undefined || status >= 300) return;
+    const seen = this.observe(e);
+    if (allowed && t.decl.to !== undefined && seen.state !== undefined && before !== undefined) {
+      this.judge(real, 'wrongState', t.op, e, seen.state === t.decl.to ? [] : [{ location: this.flow.decl.statePointer, expected: `${t.decl.to} after ${t.op.id} from ${before}`, actual: JSON.stringify(seen.state) }], `${at}/to`);
+    }
+    const kept = before !== undefined && (this.flow.decl.terminal?.includes(before) || t.decl.preserves?.includes(before));
+    if (kept && seen.state !== undefined) {
+      const where = t.decl.preserves?.includes(before!) ? `${at}/preserves` : '/terminal';
+      this.judge(real, 'terminalChanged', t.op, e, seen.state === before ? [] : [{ location: this.flow.decl.statePointer, expected: `${before}: ${t.op.id} never changes it`, actual: JSON.stringify(seen.state) }], where);
+    }
+    Object.assign(r, seen);
+    if (seen.state === undefined && allowed && t.decl.to !== undefined) r.state = t.decl.to;
+  }
+
+  /** A transition the server drives (the provider moves the resource): usable to walk towards a state. */
+  private drivers(): Array<{ decl: TransitionDeclaration; op: Operation }> {
+    return this.flow.transitions.filter((t) => (t.decl.from === undefined || t.decl.from === 'any') && t.decl.to === undefined);
+  }
+
+  /**
+   * Deterministic walks, every run: an unknown id; each constrained transition once from a state it is not allowed
+   * from and once from one it is (driving the resource there through the server-driven transitions); every
+   * server-driven transition after a terminal state; and another tenant's token on a created resource.
+   */
+  async directed(real: Real): Promise<void> {
+    const model = this.freshModel();
+    const decl = this.flow.decl;
+    if (decl.idPointer) {
+      const probe = this.flow.read ?? this.flow.transitions.find((t) => t.decl.idParam)?.op;
+      if (probe) {
+        const e = await this.send(probe, { id: randomUUID() }, undefined, this.flow.decl.read?.idParam);
+        this.book(probe, e, real);
+        const wanted = decl.notFound ?? 404;
+        this.judge(real, 'notFound', probe, e, e.response?.status === wanted ? [] : [{ location: '', expected: `HTTP ${wanted} for an id that does not exist`, actual: e.response ? `HTTP ${e.response.status}` : 'no response' }], '/notFound');
+      }
+    }
+    if (!this.flow.create) return;
+    if (!decl.idPointer) {
+      // One resource per token: create, read back, create again (resume or flag), move it, read back.
+      const r = await this.create(model, real);
+      if (!r) return;
+      if (this.flow.read) await this.read(r, real);
+      await this.create(model, real);
+      for (const t of this.flow.transitions) {
+        if (t.decl.keyFrom && r.key === undefined) continue;
+        await this.transition(t, r, real);
+        if (this.flow.read) await this.read(r, real);
+      }
+      return;
+    }
+    await this.foreign(model, real);
+    for (const t of this.flow.transitions.filter((x) => Array.isArray(x.decl.from))) {
+      const from = t.decl.from as string[];
+      const wrong = await this.create(model, real);
+      if (wrong?.state !== undefined && !from.includes(wrong.state)) await this.transition(t, wrong, real);
+      const r = await this.create(model, real);
+      if (!r) continue;
+      for (let step = 0; step < 8 && r.state !== undefined && !from.includes(r.state); step++) {
+        const driver = this.drivers()[0];
+        if (!driver) break;
+        await this.transition(driver, r, real);
+      }
+      if (r.state === undefined || !from.includes(r.state)) continue;
+      await this.transition(t, r, real);
+      if (this.flow.read) await this.read(r, real);
+      if (r.state !== undefined && (decl.terminal?.includes(r.state) || this.drivers().some((d) => d.decl.preserves?.includes(r.state!)))) {
+        for (const d of this.flow.transitions.filter((x) => x.decl.from === undefined || x.decl.from === 'any')) {
+          await this.transition(d, r, real);
+          if (this.flow.read) await this.read(r, real);
+        }
+      }
+    }
+  }
+
+  /** Another tenant's token never reaches a resource of this one: 404 (the tenant check, on real ids). */
+  private async foreign(model: Model, real: Real): Promise<void> {
+    const read = this.flow.read;
+    const other = this.ctx.spec.rules.tenant && read ? this.ctx.tokens.find((t) => t.store !== this.token.store && isGranted(read, t, this.ctx.spec.rules)) : undefined;
+    if (!read || !other) {
+      this.ledger.notApplicable('tenant-cross-store-readable', `flow ${this.flow.decl.id}`, !this.ctx.spec.rules.tenant ? 'the spec declares no x-tenant' : 'needs a token of another tenant that may read the resource');
+      return;
+    }
+    const r = await this.create(model, real);
+    if (!r?.id) return;
+    const e = await this.send(read, r, undefined, this.flow.decl.read?.idParam, other);
+    this.book(read, e, real);
+    const s = e.response?.status;
+    real.violations.push(
+      ...judgeScenario(this.ctx, this.ledger, 'tenant-cross-store-readable', read, e, s === 404 ? [] : [{ location: '', expected: `404 for tenant ${this.token.store}'s resource ${r.id} read with tenant ${other.store}'s token '${other.name}'`, actual: s ? `HTTP ${s}` : 'no response', basis: this.ctx.spec.provenance.at('/x-tenant') }]),
+    );
+  }
+
+  commands(): Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> {
+    const out: Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> = [];
+    const pick = fc.nat({ max: 7 });
+    const nth = (m: Model, i: number) => m.resources[i % Math.max(1, m.resources.length)];
+    if (this.flow.create) {
+      out.push(fc.constant<fc.AsyncCommand<Model, Real>>({ check: (m) => m.resources.length < 4 || !this.flow.decl.idPointer, run: async (m, r) => void (await this.create(m, r)), toString: () => `create(${this.flow.create!.id})` }));
+    }
+    if (this.flow.read) {
+      out.push(pick.map((i) => ({ check: (m: Model) => m.resources.length > 0, run: async (m: Model, r: Real) => this.read(nth(m, i)!, r), toString: () => `read(#${i})` })));
+    }
+    for (const t of this.flow.transitions) {
+      out.push(
+        pick.map((i) => ({
+          check: (m: Model) => m.resources.length > 0 && (!t.decl.keyFrom || nth(m, i)?.key !== undefined),
+          run: async (m: Model, r: Real) => this.transition(t, nth(m, i)!, r),
+          toString: () => `${t.op.id}(#${i})`,
+        })),
+      );
+    }
+    return out;
+  }
+}
+
