@@ -10,22 +10,24 @@ import { defineCheck, type Finding } from './types.ts';
  * KycStatus) rather than written into tests, so another API brings its own.
  */
 export type Invariant =
-  | { id: string; rule: 'nonNullIff'; field: string; when: { field: string; equals?: unknown; nonNull?: boolean }; source?: string }
+  | { id: string; rule: 'nonNullIff' | 'nonNullWhen'; field: string; when: { field: string; equals?: unknown; nonNull?: boolean }; source?: string }
   | { id: string; rule: 'notAfter'; field: string; other: string; source?: string };
 
 export function evaluateInvariant(inv: Invariant, object: Record<string, unknown>): Omit<Finding, 'location'> | undefined {
-  if (inv.rule === 'nonNullIff') {
+  if (inv.rule === 'nonNullIff' || inv.rule === 'nonNullWhen') {
     const subject = object[inv.when.field];
     const condition = inv.when.nonNull ? subject !== null && subject !== undefined : subject === inv.when.equals;
     const value = object[inv.field];
     const nonNull = value !== null && value !== undefined;
-    if (nonNull === condition) return undefined;
+    // nonNullWhen is one direction of nonNullIff: set whenever the condition holds, free otherwise.
+    if (nonNull === condition || (inv.rule === 'nonNullWhen' && !condition)) return undefined;
     const when = inv.when.nonNull ? `${inv.when.field} is non-null` : `${inv.when.field} is ${show(inv.when.equals)}`;
     return {
-      expected: `${inv.field} non-null exactly when ${when} [${inv.id}]`,
+      expected: `${inv.field} non-null ${inv.rule === 'nonNullWhen' ? 'whenever' : 'exactly when'} ${when} [${inv.id}]`,
       actual: `${inv.field}=${show(value)} while ${inv.when.field}=${show(subject)}`,
     };
   }
+  if (inv.rule !== 'notAfter') return undefined;
   // Any representation: RFC 3339 strings, epoch seconds or milliseconds (told apart by magnitude).
   const [a, b] = [instantOf(object[inv.field]), instantOf(object[inv.other])];
   if (a === undefined || b === undefined || a <= b) return undefined;

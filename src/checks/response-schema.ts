@@ -1,7 +1,7 @@
 import { documentedResponse } from '../spec/operations.ts';
 import { getAt } from '../spec/pointer.ts';
 import { eitherInferred, type Basis } from '../spec/provenance.ts';
-import { walk } from '../spec/schema-walk.ts';
+import { keywordBasis, walk } from '../spec/schema-walk.ts';
 import type { SchemaError } from '../spec/validators.ts';
 import { show } from './show.ts';
 import { defineCheck, type SpecModel } from './types.ts';
@@ -29,15 +29,18 @@ export const responseSchemaMismatch = defineCheck({
 });
 
 /**
- * The basis of a schema error: the marking on the failing keyword or anything above it in the document (Ajv's
- * schemaPath: absolute for a `$ref`'d schema, relative to the validated root otherwise), or one inherited along
- * the body's path (a `$ref` site, an enclosing schema marked as a whole).
+ * The basis of a schema error, found along the body's path: the schema visited where the error is, the place in
+ * the document its failing keyword is written (an `allOf` branch, a `$ref` target — the `required` list that names
+ * the missing property), and everything it inherits (ref sites, enclosing schemas marked as a whole). Ajv's
+ * schemaPath is relative to whichever schema it compiled separately, so it is read only when it names the
+ * document itself.
  */
 export function schemaErrorBasis(spec: SpecModel, rootPointer: string, body: unknown, e: SchemaError): Basis {
+  const visit = walk(spec, rootPointer, body).find((v) => v.location === e.location);
+  const missing = e.keyword === 'required' ? String(e.params['missingProperty']) : undefined;
+  const walked = visit ? keywordBasis(spec, visit, e.keyword, missing) : spec.provenance.at(rootPointer);
   const path = e.schemaPath.replace(/^#/, '');
   const first = path.split('/')[1] ?? '';
-  const absolute = first in (spec.doc as object) && !['properties', 'items', 'allOf', 'anyOf', 'oneOf'].includes(first);
-  const keyword = spec.provenance.at(absolute ? path : `${rootPointer}${path}`);
-  const visit = walk(spec, rootPointer, body).find((v) => v.location === e.location);
-  return visit ? eitherInferred(keyword, visit.inherited) : keyword;
+  const absolute = (first === 'components' || first === 'paths') && getAt(spec.doc, path.slice(0, path.lastIndexOf('/'))) !== undefined;
+  return absolute ? eitherInferred(spec.provenance.at(path), walked) : walked;
 }

@@ -44,12 +44,12 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   'x-known-values': { type: 'array', minItems: 1 },
   'x-links': { type: 'array', items: strict({ pointer, sameResource: { type: 'boolean' }, volatile: { type: 'array', items: pointer } }, ['pointer']) },
   'x-resource-list': strict({ operationId: reason, idPointer: pointer, param: reason }, ['operationId', 'idPointer']),
-  'x-pagination': strict({ pageParam: reason, limitParam: reason, itemsPointer: pointer, totalPointer: pointer, pagesPointer: pointer, hasNextPointer: pointer }, ['pageParam', 'limitParam', 'itemsPointer', 'totalPointer', 'pagesPointer', 'hasNextPointer']),
+  'x-pagination': strict({ pageParam: reason, limitParam: reason, itemsPointer: pointer, totalPointer: pointer, pagesPointer: pointer, hasNextPointer: pointer, pastEnd: { enum: ['empty', 'any'] } }, ['pageParam', 'limitParam', 'itemsPointer', 'totalPointer', 'pagesPointer', 'hasNextPointer']),
   'x-invariants': {
     type: 'array',
     items: {
       oneOf: [
-        strict({ id: reason, rule: { const: 'nonNullIff' }, field: reason, when: strict({ field: reason, equals: {}, nonNull: { type: 'boolean' } }, ['field']), source: reason }, ['id', 'rule', 'field', 'when']),
+        strict({ id: reason, rule: { enum: ['nonNullIff', 'nonNullWhen'] }, field: reason, when: strict({ field: reason, equals: {}, nonNull: { type: 'boolean' } }, ['field']), source: reason }, ['id', 'rule', 'field', 'when']),
         strict({ id: reason, rule: { const: 'notAfter' }, field: reason, other: reason, source: reason }, ['id', 'rule', 'field', 'other']),
       ],
     },
@@ -84,7 +84,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
               refusal: { type: 'integer', minimum: 400, maximum: 499 },
               preserves: { type: 'array', items: reason },
               body: {},
-              keyFrom: reason,
+              keyBody: pointer,
             },
             ['operationId'],
           ),

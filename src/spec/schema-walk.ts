@@ -25,14 +25,17 @@ export interface Visit {
   inherited: Basis;
   /** Where each keyword of `schema` is written in the document (an `allOf` branch, a `$ref` target). */
   keywordAt: ReadonlyMap<string, string>;
+  /** Which `required` list names each required property (allOf branches may split them). */
+  requiredAt: ReadonlyMap<string, string>;
 }
 
 /**
  * The basis of one keyword at a visited place: inferred when the keyword itself is marked, or when anything the
  * place inherits is. Every field-level check asks this before it reports.
  */
-export function keywordBasis(ctx: WalkContext, visit: Visit, keyword: string): Basis {
-  const at = visit.keywordAt.get(keyword);
+export function keywordBasis(ctx: WalkContext, visit: Visit, keyword: string, property?: string): Basis {
+  // "`name` is required" rests on the list that names it, which an allOf may have split from the others.
+  const at = keyword === 'required' && property !== undefined ? (visit.requiredAt.get(property) ?? visit.keywordAt.get(keyword)) : visit.keywordAt.get(keyword);
   return eitherInferred(visit.inherited, at === undefined ? DOCUMENTED : ctx.provenance.at(`${at}/${escapeToken(keyword)}`));
 }
 
@@ -153,7 +156,7 @@ function walkNode(ctx: WalkContext, pointer: string, value: unknown, location: s
   if (!r) return;
   let basis = inherited;
   for (const site of r.sites) basis = eitherInferred(basis, ctx.provenance.at(site));
-  out.push({ schema: r.schema, value, location, present, inherited: basis, keywordAt: r.keywordAt });
+  out.push({ schema: r.schema, value, location, present, inherited: basis, keywordAt: r.keywordAt, requiredAt: r.requiredAt });
   if (!present) return;
   if (r.branches.length) {
     // The branch the value is an instance of; a value no branch accepts is the schema check's to report.
@@ -186,7 +189,7 @@ export function schemaAt(ctx: WalkContext, pointer: string, inherited: Basis = D
   if (!r) return undefined;
   let basis = inherited;
   for (const site of r.sites) basis = eitherInferred(basis, ctx.provenance.at(site));
-  return { schema: r.schema, value: undefined, location: '', present: false, inherited: basis, keywordAt: r.keywordAt };
+  return { schema: r.schema, value: undefined, location: '', present: false, inherited: basis, keywordAt: r.keywordAt, requiredAt: r.requiredAt };
 }
 
 /** The pointer of a named property's schema below a schema place (through `$ref`s and `allOf`). */

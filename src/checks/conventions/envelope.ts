@@ -2,6 +2,8 @@ import { documentedResponse, isJsonMediaType } from '../../spec/operations.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { EnvelopeRule } from '../../spec/rules.ts';
 import { show } from '../show.ts';
+import { conventionBasis, exampleShows } from './basis.ts';
+import { DOCUMENTED } from '../../spec/provenance.ts';
 import { defineCheck, type Finding, type SpecModel } from '../types.ts';
 
 /**
@@ -22,8 +24,6 @@ function onEnvelope(exchange: Exchange, spec: SpecModel, judge: (body: Record<st
   return judge(r.json as Record<string, unknown>, r.status, e);
 }
 
-const basisOf = (spec: SpecModel, member: string) => spec.provenance.at(`/x-envelope/${member}`);
-
 /** "`status`: HTTP status code, echoed in the body." */
 export const envelopeStatusMismatch = defineCheck({
   id: 'envelope-status-mismatch',
@@ -31,9 +31,9 @@ export const envelopeStatusMismatch = defineCheck({
   severity: 'error',
   summary: 'the envelope `status` is not the HTTP status code as an integer',
   appliesTo: needs('statusField'),
-  run: (_op, exchange, spec) =>
+  run: (op, exchange, spec) =>
     onEnvelope(exchange, spec, (body, status, e) =>
-      body[e.statusField!] === status ? [] : [{ location: `/${e.statusField}`, expected: `${status} (the HTTP status, an integer)`, actual: show(body[e.statusField!]), basis: basisOf(spec, 'statusField') }],
+      body[e.statusField!] === status ? [] : [{ location: `/${e.statusField}`, expected: `${status} (the HTTP status, an integer)`, actual: show(body[e.statusField!]), basis: conventionBasis(spec, op, status, '/x-envelope/statusField') }],
     ),
 });
 
@@ -44,10 +44,10 @@ export const envelopeSuccessMismatch = defineCheck({
   severity: 'error',
   summary: '`success` is not true exactly for 2xx responses',
   appliesTo: needs('successField'),
-  run: (_op, exchange, spec) =>
+  run: (op, exchange, spec) =>
     onEnvelope(exchange, spec, (body, status, e) => {
       const expected = status >= 200 && status < 300;
-      return body[e.successField!] === expected ? [] : [{ location: `/${e.successField}`, expected: `${expected} for HTTP ${status}`, actual: show(body[e.successField!]), basis: basisOf(spec, 'successField') }];
+      return body[e.successField!] === expected ? [] : [{ location: `/${e.successField}`, expected: `${expected} for HTTP ${status}`, actual: show(body[e.successField!]), basis: conventionBasis(spec, op, status, '/x-envelope/successField') }];
     }),
 });
 
@@ -58,10 +58,10 @@ export const envelopeMessageEmpty = defineCheck({
   severity: 'error',
   summary: '`message` is missing, not a string, or blank',
   appliesTo: needs('messageField'),
-  run: (_op, exchange, spec) =>
-    onEnvelope(exchange, spec, (body, _status, e) => {
+  run: (op, exchange, spec) =>
+    onEnvelope(exchange, spec, (body, status, e) => {
       const m = body[e.messageField!];
-      return typeof m === 'string' && m.trim() !== '' ? [] : [{ location: `/${e.messageField}`, expected: 'a non-empty string', actual: show(m), basis: basisOf(spec, 'messageField') }];
+      return typeof m === 'string' && m.trim() !== '' ? [] : [{ location: `/${e.messageField}`, expected: 'a non-empty string', actual: show(m), basis: conventionBasis(spec, op, status, '/x-envelope/messageField') }];
     }),
 });
 
@@ -72,10 +72,13 @@ export const envelopeDataNotNullOnError = defineCheck({
   severity: 'error',
   summary: '`data` is not null on a 4xx/5xx response',
   appliesTo: (_op, spec) => (spec.rules.envelope?.nullDataOnError && spec.rules.envelope.dataField ? true : 'the envelope does not require null data on errors'),
-  run: (_op, exchange, spec) =>
+  run: (op, exchange, spec) =>
     onEnvelope(exchange, spec, (body, status, e) => {
       if (status < 400) return null;
-      return body[e.dataField!] === null ? [] : [{ location: `/${e.dataField}`, expected: `null on HTTP ${status}`, actual: show(body[e.dataField!]), basis: basisOf(spec, 'nullDataOnError') }];
+      if (body[e.dataField!] === null) return [];
+      // The general rule may be a guess; a documented example of this very status showing `data: null` is not.
+      const basis = exampleShows(spec, op, status, e.dataField!, null) ? DOCUMENTED : conventionBasis(spec, op, status, '/x-envelope/nullDataOnError');
+      return [{ location: `/${e.dataField}`, expected: `null on HTTP ${status}`, actual: show(body[e.dataField!]), basis }];
     }),
 });
 

@@ -1,4 +1,5 @@
-import { isJsonMediaType } from '../../spec/operations.ts';
+import { isJsonMediaType, type Operation } from '../../spec/operations.ts';
+import { conventionBasis } from './basis.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { ProblemRule } from '../../spec/rules.ts';
 import { show } from '../show.ts';
@@ -26,7 +27,8 @@ function onProblem(exchange: Exchange, spec: SpecModel, judge: (body: Record<str
   return judge(r.json as Record<string, unknown>, r.status, rule);
 }
 
-const basisOf = (spec: SpecModel, member: string) => spec.provenance.at(`/x-problem-details/${member}`);
+const basisOf = (spec: SpecModel, member: string, op?: Operation, status?: number) =>
+  op && status !== undefined ? conventionBasis(spec, op, status, `/x-problem-details/${member}`) : spec.provenance.at(`/x-problem-details/${member}`);
 
 /** An error answered with something other than a problem object in the documented media type. */
 export const problemDetailsMissing = defineCheck({
@@ -35,7 +37,7 @@ export const problemDetailsMissing = defineCheck({
   severity: 'error',
   summary: 'an error response is not an RFC 7807 problem (another media type, or not a problem object)',
   appliesTo: needsProblems,
-  run(_op, exchange, spec) {
+  run(op, exchange, spec) {
     const r = exchange.response;
     const rule = spec.rules.problemDetails;
     if (!r || !rule || !problemExpected(rule, r.status) || r.status === 429) return null;
@@ -44,7 +46,7 @@ export const problemDetailsMissing = defineCheck({
     const isObject = !!r.json && typeof r.json === 'object' && !Array.isArray(r.json);
     if (type === mediaType.toLowerCase() && isObject) return [];
     const what = !isObject ? (r.json === undefined ? `a body that is not JSON (${show(r.text, 60)})` : `a JSON ${Array.isArray(r.json) ? 'array' : typeof r.json}`) : `Content-Type ${type || '(none)'}${isJsonMediaType(type) ? ' (JSON, but not the problem media type)' : ''}`;
-    return [{ location: '', expected: `a problem object as ${mediaType}`, actual: what, basis: basisOf(spec, 'mediaType') }];
+    return [{ location: '', expected: `a problem object as ${mediaType}`, actual: what, basis: basisOf(spec, 'mediaType', op, r.status) }];
   },
 });
 
@@ -55,10 +57,10 @@ export const problemStatusMismatch = defineCheck({
   severity: 'error',
   summary: "a problem's `status` is not the HTTP status code",
   appliesTo: needsProblems,
-  run: (_op, exchange, spec) =>
+  run: (op, exchange, spec) =>
     onProblem(exchange, spec, (body, status) => {
       if (!('status' in body)) return null;
-      return body['status'] === status ? [] : [{ location: '/status', expected: `${status} (the HTTP status)`, actual: show(body['status']), basis: basisOf(spec, 'statuses') }];
+      return body['status'] === status ? [] : [{ location: '/status', expected: `${status} (the HTTP status)`, actual: show(body['status']), basis: basisOf(spec, 'statuses', op, status) }];
     }),
 });
 
@@ -69,8 +71,8 @@ export const problemInstanceMismatch = defineCheck({
   severity: 'error',
   summary: "a problem's `instance` is not the request's path",
   appliesTo: (op, spec) => (!spec.rules.problemDetails ? 'the spec declares no x-problem-details' : (spec.rules.problemDetails.instance ?? 'any') === 'any' ? 'the x-problem-details declares no instance rule' : true),
-  run: (_op, exchange, spec) =>
-    onProblem(exchange, spec, (body, _status, rule) => {
+  run: (op, exchange, spec) =>
+    onProblem(exchange, spec, (body, status, rule) => {
       if (!('instance' in body)) return null;
       const sent = new URL(exchange.request.url);
       const wanted = rule.instance === 'request-uri' ? `${sent.pathname}${sent.search}` : sent.pathname;
@@ -81,7 +83,7 @@ export const problemInstanceMismatch = defineCheck({
       } catch {
         actual = undefined;
       }
-      return actual === wanted ? [] : [{ location: '/instance', expected: `${wanted} (the request's ${rule.instance === 'request-uri' ? 'URI' : 'path'})`, actual: show(instance), basis: basisOf(spec, 'instance') }];
+      return actual === wanted ? [] : [{ location: '/instance', expected: `${wanted} (the request's ${rule.instance === 'request-uri' ? 'URI' : 'path'})`, actual: show(instance), basis: basisOf(spec, 'instance', op, status) }];
     }),
 });
 
@@ -92,11 +94,11 @@ export const problemTypeNotUri = defineCheck({
   severity: 'error',
   summary: "a problem's `type` is not an absolute URI",
   appliesTo: (op, spec) => (!spec.rules.problemDetails ? 'the spec declares no x-problem-details' : spec.rules.problemDetails.type === 'any' ? 'the x-problem-details declares no type rule' : true),
-  run: (_op, exchange, spec) =>
-    onProblem(exchange, spec, (body) => {
+  run: (op, exchange, spec) =>
+    onProblem(exchange, spec, (body, status) => {
       if (!('type' in body)) return null;
       const t = body['type'];
-      return typeof t === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(t) ? [] : [{ location: '/type', expected: 'an absolute URI (or about:blank)', actual: show(t), basis: basisOf(spec, 'type') }];
+      return typeof t === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(t) ? [] : [{ location: '/type', expected: 'an absolute URI (or about:blank)', actual: show(t), basis: basisOf(spec, 'type', op, status) }];
     }),
 });
 
@@ -107,9 +109,9 @@ export const problemTitleEmpty = defineCheck({
   severity: 'error',
   summary: "a problem's `title` is missing or blank",
   appliesTo: needsProblems,
-  run: (_op, exchange, spec) =>
-    onProblem(exchange, spec, (body) => {
+  run: (op, exchange, spec) =>
+    onProblem(exchange, spec, (body, status) => {
       const t = body['title'];
-      return typeof t === 'string' && t.trim() !== '' ? [] : [{ location: '/title', expected: 'a non-empty string', actual: show(t), basis: basisOf(spec, 'title') }];
+      return typeof t === 'string' && t.trim() !== '' ? [] : [{ location: '/title', expected: 'a non-empty string', actual: show(t), basis: basisOf(spec, 'title', op, status) }];
     }),
 });

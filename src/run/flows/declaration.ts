@@ -27,8 +27,8 @@ export interface TransitionDeclaration {
   to?: string;
   refusal?: number;
   preserves?: string[];
-  /** The body field that carries the resource's key (Salesive's refresh takes the session id). */
-  keyFrom?: string;
+  /** Where in the request body the resource's key goes (Salesive's refresh names the session: `/sessionId`). */
+  keyBody?: string;
 }
 
 /** A declaration resolved against the spec's operations, with the check id each rule reports under. */

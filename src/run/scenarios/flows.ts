@@ -4,7 +4,7 @@ import type { Exchange } from '../../client/exchange.ts';
 import type { Finding, Violation } from '../../checks/types.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Operation } from '../../spec/operations.ts';
-import { getAt } from '../../spec/pointer.ts';
+import { getAt, parsePointer } from '../../spec/pointer.ts';
 import type { Basis } from '../../spec/provenance.ts';
 import { isGranted } from '../../spec/rules.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
@@ -115,11 +115,11 @@ class FlowRunner {
     return { ...(state !== undefined ? { state } : {}), ...(id !== undefined ? { id } : {}), ...(key !== undefined ? { key } : {}) };
   }
 
-  private async send(op: Operation, r: Resource | undefined, keyFrom?: string, idParam?: string, token = this.token, id = r?.id): Promise<Exchange> {
+  private async send(op: Operation, r: Resource | undefined, keyBody?: string, idParam?: string, token = this.token, id = r?.id): Promise<Exchange> {
     const request = firstRequest(this.ctx, op, undefined, token);
     const param = idParam ?? op.parameters.find((p) => p.in === 'path')?.name;
     if (param && id !== undefined) request.path = { ...request.path, [param]: id };
-    if (keyFrom && r?.key !== undefined) request.body = { ...((request.body as object | undefined) ?? {}), [keyFrom]: r.key };
+    if (keyBody && r?.key !== undefined) request.body = withAt(request.body, keyBody, r.key);
     return this.ctx.transport.send(op, request, tokenAuth(this.ctx, token));
   }
 
@@ -176,7 +176,7 @@ class FlowRunner {
 
   async transition(t: { decl: TransitionDeclaration; op: Operation }, r: Resource, real: Real): Promise<void> {
     const before = r.state;
-    const e = await this.send(t.op, r, t.decl.keyFrom, t.decl.idParam);
+    const e = await this.send(t.op, r, t.decl.keyBody, t.decl.idParam);
     this.book(t.op, e, real);
     const status = e.response?.status;
     const allowed = t.decl.from === undefined || t.decl.from === 'any' || (before !== undefined && t.decl.from.includes(before));
@@ -230,7 +230,7 @@ class FlowRunner {
       if (this.flow.read) await this.read(r, real);
       await this.create(model, real);
       for (const t of this.flow.transitions) {
-        if (t.decl.keyFrom && r.key === undefined) continue;
+        if (t.decl.keyBody && r.key === undefined) continue;
         await this.transition(t, r, real);
         if (this.flow.read) await this.read(r, real);
       }
@@ -291,7 +291,7 @@ class FlowRunner {
     for (const t of this.flow.transitions) {
       out.push(
         pick.map((i) => ({
-          check: (m: Model) => m.resources.length > 0 && (!t.decl.keyFrom || nth(m, i)?.key !== undefined),
+          check: (m: Model) => m.resources.length > 0 && (!t.decl.keyBody || nth(m, i)?.key !== undefined),
           run: async (m: Model, r: Real) => this.transition(t, nth(m, i)!, r),
           toString: () => `${t.op.id}(#${i})`,
         })),
@@ -301,3 +301,15 @@ class FlowRunner {
   }
 }
 
+
+/** A copy of a body with the value at a pointer set (objects created on the way). */
+function withAt(body: unknown, at: string, value: unknown): unknown {
+  const tokens = parsePointer(at);
+  const root: Record<string, unknown> = body && typeof body === 'object' ? structuredClone(body as Record<string, unknown>) : {};
+  let node = root;
+  tokens.forEach((t, i) => {
+    if (i === tokens.length - 1) node[t] = value;
+    else node = (node[t] && typeof node[t] === 'object' ? node[t] : (node[t] = {})) as Record<string, unknown>;
+  });
+  return root;
+}

@@ -17,6 +17,8 @@ interface Paging {
   totalPointer: string;
   pagesPointer: string;
   hasNextPointer: string;
+  /** What a page past the last holds: `empty` (default) or `any` (no rule). */
+  pastEnd?: 'empty' | 'any';
 }
 
 const MAX_PAGES = 40;
@@ -59,7 +61,9 @@ export async function checkPagination(ctx: RunContext, op: Operation, name: stri
       }
       const pastEnd = page > pages;
       if (pastEnd) {
-        judge('pagination-past-end-not-empty', items.length > 0, `no items on page ${page} of ${pages}`, `${items.length} item(s)`);
+        if ((paging.pastEnd ?? 'empty') === 'empty') {
+          judgeScenario(ctx, ledger, 'pagination-past-end-not-empty', op, exchange, items.length > 0 ? [{ location: paging.itemsPointer, expected: `no items on page ${page} of ${pages}`, actual: `${items.length} item(s)`, basis: ctx.spec.provenance.at(`${op.pointer}/x-pagination/pastEnd`) }] : []);
+        } else ledger.notApplicable('pagination-past-end-not-empty', op.key, 'the x-pagination declares pastEnd: any');
         break;
       }
       judge('pagination-limit-exceeded', items.length > limit, `at most ${limit} item(s)`, `${items.length} on page ${page}`);
