@@ -114,9 +114,12 @@ function applyFlags(flags: Flags): void {
 
 /** `.env` (or --env-file): the settings a team keeps beside the project; what the environment already says wins. */
 function loadEnvFile(file: string | undefined): void {
-  const path = file ?? process.env['CONTRACT_ENV_FILE'] ?? '.env';
+  const named = file ?? process.env['CONTRACT_ENV_FILE'];
+  // CONTRACT_ENV_FILE= (empty) reads no file at all.
+  const path = named ?? '.env';
+  if (!path) return;
   if (!existsSync(path)) {
-    if (file) throw new CannotRunError(`--env-file: ${file} does not exist`);
+    if (named) throw new CannotRunError(`${file ? '--env-file' : 'CONTRACT_ENV_FILE'}: ${path} does not exist`);
     return;
   }
   try {

@@ -207,6 +207,10 @@ export function badValues(ctx: WalkContext, pointer: string, { onTheWire = false
     if (typeof s['minimum'] === 'number' && safe(s['minimum'])) out.push({ rule: 'minimum', value: fc.integer({ min: Math.ceil(s['minimum']) - 1000, max: Math.ceil(s['minimum']) - 1 }), basis: basis('minimum') });
     if (typeof s['maximum'] === 'number' && safe(s['maximum'])) out.push({ rule: 'maximum', value: fc.integer({ min: Math.floor(s['maximum']) + 1, max: Math.floor(s['maximum']) + 1000 }), basis: basis('maximum') });
   }
+  if (types.length === 1 && types[0] === 'boolean') {
+    // Words no boolean parser reads as true or false (yes/1/on are accepted by many and prove nothing).
+    out.push({ rule: 'type', value: fc.constantFrom('maybe', 'nope', '2', 'truth'), basis: basis('type') });
+  }
   if (types.length === 1 && types[0] === 'string' && !clockOf(ctx, pointer)) {
     for (const keyword of ['format', 'pattern'] as const) {
       if (s[keyword] === undefined || s['x-identity-value'] !== undefined) continue;

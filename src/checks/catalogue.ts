@@ -67,6 +67,10 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: FLOW_CHECK_DEFAULTS.wrongState, family: 'stateful', summary: 'an allowed transition leads to another state than declared', onMock: false, basis: EITHER, needs: 'x-flows' },
   { id: FLOW_CHECK_DEFAULTS.terminalChanged, family: 'stateful', summary: 'a terminal (or preserved) state changes: a manual decision overwritten, a closed resource reopened', onMock: false, basis: EITHER, needs: 'x-flows' },
   { id: FLOW_CHECK_DEFAULTS.notFound, family: 'stateful', summary: 'an id that does not exist is not answered 404', onMock: false, basis: EITHER, needs: 'x-flows' },
+  { id: 'representation-not-honored', family: 'representations', summary: 'a listed value of a negotiation header (X-Timestamp-Format: iso8601) is ignored: the fields keep the default form', onMock: false, basis: EITHER, needs: 'x-negotiated-representations' },
+  { id: 'representation-instant-mismatch', family: 'representations', summary: 'the two forms of the same resource name different instants (to the precision of the coarser form)', onMock: false, basis: EITHER, needs: 'x-negotiated-representations' },
+  { id: 'representation-fallback-broken', family: 'representations', summary: 'an unknown value of the negotiation header is refused, or does not give the default form', onMock: false, basis: EITHER, needs: 'x-negotiated-representations' },
+  { id: 'link-broken', family: 'links', summary: 'a declared link (x-links, e.g. _links.self.href), followed with the same credentials, does not answer 2xx with the same resource', onMock: true, basis: EITHER, needs: 'x-links' },
   { id: 'spec-example-invalid', family: 'spec', summary: "on the embedded mock, a response served from one of the spec's own examples breaks the spec (a defect of the spec, reported as a warning)", onMock: true, basis: DOCS },
 ];
 

@@ -1,4 +1,4 @@
-import { escapeToken } from '../spec/pointer.ts';
+import { escapeToken, getAt } from '../spec/pointer.ts';
 import { eitherInferred } from '../spec/provenance.ts';
 import { instantOf } from '../spec/timestamps.ts';
 import { documentedVisits, judgeVisits, responseSchemasHave } from './visits.ts';
@@ -9,19 +9,57 @@ import { defineCheck, type Finding } from './types.ts';
  * Semantic rules the docs state and JSON Schema cannot, declared on a schema as `x-invariants` (see the spec's
  * KycStatus) rather than written into tests, so another API brings its own.
  */
+/** A condition on one field: equal to a value, one of some values, or (non-)null. */
+export interface Condition {
+  field: string;
+  equals?: unknown;
+  in?: unknown[];
+  nonNull?: boolean;
+}
+
 export type Invariant =
-  | { id: string; rule: 'nonNullIff' | 'nonNullWhen'; field: string; when: { field: string; equals?: unknown; nonNull?: boolean }; source?: string }
+  | { id: string; rule: 'nonNullIff' | 'nonNullWhen'; field: string; when: Condition; source?: string }
+  | { id: string; rule: 'implies'; when: Condition; then: Condition; source?: string }
   | { id: string; rule: 'notAfter'; field: string; other: string; source?: string };
 
+/** A field by name, or by a pointer relative to the object (`/rejection/can_retry`); `undefined` through a missing parent. */
+function fieldOf(object: Record<string, unknown>, field: string): unknown {
+  return field.startsWith('/') ? getAt(object, field) : object[field];
+}
+
+export function holds(c: Condition, object: Record<string, unknown>): boolean {
+  const v = fieldOf(object, c.field);
+  if (c.nonNull !== undefined) return (v !== null && v !== undefined) === c.nonNull;
+  if (c.in) return c.in.includes(v);
+  return v === c.equals;
+}
+
+function describeCondition(c: Condition): string {
+  if (c.nonNull !== undefined) return `${c.field} is ${c.nonNull ? 'non-null' : 'null'}`;
+  if (c.in) return `${c.field} is one of ${show(c.in)}`;
+  return `${c.field} is ${show(c.equals)}`;
+}
+
 export function evaluateInvariant(inv: Invariant, object: Record<string, unknown>): Omit<Finding, 'location'> | undefined {
+  if (inv.rule === 'implies') {
+    if (!holds(inv.when, object)) return undefined;
+    // Through a null or absent parent the rule holds vacuously: whether the parent must be there is another rule's.
+    if (inv.then.field.startsWith('/')) {
+      const parent = getAt(object, inv.then.field.slice(0, inv.then.field.lastIndexOf('/')));
+      if (inv.then.field.lastIndexOf('/') > 0 && (parent === null || parent === undefined)) return undefined;
+    }
+    if (holds(inv.then, object)) return undefined;
+    const whenObserved = `${inv.when.field}=${show(fieldOf(object, inv.when.field))}`;
+    return { expected: `${describeCondition(inv.then)} whenever ${describeCondition(inv.when)} [${inv.id}]`, actual: `${inv.then.field}=${show(fieldOf(object, inv.then.field))} while ${whenObserved}` };
+  }
   if (inv.rule === 'nonNullIff' || inv.rule === 'nonNullWhen') {
     const subject = object[inv.when.field];
-    const condition = inv.when.nonNull ? subject !== null && subject !== undefined : subject === inv.when.equals;
+    const condition = inv.when.nonNull !== undefined || inv.when.in || 'equals' in inv.when ? holds(inv.when, object) : subject !== null && subject !== undefined;
     const value = object[inv.field];
     const nonNull = value !== null && value !== undefined;
     // nonNullWhen is one direction of nonNullIff: set whenever the condition holds, free otherwise.
     if (nonNull === condition || (inv.rule === 'nonNullWhen' && !condition)) return undefined;
-    const when = inv.when.nonNull ? `${inv.when.field} is non-null` : `${inv.when.field} is ${show(inv.when.equals)}`;
+    const when = describeCondition(inv.when);
     return {
       expected: `${inv.field} non-null ${inv.rule === 'nonNullWhen' ? 'whenever' : 'exactly when'} ${when} [${inv.id}]`,
       actual: `${inv.field}=${show(value)} while ${inv.when.field}=${show(subject)}`,

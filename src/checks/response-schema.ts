@@ -2,6 +2,7 @@ import { documentedResponse } from '../spec/operations.ts';
 import { getAt } from '../spec/pointer.ts';
 import { eitherInferred, type Basis } from '../spec/provenance.ts';
 import { keywordBasis, walk } from '../spec/schema-walk.ts';
+import { toDefaultForm } from '../spec/timestamps.ts';
 import type { SchemaError } from '../spec/validators.ts';
 import { show } from './show.ts';
 import { defineCheck, type SpecModel } from './types.ts';
@@ -19,10 +20,12 @@ export const responseSchemaMismatch = defineCheck({
     const documented = documentedResponse(op, response.status);
     if (!documented?.schemaPointer) return null;
     const schemaPointer = documented.schemaPointer;
-    return spec.validators.validate(schemaPointer, response.json).map((e) => ({
+    // A negotiated form (X-Timestamp-Format: iso8601 …) is held to the same schema, read back into the default.
+    const body = toDefaultForm(spec.doc, response.json, exchange.request.headers);
+    return spec.validators.validate(schemaPointer, body).map((e) => ({
       location: e.location,
       expected: `${e.keyword}: ${e.message}${e.params['allowedValues'] ? ` ${show(e.params['allowedValues'])}` : ''} (${e.schemaPath})`,
-      actual: show(getAt(response.json, e.location)),
+      actual: show(getAt(body, e.location)),
       basis: schemaErrorBasis(spec, schemaPointer, response.json, e),
     }));
   },

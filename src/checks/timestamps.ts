@@ -2,6 +2,7 @@ import { allowsNull } from '../spec/schema.ts';
 import { keywordBasis, type Visit } from '../spec/schema-walk.ts';
 import { timestampRepresentation, type RepresentationRule } from '../spec/timestamps.ts';
 import { eitherInferred, type Basis } from '../spec/provenance.ts';
+import { exampleHasField } from './conventions/basis.ts';
 import { documentedVisits, judgeVisits, responseSchemasHave } from './visits.ts';
 import { show } from './show.ts';
 import { defineCheck, type Finding, type SpecModel } from './types.ts';
@@ -105,7 +106,13 @@ export const nullableFieldOmitted = defineCheck({
     return judgeVisits(
       documentedVisits(op, exchange, spec),
       (v) => v.location !== '' && allowsNull(v.schema),
-      (v): Finding | undefined => (v.present ? undefined : { location: v.location, expected: 'present (null when there is no value)', actual: 'absent', basis: keywordBasis(spec, v, 'type') }),
+      (v): Finding | undefined => {
+        if (v.present) return undefined;
+        // The schema lets the field be absent; that it is present is documented only where an example shows it.
+        const shown = exampleHasField(spec, op, exchange.response!.status, v.location);
+        const basis: Basis = shown ? keywordBasis(spec, v, 'type') : { basis: 'inferred', reason: 'the schema lets this nullable field be absent and no documented example shows it present; CONTRACT_NULLABLE=strict expects it (null when empty)', marking: '(CONTRACT_NULLABLE=strict)' };
+        return { location: v.location, expected: 'present (null when there is no value)', actual: 'absent', basis };
+      },
     );
   },
 });

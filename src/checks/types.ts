@@ -27,8 +27,10 @@ export interface Violation {
   /** `GET /kyc/status` */
   operation: string;
   status?: number;
-  /** JSON pointer into the response body (`''` for the whole response). */
+  /** JSON pointer into the response body (`''` for the whole response) — or into the spec, when `inSpec`. */
   location: string;
+  /** The finding is about the spec itself (one of its examples): `location` points into the spec. */
+  inSpec?: boolean;
   expected: string;
   actual: string;
   request?: SentRequest;

@@ -57,7 +57,8 @@ interface FindingGroup {
 export function groupAcrossOperations(findings: readonly Finding[]): FindingGroup[] {
   const groups = new Map<string, FindingGroup>();
   for (const f of findings) {
-    const key = `${f.check}\u0000${f.location}\u0000${f.basis}\u0000${f.severity}\u0000${f.known ? 1 : 0}`;
+    // An inference groups with the same guess only: two operations breaking different guesses stay apart.
+    const key = `${f.check}\u0000${f.location}\u0000${f.basis}\u0000${f.severity}\u0000${f.known ? 1 : 0}\u0000${f.inferred?.marking ?? ''}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { check: f.check, location: f.location, severity: f.severity, findings: [], count: 0 }));
     g.findings.push(f);
@@ -90,7 +91,7 @@ function totals(report: RunReport) {
 }
 
 /** Each group once: the rule, where, on which operations, how often; one example with its curl and replay. */
-function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSource | undefined, limit: number, withReplay: boolean): string[] {
+function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSource | undefined, limit: number, withReplay: boolean, reportsDir = 'reports'): string[] {
   const lines: string[] = [];
   for (const g of groups.slice(0, limit)) {
     const ops = g.findings.map((f) => f.operation);
@@ -105,7 +106,7 @@ function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSour
       if (test) lines.push(`      reproduce: ${occurrence?.replay ?? replayCommand({ env: report.replay.env }, test)}`);
     }
   }
-  if (groups.length > limit) lines.push(`  … and ${groups.length - limit} more (reports/summary.md, reports/contract.json)`);
+  if (groups.length > limit) lines.push(`  … and ${groups.length - limit} more (${reportsDir}/summary.md, ${reportsDir}/contract.json)`);
   return lines;
 }
 
@@ -113,21 +114,35 @@ function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSour
 export function consoleSummary(report: RunReport, reportsDir = 'reports', source?: TokenSource): string {
   const rows = checkRows(report.outcomes, report.findings);
   const t = totals(report);
+  const dir = reportsDir.replace(/\/+$/, '');
   const width = Math.max(...rows.map((r) => r.check.length), 5);
   const lines = ['', `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed} · inferred findings: ${report.policy.inferred}`];
   lines.push(`  ${'check'.padEnd(width)}  passed  violated  inferred   n/a  not reached  findings (occurrences)   — operations per outcome`);
-  for (const r of rows) {
+  // A check that could judge nothing anywhere gets one line under its reason, below the table, not a row of zeros.
+  const idle = rows.filter((r) => r.passed + r.violated + r.inferred + r.notReached === 0);
+  for (const r of rows.filter((x) => !idle.includes(x))) {
     const na = r.notApplicable + r.notReached && r.reasons.size ? `  ${r.notReached ? 'not reached' : 'n/a'}: ${[...r.reasons][0]}${r.reasons.size > 1 ? ` (+${r.reasons.size - 1} more reasons)` : ''}` : '';
     const found = r.findings ? `${r.findings} (${r.occurrences})` : '-';
     lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${na}`);
   }
+  if (idle.length) {
+    const byReason = new Map<string, string[]>();
+    for (const r of idle) {
+      const why = [...r.reasons][0] ?? 'nothing to judge';
+      byReason.set(why, [...(byReason.get(why) ?? []), r.check]);
+    }
+    lines.push('', `Not applicable here (${plural(idle.length, 'check')}, never counted as passed):`);
+    for (const [why, checks] of byReason) lines.push(`  ${checks.join(', ')} — ${why}`);
+  }
   if (t.failing.length) {
-    lines.push('', `Findings (${plural(t.failing.length, 'finding')}, ${plural(t.occurrences, 'occurrence')}) — the server breaks what the docs state:`);
-    lines.push(...groupLines(report, groupAcrossOperations(t.failing), source, 20, true));
+    const inferred = t.failing.filter((f) => f.basis === 'inferred').length;
+    const what = inferred ? `the server breaks the contract (${t.failing.length - inferred} documented, ${inferred} inferred — CONTRACT_INFERRED=fail)` : 'the server breaks what the docs state';
+    lines.push('', `Findings (${plural(t.failing.length, 'finding')}, ${plural(t.occurrences, 'occurrence')}) — ${what}:`);
+    lines.push(...groupLines(report, groupAcrossOperations(t.failing), source, 20, true, dir));
   }
   if (t.known.length) {
     lines.push('', `Known (${plural(t.known.length, 'finding')} in the baseline ${report.baseline?.file}) — reported, not failing:`);
-    lines.push(...groupLines(report, groupAcrossOperations(t.known), source, 10, false));
+    lines.push(...groupLines(report, groupAcrossOperations(t.known), source, 10, false, dir));
   }
   if (report.baseline?.fixed.length) {
     lines.push('', `Fixed (${plural(report.baseline.fixed.length, 'baseline finding')} no longer seen):`);
@@ -135,15 +150,15 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   if (t.inferred.length) {
     lines.push('', `Unconfirmed inferences (${t.inferred.length}) — the server disagrees with what the spec guessed where the docs are silent (confirm upstream, or relax the spec; CONTRACT_INFERRED=fail makes them fail):`);
-    lines.push(...groupLines(report, groupAcrossOperations(t.inferred), source, 20, false));
+    lines.push(...groupLines(report, groupAcrossOperations(t.inferred), source, 20, false, dir));
   }
   if (t.warnings.length) {
     lines.push('', `Warnings (${t.warnings.length}) — drift the contract tolerates:`);
-    lines.push(...groupLines(report, groupAcrossOperations(t.warnings), source, 10, false));
+    lines.push(...groupLines(report, groupAcrossOperations(t.warnings), source, 10, false, dir));
   }
   if (t.spec.length) {
     lines.push('', `Spec findings (${t.spec.length}) — the mock served the spec's own examples, and they break the spec (a defect of the spec, not of a server):`);
-    lines.push(...groupLines(report, groupAcrossOperations(t.spec), source, 10, false));
+    lines.push(...groupLines(report, groupAcrossOperations(t.spec), source, 10, false, dir));
   }
   if (report.gaps.length) {
     lines.push('', `Could not generate (${report.gaps.length}) — requests not sent, so not judged:`);
@@ -159,7 +174,7 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   lines.push(
     '',
-    `${VERDICT_LINE[report.verdict]} — ${report.because}; ${plural(t.failing.length, 'finding')} (${plural(t.occurrences, 'occurrence')}), ${t.inferred.length} unconfirmed inference(s), ${t.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${reportsDir.replace(/\/+$/, '')}/`,
+    `${VERDICT_LINE[report.verdict]} — ${report.because}; ${plural(t.failing.length, 'finding')} (${plural(t.occurrences, 'occurrence')}), ${t.inferred.length} unconfirmed inference(s), ${t.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${dir}/`,
   );
   return lines.join('\n');
 }

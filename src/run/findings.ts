@@ -33,8 +33,9 @@ export interface Finding extends FindingKey {
   known?: boolean;
 }
 
-export function keyOf(v: Pick<Violation, 'check' | 'operation' | 'location' | 'basis'>): FindingKey {
-  return { check: v.check, operation: v.operation, location: foldIndices(v.location), basis: v.basis };
+export function keyOf(v: Pick<Violation, 'check' | 'operation' | 'location' | 'basis' | 'inSpec'>): FindingKey {
+  // Array indices of a body fold; a pointer into the spec (an example) names one place and stays as it is.
+  return { check: v.check, operation: v.operation, location: v.inSpec ? v.location : foldIndices(v.location), basis: v.basis };
 }
 
 export function findingId(k: FindingKey): string {

@@ -16,6 +16,8 @@ const pointer = { type: 'string', pattern: '^(/.*)?$' };
 const representation = { enum: ['rfc3339', 'rfc3339-seconds', 'epoch-ms', 'epoch-seconds'] };
 const strict = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties: { ...properties, 'x-inferred': inferred } });
 
+const condition = strict({ field: reason, equals: {}, in: { type: 'array', minItems: 1 }, nonNull: { type: 'boolean' } }, ['field']);
+
 export const EXTENSION_SCHEMAS: Record<string, object> = {
   'x-inferred': inferred,
   'x-envelope': strict({ statusField: reason, successField: reason, messageField: reason, dataField: reason, nullDataOnError: { type: 'boolean' } }),
@@ -31,6 +33,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   }),
   'x-scope-implications': { type: 'object', properties: { 'x-inferred': inferred }, additionalProperties: { type: 'array', items: reason } },
   'x-token-prefix': reason,
+  'x-also-accepted': { type: 'array', items: strict({ in: { enum: ['header', 'query', 'cookie'] }, name: reason, prefix: { type: 'string' } }, ['in', 'name']) },
   'x-scopes': { type: 'array', items: reason, minItems: 1 },
   'x-production': { type: 'boolean' },
   'x-writes': { type: 'boolean' },
@@ -49,7 +52,8 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
     type: 'array',
     items: {
       oneOf: [
-        strict({ id: reason, rule: { enum: ['nonNullIff', 'nonNullWhen'] }, field: reason, when: strict({ field: reason, equals: {}, nonNull: { type: 'boolean' } }, ['field']), source: reason }, ['id', 'rule', 'field', 'when']),
+        strict({ id: reason, rule: { enum: ['nonNullIff', 'nonNullWhen'] }, field: reason, when: condition, source: reason }, ['id', 'rule', 'field', 'when']),
+        strict({ id: reason, rule: { const: 'implies' }, when: condition, then: strict({ field: reason, equals: {}, nonNull: { type: 'boolean' } }, ['field']), source: reason }, ['id', 'rule', 'when', 'then']),
         strict({ id: reason, rule: { const: 'notAfter' }, field: reason, other: reason, source: reason }, ['id', 'rule', 'field', 'other']),
       ],
     },
@@ -157,7 +161,7 @@ function describe(error: ErrorObject | undefined, value: unknown): string {
   const where = error.instancePath ? ` (at ${error.instancePath})` : '';
   if (error.keyword === 'additionalProperties') return `has an unknown key ${JSON.stringify(error.params['additionalProperty'])}${where}`;
   if (error.keyword === 'required') return `misses ${JSON.stringify(error.params['missingProperty'])}${where}`;
-  if (error.keyword === 'enum') return `${where ? `${where.slice(2, -1)}: ` : ''}${JSON.stringify(getAt(value, error.instancePath))} is not one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'enum') return `has ${error.instancePath || 'a value'} ${JSON.stringify(getAt(value, error.instancePath))}, not one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   if (error.keyword === 'const' || error.keyword === 'oneOf') return `is not one of the shapes it may take${where} (${error.message})`;
   return `${error.message}${where}`;
 }
@@ -193,11 +197,12 @@ function checkReferences(ctx: WalkContext, file: string): void {
     }
   }
   for (const [name, raw] of Object.entries((doc.components?.['schemas'] as Record<string, unknown>) ?? {})) {
-    const invariants = (raw as Record<string, unknown> | undefined)?.['x-invariants'] as Array<{ id: string; field: string; other?: string; when?: { field: string } }> | undefined;
+    const invariants = (raw as Record<string, unknown> | undefined)?.['x-invariants'] as Array<{ id: string; field?: string; other?: string; when?: { field: string }; then?: { field: string } }> | undefined;
     if (!invariants) continue;
     const props = new Set(Object.keys((schemaAt(ctx, `/components/schemas/${escapeToken(name)}`)?.schema['properties'] as object | undefined) ?? {}));
     for (const inv of invariants) {
-      for (const field of [inv.field, inv.other, inv.when?.field]) {
+      // A relative pointer (`/rejection/can_retry`) is checked on its first step.
+      for (const field of [inv.field, inv.other, inv.when?.field, inv.then?.field].map((f) => (f?.startsWith('/') ? f.split('/')[1]!.replace(/~1/g, '/').replace(/~0/g, '~') : f))) {
         if (field !== undefined && !props.has(field)) throw new CannotRunError(`spec: ${file}: x-invariants ${inv.id} of ${name} names field ${JSON.stringify(field)}, which ${name} does not have — one of ${[...props].join(', ')}`);
       }
     }

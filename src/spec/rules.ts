@@ -31,6 +31,8 @@ export interface SecurityScheme {
   tokenPrefix?: string;
   /** Every scope a credential may hold (`x-scopes`), when the spec lists them. */
   scopes?: string[];
+  /** Other places the docs say the same credential is accepted (`x-also-accepted`). */
+  alsoAccepted?: Array<{ in: 'header' | 'query' | 'cookie'; name: string; prefix?: string }>;
   /** JSON pointer of the scheme in the document. */
   pointer: string;
 }
@@ -81,6 +83,7 @@ function readSchemes(doc: OpenApiDocument): Record<string, SecurityScheme> {
       ...(typeof raw['bearerFormat'] === 'string' ? { bearerFormat: raw['bearerFormat'] } : {}),
       ...(typeof raw['x-token-prefix'] === 'string' ? { tokenPrefix: raw['x-token-prefix'] } : {}),
       ...(Array.isArray(raw['x-scopes']) ? { scopes: raw['x-scopes'] as string[] } : {}),
+      ...(Array.isArray(raw['x-also-accepted']) ? { alsoAccepted: raw['x-also-accepted'] as SecurityScheme['alsoAccepted'] } : {}),
       pointer: `/components/securitySchemes/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
     };
   }

@@ -33,9 +33,12 @@ export function mergeAllOf(doc: OpenApiDocument, s: Schema): Schema {
   return merged;
 }
 
+/** Whether a schema admits null: a type array, 3.0 `nullable`, an enum with null, or an anyOf/oneOf null branch. */
 export function allowsNull(schema: Schema): boolean {
   const t = schema['type'];
-  return (Array.isArray(t) && t.includes('null')) || schema['nullable'] === true || (Array.isArray(schema['enum']) && schema['enum'].includes(null));
+  if ((Array.isArray(t) && t.includes('null')) || t === 'null' || schema['nullable'] === true || (Array.isArray(schema['enum']) && schema['enum'].includes(null))) return true;
+  // FastAPI and pydantic write Optional[T] as anyOf: [T, {type: null}].
+  return ['anyOf', 'oneOf'].some((k) => Array.isArray(schema[k]) && (schema[k] as unknown[]).some((b) => !!b && typeof b === 'object' && ((b as Schema)['type'] === 'null' || (b as Schema)['const'] === null)));
 }
 
 export function omit(s: Schema, key: string): Schema {

@@ -78,3 +78,51 @@ export function instantOf(value: unknown, representation?: TimestampRepresentati
   }
   return undefined;
 }
+
+/** The negotiated value a request asked for, per declaration (undefined: the default form). */
+export function negotiatedValue(rule: NegotiatedRepresentation, headers: Readonly<Record<string, string>>): string | undefined {
+  const sent = headerValue(headers, rule.header);
+  return sent !== undefined && Object.prototype.hasOwnProperty.call(rule.values, sent) ? sent : undefined;
+}
+
+/** Every (location, value) of the fields a declaration names, anywhere in a body. */
+export function negotiatedFields(rule: NegotiatedRepresentation, body: unknown): Array<{ location: string; value: unknown }> {
+  const out: Array<{ location: string; value: unknown }> = [];
+  const visit = (node: unknown, at: string, depth: number): void => {
+    if (!node || typeof node !== 'object' || depth > 32) return;
+    for (const [k, v] of Object.entries(node)) {
+      const here = `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (!Array.isArray(node) && nameMatches(k, rule.fields) && (v === null || typeof v !== 'object')) out.push({ location: here, value: v });
+      else visit(v, here, depth + 1);
+    }
+  };
+  visit(body, '', 0);
+  return out;
+}
+
+/**
+ * A body in a negotiated form, read back into the default one (an RFC 3339 string to epoch milliseconds …), so
+ * the schema — written for the default — judges both forms. A value that does not parse is left as it is: the
+ * timestamp check says what is wrong with it.
+ */
+export function toDefaultForm(doc: OpenApiDocument, body: unknown, headers: Readonly<Record<string, string>>): unknown {
+  let out = body;
+  for (const rule of negotiated(doc)) {
+    if (negotiatedValue(rule, headers) === undefined || rule.default === 'rfc3339' || rule.default === 'rfc3339-seconds') continue;
+    for (const { location, value } of negotiatedFields(rule, out)) {
+      if (typeof value !== 'string') continue;
+      const ms = Date.parse(value);
+      if (Number.isNaN(ms)) continue;
+      if (out === body) out = structuredClone(body);
+      setAt(out, location, rule.default === 'epoch-seconds' ? Math.floor(ms / 1000) : ms);
+    }
+  }
+  return out;
+}
+
+function setAt(root: unknown, location: string, value: unknown): void {
+  const tokens = parsePointer(location);
+  let node = root as Record<string, unknown>;
+  for (let i = 0; i < tokens.length - 1; i++) node = node[tokens[i]!] as Record<string, unknown>;
+  node[tokens[tokens.length - 1]!] = value;
+}

@@ -1,5 +1,5 @@
 import { documentedResponse, isJsonMediaType, type Operation } from '../../spec/operations.ts';
-import { escapeToken } from '../../spec/pointer.ts';
+import { escapeToken, foldIndices, getAll } from '../../spec/pointer.ts';
 import { DOCUMENTED, eitherInferred, type Basis } from '../../spec/provenance.ts';
 import type { SpecModel } from '../types.ts';
 
@@ -31,4 +31,15 @@ export function exampleShows(spec: SpecModel, op: Operation, status: number, fie
     if (!example || typeof example !== 'object' || (example as Record<string, unknown>)[field] !== value) return false;
     return spec.provenance.at(documented.examplePointers[name]!).basis === 'documented';
   });
+}
+
+/**
+ * Whether a documented example of this status has the field at a body location present (any array element): a
+ * field the docs' example shows is documented as there, even where the schema lets it be absent.
+ */
+export function exampleHasField(spec: SpecModel, op: Operation, status: number, location: string): boolean {
+  const documented = documentedResponse(op, status);
+  if (!documented) return false;
+  const place = foldIndices(location);
+  return Object.entries(documented.examples).some(([name, example]) => spec.provenance.at(documented.examplePointers[name]!).basis === 'documented' && getAll(example, place).length > 0);
 }

@@ -1,4 +1,4 @@
-import { isJsonMediaType, type Operation } from '../../spec/operations.ts';
+import { documentedResponse, isJsonMediaType, type Operation } from '../../spec/operations.ts';
 import { conventionBasis } from './basis.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { ProblemRule } from '../../spec/rules.ts';
@@ -19,11 +19,19 @@ export function problemExpected(rule: ProblemRule, status: number): boolean {
   return statuses.some((s) => s === String(status) || (s.length === 3 && s.endsWith('XX') && s[0] === String(status)[0]));
 }
 
+/**
+ * A problem object names its problem: type, title or status. `{"detail": "Not authenticated"}` (a framework's
+ * default error) is not one — that is problem-details-missing's to say, not a problem with an empty title.
+ */
+function isProblem(body: Record<string, unknown>): boolean {
+  return 'type' in body || 'title' in body || 'status' in body;
+}
+
 function onProblem(exchange: Exchange, spec: SpecModel, judge: (body: Record<string, unknown>, status: number, rule: ProblemRule) => Finding[] | null): Finding[] | null {
   const r = exchange.response;
   const rule = spec.rules.problemDetails;
   if (!r || !rule || !problemExpected(rule, r.status) || r.status === 429) return null;
-  if (!r.json || typeof r.json !== 'object' || Array.isArray(r.json)) return null;
+  if (!r.json || typeof r.json !== 'object' || Array.isArray(r.json) || !isProblem(r.json as Record<string, unknown>)) return null;
   return judge(r.json as Record<string, unknown>, r.status, rule);
 }
 
@@ -41,11 +49,17 @@ export const problemDetailsMissing = defineCheck({
     const r = exchange.response;
     const rule = spec.rules.problemDetails;
     if (!r || !rule || !problemExpected(rule, r.status) || r.status === 429) return null;
+    // The operation documents this status without a body: the general rule gives way to the operation's own words.
+    const documented = documentedResponse(op, r.status);
+    if (documented && documented.contentTypes.length === 0) return null;
     const mediaType = rule.mediaType ?? 'application/problem+json';
     const type = (r.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const isObject = !!r.json && typeof r.json === 'object' && !Array.isArray(r.json);
-    if (type === mediaType.toLowerCase() && isObject) return [];
-    const what = !isObject ? (r.json === undefined ? `a body that is not JSON (${show(r.text, 60)})` : `a JSON ${Array.isArray(r.json) ? 'array' : typeof r.json}`) : `Content-Type ${type || '(none)'}${isJsonMediaType(type) ? ' (JSON, but not the problem media type)' : ''}`;
+    const problem = isObject && isProblem(r.json as Record<string, unknown>);
+    if (type === mediaType.toLowerCase() && problem) return [];
+    const what = !isObject
+      ? r.json === undefined ? `a body that is not JSON (${show(r.text, 60)})` : `a JSON ${Array.isArray(r.json) ? 'array' : typeof r.json}`
+      : !problem ? `an object with none of type, title, status: ${show(r.json, 80)}` : `Content-Type ${type || '(none)'}${isJsonMediaType(type) ? ' (JSON, but not the problem media type)' : ''}`;
     return [{ location: '', expected: `a problem object as ${mediaType}`, actual: what, basis: basisOf(spec, 'mediaType', op, r.status) }];
   },
 });

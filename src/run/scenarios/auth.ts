@@ -49,9 +49,21 @@ export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityS
     out.push({ label: `empty ${header}`, check: 'auth-not-enforced', mock: false, auth: fc.constant(raw(`empty ${header}`, { headers: { [header]: '' } })), basis: security });
   }
   if (real) {
-    // The real credential where the scheme does not put it: accepting it there is not enforcing the scheme.
-    const wrong = scheme.kind === 'apiKey' ? (scheme.in === 'query' ? { headers: { Authorization: `Bearer ${real.token}` } } : { query: { [scheme.paramName!]: real.token } }) : { query: { access_token: real.token } };
-    out.push({ label: `${real.name}'s credential in the wrong place`, check: 'auth-not-enforced', mock: true, auth: fc.constant(raw(`${real.name}'s credential in the wrong place`, wrong)), basis: security });
+    // The real credential where the scheme does not put it (nor any place the docs also accept it): accepting it
+    // there is not enforcing the scheme.
+    const accepted = (scheme.alsoAccepted ?? []).map((a) => `${a.in}:${a.name.toLowerCase()}`);
+    const places: Array<[string, { headers?: Record<string, string>; query?: Record<string, string> }]> =
+      scheme.kind === 'apiKey'
+        ? [
+            ['query:' + scheme.paramName!.toLowerCase(), { query: { [scheme.paramName!]: real.token } }],
+            ['header:authorization', { headers: { Authorization: `Bearer ${real.token}` } }],
+          ]
+        : [['query:access_token', { query: { access_token: real.token } }]];
+    for (const [where, placed] of places) {
+      if (accepted.includes(where) || (scheme.in === 'query' && where.startsWith('query:')) || (scheme.in === 'header' && where === `header:${scheme.paramName!.toLowerCase()}`)) continue;
+      const label = `${real.name}'s credential in ${where.replace(':', ' ')}`;
+      out.push({ label, check: 'auth-not-enforced', mock: true, auth: fc.constant(raw(label, placed)), basis: security });
+    }
   }
   if (scheme.tokenPrefix) {
     out.push({ label: `credential without the ${scheme.tokenPrefix} prefix`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`credential without ${scheme.tokenPrefix}`, placedBy(scheme, `sk_${s}`))), basis: at('x-token-prefix') });
@@ -85,10 +97,12 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
   }
   const identity = ctx.tokens[0]?.values;
   const property = await checkProperty({
-    arbitrary: fc.tuple(validRequests(ctx.spec, op, identity ? { identity } : {}), fc.oneof(...variants.map((v) => v.auth.map((auth) => ({ auth, variant: v }))))),
+    // The variant travels by its label: a counterexample must be plain data (it is reported and replayed).
+    arbitrary: fc.tuple(validRequests(ctx.spec, op, identity ? { identity } : {}), fc.oneof(...variants.map((v) => v.auth.map((auth) => ({ auth, variant: { label: v.label } }))))),
     ...propertyRun(ctx.settings, ctx.runSeed, name),
     runs: Math.max(variants.length * 4, Math.ceil(ctx.settings.runs / 5)),
-    probe: async ([request, { auth, variant }]) => {
+    probe: async ([request, { auth, variant: v }]) => {
+      const variant = variants.find((x) => x.label === v.label)!;
       if (request.unsatisfiable) {
         for (const c of checks) ledger.notApplicable(c, op.key, `could not generate a valid request: ${request.unsatisfiable.join('; ')}`);
         return [];

@@ -49,7 +49,8 @@ export function resultOf(name: string, ledger: Ledger, property?: PropertyResult
     ...(occurrences.length ? { occurrences } : {}),
     ...(property ? { seed: property.seed, runs: property.runs } : {}),
     ...(property?.path ? { path: property.path } : {}),
-    ...(property?.counterexample !== undefined ? { counterexample: property.counterexample } : {}),
+    // Carried to the reports across processes: plain data only (a value may hold an arbitrary or a class).
+    ...(property?.counterexample !== undefined ? { counterexample: plain(property.counterexample) } : {}),
     ...(ledger.unsent ? { unsent: ledger.unsent } : {}),
     ...(ledger.rateLimited ? { rateLimited: ledger.rateLimited } : {}),
     ...(gapList.length ? { gaps: gapList } : {}),
@@ -74,4 +75,12 @@ export function skipReason(result: ScenarioResult): string | undefined {
   if (result.errors.length || result.outcomes.some((o) => o.status !== 'not-applicable')) return undefined;
   const reasons = [...new Set(result.outcomes.map((o) => o.reason).filter((r): r is string => !!r))];
   return reasons.length ? reasons.join('; ') : 'nothing to judge';
+}
+
+function plain(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch {
+    return String(value);
+  }
 }

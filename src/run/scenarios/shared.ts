@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Exchange } from '../../client/exchange.ts';
 import { toViolations, type Finding, type Violation } from '../../checks/types.ts';
-import { planFor, runResponseChecks } from '../../checks/registry.ts';
+import { planFor, RESPONSE_CHECKS, runResponseChecks } from '../../checks/registry.ts';
+import { getAt } from '../../spec/pointer.ts';
+import { deref, refOf } from '../../spec/refs.ts';
 import { show } from '../../checks/show.ts';
 import { documentedResponse, type Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
@@ -22,15 +24,27 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
     return [];
   }
   for (const [id, reason] of plan.notApplicable) ledger.notApplicable(id, op.key, reason);
+  const example = ctx.target.kind === 'mock' ? servedExample(ctx, op, exchange) : undefined;
+  if (example === null) {
+    // Prism made this body up from the schema (no example to serve): placeholders ("string", 0) say nothing of a
+    // server nor of the spec. Only what does not depend on the body's content is judged.
+    const { violations, judgedBy } = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions, BODY_INDEPENDENT);
+    ledger.judged(op.key, judgedBy);
+    for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, 'the mock made the body up from the schema (the spec has no example for it): nothing to judge in placeholders');
+    ledger.record(violations);
+    return violations;
+  }
   ledger.observations.add(observe(op, exchange, ctx.spec), exchange);
   const { violations, judgedBy } = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions);
   ledger.judged(op.key, judgedBy);
   for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, nothingToJudge(exchange));
-  const found = ctx.target.kind === 'mock' ? blameExamples(op, exchange, violations) : violations;
+  const found = example ? blameExample(example, violations) : violations;
   if (found !== violations) ledger.judged(op.key, ['spec-example-invalid']);
   ledger.record(found);
   return found;
 }
+
+const BODY_INDEPENDENT = RESPONSE_CHECKS.filter((c) => ['status-code-undocumented', 'server-error', 'content-type-not-json', 'body-not-json', 'response-timeout', 'response-too-large', 'connection-failed'].includes(c.id));
 
 function nothingToJudge(exchange: Exchange): string {
   const r = exchange.response;
@@ -39,28 +53,45 @@ function nothingToJudge(exchange: Exchange): string {
 }
 
 /**
+ * Which of the spec's examples the mock served: a named example of the documented response, or the example of its
+ * schema (Prism serves one of those when there is one). `null`: none — Prism generated the body from the schema.
+ * `undefined`: nothing to tell (no JSON body, no documented response).
+ */
+export function servedExample(ctx: RunContext, op: Operation, exchange: Exchange): { name: string; at: string } | null | undefined {
+  const r = exchange.response;
+  if (!r || r.json === undefined) return undefined;
+  const documented = documentedResponse(op, r.status);
+  if (!documented?.schemaPointer) return undefined;
+  const name = Object.keys(documented.examples).find((n) => isDeepStrictEqual(documented.examples[n], r.json));
+  if (name !== undefined) return { name, at: documented.examplePointers[name]! };
+  const schemaPointer = refOf(getAt(ctx.spec.doc, documented.schemaPointer)) ?? documented.schemaPointer;
+  const schema = deref<Record<string, unknown>>(ctx.spec.doc, getAt(ctx.spec.doc, schemaPointer));
+  if (schema && 'example' in schema && isDeepStrictEqual(schema['example'], r.json)) return { name: 'schema example', at: `${schemaPointer}/example` };
+  const listed = Array.isArray(schema?.['examples']) ? (schema['examples'] as unknown[]).findIndex((e) => isDeepStrictEqual(e, r.json)) : -1;
+  if (listed >= 0) return { name: `schema example ${listed}`, at: `${schemaPointer}/examples/${listed}` };
+  return null;
+}
+
+/**
  * On the embedded mock, a body Prism served straight from one of the spec's examples says nothing about a server:
  * what it breaks is a defect of the spec's example. Reported once per example, as `spec-example-invalid` (a
  * warning: the run is about servers), in place of the violations it would otherwise blame on "the server".
  */
-function blameExamples(op: Operation, exchange: Exchange, violations: Violation[]): Violation[] {
-  const r = exchange.response;
-  if (!violations.length || !r || r.json === undefined) return violations;
-  const documented = documentedResponse(op, r.status);
-  if (!documented) return violations;
-  const name = Object.keys(documented.examples).find((n) => isDeepStrictEqual(documented.examples[n], r.json));
-  if (name === undefined) return violations;
-  const at = documented.examplePointers[name]!;
-  const broken = violations.filter((v) => v.severity !== 'warning');
+function blameExample(example: { name: string; at: string }, violations: Violation[]): Violation[] {
+  const { name, at } = example;
+  // What the example breaks of the documented contract is the spec's defect; where it disagrees with a guess
+  // (an inference), it is evidence against the guess and stays an unconfirmed inference.
+  const broken = violations.filter((v) => v.severity === 'error' && v.basis === 'documented');
   if (!broken.length) return violations;
   return [
-    ...violations.filter((v) => v.severity === 'warning'),
+    ...violations.filter((v) => !broken.includes(v)),
     ...broken.map((v): Violation => ({
       ...v,
       check: 'spec-example-invalid',
       severity: 'warning',
       basis: 'documented',
       location: `${at}${v.location}`,
+      inSpec: true,
       expected: `the spec's example "${name}" to hold the contract — ${v.check}: ${v.expected}`,
       actual: v.actual,
     })),

@@ -1,0 +1,107 @@
+import type { Exchange } from '../../client/exchange.ts';
+import type { Finding } from '../../checks/types.ts';
+import { show } from '../../checks/show.ts';
+import type { Operation } from '../../spec/operations.ts';
+import { headerValue, instantOf, negotiated, negotiatedFields, type NegotiatedRepresentation } from '../../spec/timestamps.ts';
+import { tokenAuth, type RunContext } from '../context.ts';
+import { Ledger } from '../ledger.ts';
+import { firstRequest } from './discover.ts';
+import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
+import { grantingToken, judgeResponse, judgeScenario } from './shared.ts';
+
+export const REPRESENTATION_CHECKS = ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken'];
+
+/** The declarations an operation negotiates: those whose header it documents (all, when none documents one). */
+export function negotiatedFor(ctx: RunContext, op: Operation): Array<{ rule: NegotiatedRepresentation; index: number }> {
+  const rules = negotiated(ctx.spec.doc).map((rule, index) => ({ rule, index }));
+  const documents = (r: NegotiatedRepresentation, o: Operation) => o.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === r.header.toLowerCase());
+  return rules.filter(({ rule }) => documents(rule, op) || !ctx.spec.operations.some((o) => documents(rule, o)));
+}
+
+/**
+ * Negotiated representations (`x-negotiated-representations`, e.g. Sumvin's `X-Timestamp-Format: iso8601`): the
+ * same read asked in the default form, in each listed form and with an unknown value. The listed form is honoured
+ * (its fields change form), names the same instants as the default one (to the precision of the coarser form),
+ * and an unknown value falls back to the default instead of being refused. Both forms are held to the schema by
+ * the response checks. Reads only: the same request must be safe to send three times.
+ */
+export async function checkRepresentations(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
+  const rules = negotiatedFor(ctx, op);
+  if (!rules.length) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'the spec declares no x-negotiated-representations');
+  if (op.writes) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'write operation: the same request is not sent three times');
+  if (ctx.target.kind === 'mock') return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'Prism serves static examples and negotiates nothing; representations need a live target');
+  const token = grantingToken(ctx, op);
+  if (!token) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'no token in the matrix grants this operation');
+  const base = firstRequest(ctx, op, undefined, token);
+  if (base.unsatisfiable) return notApplicable(name, op.key, REPRESENTATION_CHECKS, `could not generate a valid request: ${base.unsatisfiable.join('; ')}`);
+  const ledger = new Ledger();
+  const auth = tokenAuth(ctx, token);
+  const send = async (headers: Record<string, string>) => {
+    const plain = Object.fromEntries(Object.entries(base.headers).filter(([k]) => !rules.some(({ rule }) => rule.header.toLowerCase() === k.toLowerCase())));
+    const e = await ctx.transport.send(op, { ...base, headers: { ...plain, ...headers } }, auth);
+    judgeResponse(ctx, ledger, op, e);
+    return e;
+  };
+  for (const { rule, index } of rules) {
+    const basis = ctx.spec.provenance.at(`/x-negotiated-representations/${index}`);
+    const judge = (id: string, e: Exchange, findings: Finding[]) => judgeScenario(ctx, ledger, id, op, e, findings.map((f) => ({ ...f, basis })));
+    const plain = await send({});
+    const before = fieldsOf(rule, plain);
+    if (!before) {
+      for (const c of REPRESENTATION_CHECKS) ledger.notApplicable(c, op.key, `no 2xx JSON answer to compare (${plain.response ? `HTTP ${plain.response.status}` : plain.failure?.message})`);
+      continue;
+    }
+    if (!before.size) {
+      for (const c of REPRESENTATION_CHECKS) ledger.notApplicable(c, op.key, `the answer holds no field ${rule.fields.join(', ')}`);
+      continue;
+    }
+    for (const [value, form] of Object.entries(rule.values)) {
+      const asked = await send({ [rule.header]: value });
+      const after = fieldsOf(rule, asked);
+      if (!after) continue;
+      const unchanged = [...before].filter(([at, v]) => v !== null && after.get(at) === v && formOf(v) === rule.default);
+      const changed = [...before].filter(([at, v]) => v !== null && after.has(at) && after.get(at) !== v);
+      judge('representation-not-honored', asked, unchanged.length && !changed.length ? [{ location: unchanged[0]![0], expected: `${form} with ${rule.header}: ${value}`, actual: `${show(unchanged[0]![1])} — the default form (${unchanged.length} field(s) unchanged)` }] : []);
+      const mismatched = changed.flatMap(([at, v]): Finding[] => {
+        const a = instantOf(v, rule.default);
+        const b = instantOf(after.get(at), form);
+        if (a === undefined || b === undefined) return [];
+        // The coarser form decides the precision: an ISO string to the second cannot carry milliseconds.
+        const seconds = form === 'rfc3339-seconds' || form === 'epoch-seconds' || rule.default === 'epoch-seconds' || rule.default === 'rfc3339-seconds';
+        const same = seconds ? Math.floor(a / 1000) === Math.floor(b / 1000) : a === b;
+        return same ? [] : [{ location: at, expected: `the same instant as the default form ${show(v)} (${new Date(a).toISOString()})`, actual: `${show(after.get(at))} (${new Date(b).toISOString()})` }];
+      });
+      judge('representation-instant-mismatch', asked, changed.length ? mismatched : []);
+    }
+    const unknown = `unknown-${ctx.runSeed % 1000}`;
+    const fallback = await send({ [rule.header]: unknown });
+    const status = fallback.response?.status;
+    const back = fieldsOf(rule, fallback);
+    const notDefault = back ? [...back].filter(([, v]) => v !== null && formOf(v) !== rule.default) : [];
+    judge(
+      'representation-fallback-broken',
+      fallback,
+      status === undefined || status >= 300 || !back
+        ? [{ location: '', expected: `the default form (${rule.default}) for ${rule.header}: ${unknown} — an unknown value falls back`, actual: status ? `HTTP ${status}` : 'no response' }]
+        : notDefault.length
+          ? [{ location: notDefault[0]![0], expected: `${rule.default} for an unknown ${rule.header}`, actual: show(notDefault[0]![1]) }]
+          : [],
+    );
+    if (headerValue(base.headers, rule.header) !== undefined) ledger.notApplicable('representation-not-honored', op.key, `the generated request already sets ${rule.header}`);
+  }
+  return resultOf(name, ledger);
+}
+
+/** The negotiated fields of a 2xx JSON answer, by location; `undefined` when there is no such answer. */
+function fieldsOf(rule: NegotiatedRepresentation, e: Exchange): Map<string, unknown> | undefined {
+  const r = e.response;
+  if (!r || r.status >= 300 || r.json === undefined) return undefined;
+  return new Map(negotiatedFields(rule, r.json).map(({ location, value }) => [location, value]));
+}
+
+/** The form a value is in, as the declarations name them. */
+function formOf(v: unknown): string {
+  if (typeof v === 'number') return Math.abs(v) >= 1e11 ? 'epoch-ms' : 'epoch-seconds';
+  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v) ? 'rfc3339-seconds' : 'rfc3339';
+  return 'other';
+}
