@@ -28,7 +28,7 @@ interface Flags {
   inferred?: string;
   baseline?: string;
   writeBaseline?: string | true;
-  envFile?: string;
+  dotenv?: string;
   preflight: boolean;
   allowProductionWrites?: boolean;
 }
@@ -50,7 +50,7 @@ function program(): Command {
     .option('--write-baseline [file]', 'write this run\'s findings as a baseline (default contract-baseline.json)')
     .option('--reports <dir>', 'where reports go', 'reports')
     .option('--shard <index/count>', 'run one shard of the contract test files (vitest --shard), e.g. 1/3', shardOf)
-    .option('--env-file <file>', 'read settings from this file (default: .env when it exists; set variables win)')
+    .option('--dotenv <file>', 'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag')
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
     .exitOverride()
@@ -91,7 +91,7 @@ async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Prom
   }
   const flags = cli.opts<Flags>();
   const [command, id] = cli.processedArgs as [string | undefined, string | undefined];
-  loadEnvFile(flags.envFile);
+  loadEnvFile(flags.dotenv);
   if (command === 'replay') return replay(loadVitest, flags, id);
   if (command !== undefined) throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
   applyFlags(flags);
@@ -112,14 +112,14 @@ function applyFlags(flags: Flags): void {
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
 }
 
-/** `.env` (or --env-file): the settings a team keeps beside the project; what the environment already says wins. */
+/** `.env` (or --dotenv): the settings a team keeps beside the project; what the environment already says wins. */
 function loadEnvFile(file: string | undefined): void {
   const named = file ?? process.env['CONTRACT_ENV_FILE'];
   // CONTRACT_ENV_FILE= (empty) reads no file at all.
   const path = named ?? '.env';
   if (!path) return;
   if (!existsSync(path)) {
-    if (named) throw new CannotRunError(`${file ? '--env-file' : 'CONTRACT_ENV_FILE'}: ${path} does not exist`);
+    if (named) throw new CannotRunError(`${file ? '--dotenv' : 'CONTRACT_ENV_FILE'}: ${path} does not exist`);
     return;
   }
   try {

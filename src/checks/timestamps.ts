@@ -2,7 +2,7 @@ import { allowsNull } from '../spec/schema.ts';
 import { keywordBasis, type Visit } from '../spec/schema-walk.ts';
 import { timestampRepresentation, type RepresentationRule } from '../spec/timestamps.ts';
 import { eitherInferred, type Basis } from '../spec/provenance.ts';
-import { exampleHasField } from './conventions/basis.ts';
+import { exampleShowsField } from './conventions/basis.ts';
 import { documentedVisits, judgeVisits, responseSchemasHave } from './visits.ts';
 import { show } from './show.ts';
 import { defineCheck, type Finding, type SpecModel } from './types.ts';
@@ -95,6 +95,8 @@ export const timestampWrongUnit = defineCheck({
  * A documented nullable field is present, holding null, rather than left out: clients written against the
  * docs read `data.verifiedAt === null`, and `undefined` slips past that. `CONTRACT_NULLABLE=lenient` relaxes it.
  */
+const unescape = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
+
 export const nullableFieldOmitted = defineCheck({
   id: 'nullable-field-omitted',
   family: 'timestamps',
@@ -103,14 +105,19 @@ export const nullableFieldOmitted = defineCheck({
   appliesTo: (op, spec) => (responseSchemasHave(op, spec, allowsNull) ? true : 'no nullable field in any documented response'),
   run(op, exchange, spec, options) {
     if (options.nullable === 'lenient') return null;
+    const visits = documentedVisits(op, exchange, spec);
     return judgeVisits(
-      documentedVisits(op, exchange, spec),
+      visits,
       (v) => v.location !== '' && allowsNull(v.schema),
       (v): Finding | undefined => {
         if (v.present) return undefined;
-        // The schema lets the field be absent; that it is present is documented only where an example shows it.
-        const shown = exampleHasField(spec, op, exchange.response!.status, v.location);
-        const basis: Basis = shown ? keywordBasis(spec, v, 'type') : { basis: 'inferred', reason: 'the schema lets this nullable field be absent and no documented example shows it present; CONTRACT_NULLABLE=strict expects it (null when empty)', marking: '(CONTRACT_NULLABLE=strict)' };
+        // The schema lets the field be absent. Present is documented where an example shows it there; where an
+        // example leaves it out, the docs show it may be absent (no finding); otherwise strictness is a guess.
+        const cut = v.location.lastIndexOf('/');
+        const parent = visits!.find((p) => p.location === v.location.slice(0, cut) && p.keywordAt.has('properties'));
+        const shown = exampleShowsField(spec, parent?.keywordAt.get('properties'), unescape(v.location.slice(cut + 1)));
+        if (shown === 'absent') return undefined;
+        const basis: Basis = shown === 'present' ? keywordBasis(spec, v, 'type') : { basis: 'inferred', reason: 'the schema lets this nullable field be absent and no documented example shows it; CONTRACT_NULLABLE=strict expects it present (null when empty)', marking: '(CONTRACT_NULLABLE=strict)' };
         return { location: v.location, expected: 'present (null when there is no value)', actual: 'absent', basis };
       },
     );

@@ -122,6 +122,8 @@ function merge(doc: OpenApiDocument, pointer: string, node: Schema, r: Resolved,
       }
       const props = (r.schema['properties'] as Schema | undefined) ?? {};
       r.schema['properties'] = { ...(v as Schema), ...props };
+      // The first node with properties names the object's schema (what "the same kind of object" means).
+      if (!r.keywordAt.has(k)) r.keywordAt.set(k, pointer);
       continue;
     }
     if (k === 'required' && Array.isArray(v)) {

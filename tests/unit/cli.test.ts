@@ -161,7 +161,7 @@ describe('npm run contract against a local server', () => {
     const run = await runAgainst({ faults: ['enum-expired'] });
     expect(run.status).toBe(1);
     expect(run.out).toMatch(/violation enum-value-undocumented · GET \/kyc\/status/);
-    expect(run.out).toMatch(/Reproduce with:\n\s+CONTRACT_SEED=11 /);
+    expect(run.out).toMatch(/Reproduce with:\n\s+CONTRACT_BASE_URL=\S+ CONTRACT_TOKENS="\$CONTRACT_TOKENS" CONTRACT_RUNS=5 CONTRACT_SEED=11 /);
     expect(run.report.violations.map((v) => v.check)).toContain('enum-value-undocumented');
     expect(run.files).toContain('<testsuite');
   });

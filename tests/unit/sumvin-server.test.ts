@@ -4,7 +4,7 @@ import { loadSpec } from '../../src/spec/load.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
 import {
-  SUMVIN_FAULT_CASES, SUMVIN_FAULTS, SUMVIN_FIXTURE_TOKENS, SUMVIN_WARNING_CASES, startSumvinServer,
+  SUMVIN_FAULT_CASES, SUMVIN_FAULTS, SUMVIN_FIXTURE_TOKENS, SUMVIN_INFERRED_CASES, SUMVIN_WARNING_CASES, startSumvinServer,
   type SumvinFault, type SumvinServer, type SumvinToken,
 } from '../fixtures/sumvin-server.ts';
 
@@ -225,7 +225,7 @@ describe('each Sumvin fault changes the answer it is named for', () => {
   });
 
   test('the fault table names every fault once, real operations, and the check ids of docs/extensions.md', () => {
-    const rows = [...SUMVIN_FAULT_CASES, ...SUMVIN_WARNING_CASES];
+    const rows = [...SUMVIN_FAULT_CASES, ...SUMVIN_WARNING_CASES, ...SUMVIN_INFERRED_CASES];
     expect(rows.map((r) => r[0]).sort()).toEqual([...SUMVIN_FAULTS].sort());
     const ids = new Set(operations().map(([, op]) => op['operationId']));
     expect(rows.filter((r) => !ids.has(r[2]))).toEqual([]);

@@ -1,5 +1,7 @@
 import { documentedResponse, isJsonMediaType, type Operation } from '../../spec/operations.ts';
-import { escapeToken, foldIndices, getAll } from '../../spec/pointer.ts';
+import { escapeToken, getAt } from '../../spec/pointer.ts';
+import { walk } from '../../spec/schema-walk.ts';
+import { deref, refOf } from '../../spec/refs.ts';
 import { DOCUMENTED, eitherInferred, type Basis } from '../../spec/provenance.ts';
 import type { SpecModel } from '../types.ts';
 
@@ -34,12 +36,48 @@ export function exampleShows(spec: SpecModel, op: Operation, status: number, fie
 }
 
 /**
- * Whether a documented example of this status has the field at a body location present (any array element): a
- * field the docs' example shows is documented as there, even where the schema lets it be absent.
+ * What the spec's documented examples show of a field of an object schema — any object of that schema, in any
+ * example of any operation: present (the docs show it there), absent (they show it may be left out), or not shown.
  */
-export function exampleHasField(spec: SpecModel, op: Operation, status: number, location: string): boolean {
-  const documented = documentedResponse(op, status);
-  if (!documented) return false;
-  const place = foldIndices(location);
-  return Object.entries(documented.examples).some(([name, example]) => spec.provenance.at(documented.examplePointers[name]!).basis === 'documented' && getAll(example, place).length > 0);
+export function exampleShowsField(spec: SpecModel, objectSchema: string | undefined, field: string): 'present' | 'absent' | 'not shown' {
+  if (objectSchema === undefined) return 'not shown';
+  return fieldEvidence(spec).get(`${objectSchema}\u0000${field}`) ?? 'not shown';
+}
+
+const evidence = new WeakMap<SpecModel, Map<string, 'present' | 'absent'>>();
+
+/** Every (object schema, field) the documented examples show, walked once per spec. */
+function fieldEvidence(spec: SpecModel): Map<string, 'present' | 'absent'> {
+  let map = evidence.get(spec);
+  if (map) return map;
+  map = new Map();
+  for (const op of spec.operations) {
+    for (const documented of op.responses.values()) {
+      if (!documented.schemaPointer) continue;
+      for (const [, example] of documentedExamples(spec, documented)) {
+        for (const v of walk(spec, documented.schemaPointer, example)) {
+          const at = v.keywordAt.get('properties');
+          if (!v.present || at === undefined || !v.value || typeof v.value !== 'object' || Array.isArray(v.value)) continue;
+          for (const name of Object.keys((v.schema['properties'] as object | undefined) ?? {})) {
+            const key = `${at}\u0000${name}`;
+            if (Object.prototype.hasOwnProperty.call(v.value, name)) map.set(key, 'present');
+            else if (!map.has(key)) map.set(key, 'absent');
+          }
+        }
+      }
+    }
+  }
+  evidence.set(spec, map);
+  return map;
+}
+
+/** The examples of a response the docs show (not ones the spec made up): named ones, and its schema's own. */
+function documentedExamples(spec: SpecModel, documented: NonNullable<ReturnType<typeof documentedResponse>>): Array<[string, unknown]> {
+  const out = Object.entries(documented.examples).filter(([name]) => spec.provenance.at(documented.examplePointers[name]!).basis === 'documented');
+  if (documented.schemaPointer) {
+    const schema = deref<Record<string, unknown>>(spec.doc, getAt(spec.doc, documented.schemaPointer));
+    const at = refOf(getAt(spec.doc, documented.schemaPointer)) ?? documented.schemaPointer;
+    if (schema && 'example' in schema && spec.provenance.at(`${at}/example`).basis === 'documented') out.push(['schema example', schema['example']]);
+  }
+  return out;
 }
