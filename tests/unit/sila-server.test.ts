@@ -6,7 +6,7 @@ import { loadSpec } from '../../src/spec/load.ts';
 import { indexOperations, type Operation } from '../../src/spec/operations.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
-import { FAULT_CASES, FAULTS, FIXTURE_JWT_SECRET, FIXTURE_TOKENS, signFixtureJwt, startSilaServer, type Fault, type SilaServer, type SilaToken } from '../fixtures/sila-server.ts';
+import { FAULT_CASES, INFERRED_CASES, FAULTS, FIXTURE_JWT_SECRET, FIXTURE_TOKENS, signFixtureJwt, startSilaServer, type Fault, type SilaServer, type SilaToken } from '../fixtures/sila-server.ts';
 
 /**
  * The Sila fixture server against spec/sila-kyc.yaml: the conforming server's answers are documented and
@@ -219,7 +219,11 @@ const PROBES: Record<Fault, { probe: (api: Api, server: SilaServer) => Promise<u
   'timestamp-ms': { probe: async (api) => { const { waiting } = await ids(api); return (await api.one(waiting)).json.requested_at; }, conforming: 1_753_312_417, faulted: 1_753_312_417_000 },
   'doc-update-without-doc-ids-accepted': { probe: async (api) => { const { passed } = await ids(api); return (await api.resume({ header: header(), verification_uuid: passed, update: 'document' })).status; }, conforming: 400, faulted: 200 },
   'unknown-uuid-200': { probe: async (api) => (await api.resume({ header: header(), verification_uuid: UNKNOWN_UUID, update: 'entity' })).status, conforming: 404, faulted: 200 },
-  'cross-user-resume': { probe: async (api, server) => { const theirs = await ids(client(server, B.token), B); return (await api.resume({ header: header(), verification_uuid: theirs.waiting, update: 'entity' })).status; }, conforming: 404, faulted: 200 },
+  'cross-user-verification': {
+    probe: async (api, server) => { const theirs = await ids(client(server, B.token), B); return [(await api.one(theirs.waiting)).status, (await api.resume({ header: header(), verification_uuid: theirs.waiting, update: 'entity' })).status]; },
+    conforming: [404, 404],
+    faulted: [200, 200],
+  },
   'handle-mismatch-accepted': {
     probe: async (api, server) => { const theirs = await ids(client(server, B.token), B); const answer = await api.list({ header: header(B) }); return [answer.status, answer.json.verifications?.[0]?.verification_uuid === theirs.waiting || answer.json.verifications?.[0]?.verification_uuid === theirs.passed]; },
     conforming: [403, false],
@@ -258,12 +262,12 @@ describe('each fault changes the answer it should', () => {
 
 describe('the fault table', () => {
   test('one row per fault, on operations of the spec, naming published or declared check ids', () => {
-    expect(FAULT_CASES.map((c) => c[0]).sort()).toEqual([...FAULTS].sort());
+    expect([...FAULT_CASES, ...INFERRED_CASES].map((c) => c[0]).sort()).toEqual([...FAULTS].sort());
     const opIds = new Set(operations.map((o) => o.id));
-    expect(FAULT_CASES.filter((c) => !opIds.has(c[2]))).toEqual([]);
+    expect([...FAULT_CASES, ...INFERRED_CASES].filter((c) => !opIds.has(c[2]))).toEqual([]);
     const extensions = readFileSync('docs/extensions.md', 'utf8');
     const known = (id: string) => CHECKS.some((c) => c.id === id) || extensions.includes(`\`${id}\``) || extensions.includes(`(${id})`);
-    expect(FAULT_CASES.map((c) => c[3]).filter((id) => !known(id))).toEqual([]);
+    expect([...FAULT_CASES, ...INFERRED_CASES].map((c) => c[3]).filter((id) => !known(id))).toEqual([]);
   });
 
   test('tokens.sila.example.json has the matrix shape, one user per token, with placeholders', () => {
