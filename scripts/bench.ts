@@ -4,6 +4,7 @@
  *   1. engine overhead: the suite's full path vs a raw keep-alive undici loop, same requests, same server
  *   2. whole suite: `npm run contract` on the embedded mock (Prism start-up apart) and on a local server
  *   3. scale: synthetic specs of 10/100/1000 operations and the DigitalOcean spec (each in its own process)
+ *   4. spec drift: the largest synthetic spec and DigitalOcean's against an edited copy (bench/drift-one.ts)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -90,6 +91,18 @@ for (const file of specs) {
     const line = execFileSync(TSX, ['bench/scale-one.ts', file, '10'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
     const r = JSON.parse(line) as Record<string, number>;
     say(`| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['types']} ms | ${r['arbitraries']} ms | ${r['validators']} ms | ${r['perOpMs'] ? r['perOpMs'].toFixed(0) + ' ms' : '—'} | ${r['peakRssMb']} MB |`);
+  } catch (error) {
+    say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
+  }
+}
+// 4. Spec drift
+say('', '## Spec drift (each spec against an edited copy of itself, 60 edits; each in its own process)', '');
+say('| spec | operations | load + bundle | diff | changes (breaking / warning / info) | diff with an identical copy | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
+for (const file of specs.slice(-2)) {
+  try {
+    const line = execFileSync(TSX, ['bench/drift-one.ts', file, '60'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
+    const r = JSON.parse(line) as Record<string, number>;
+    say(`| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['diff']} ms | ${r['changes']} (${r['breaking']} / ${r['warning']} / ${r['info']}) | ${r['identical']} ms, ${r['identicalChanges']} changes | ${r['peakRssMb']} MB |`);
   } catch (error) {
     say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
   }

@@ -214,6 +214,11 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       ...(source && settings.baseUrl ? { tokenSource: source } : {}),
       ...(baseline ? { baseline } : {}),
       ...(writeBaseline ? { writeBaseline } : {}),
+      // A mock that dies mid-run leaves every later request unanswered: that is a run that could not be made.
+      targetGone: () => {
+        const why = mock?.died();
+        return why ? `mock: Prism exited during the run — ${why} (set CONTRACT_MOCK_LOG=<file> to keep all it said)` : undefined;
+      },
       ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
     });
     const { startVitest } = await loadVitest();

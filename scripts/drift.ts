@@ -1,44 +1,115 @@
 /**
- * npm run drift -- --from <old> --to <new>     spec ↔ spec (a file, or git:<ref>[:<path>])
- * npm run drift -- --upstream <folder>         current spec ↔ a candidate rebuilt from doc pages
- * npm run drift -- --types --to <new>          spec ↔ your code: does the consumer sample still compile?
- * Exit: 0 nothing breaking · 1 breaking changes (or lines that stop compiling) · 2 bad input.
+ * npm run drift -- --from <old> --to <new>           spec ↔ spec (a file, or git:<ref>[:<path>])
+ * npm run drift -- --upstream <folder>               current spec ↔ a candidate rebuilt from doc pages
+ * npm run drift -- --types --to <new> [--consumer <glob>]   spec ↔ your code: does it still compile?
+ * Options: --api <name> (a contract of spec/apis.json), --format markdown,json,githubactions,junit,
+ * --fail-on breaking|warning, --ignore <file> (default drift-ignore.yaml), --warn-only, --out <dir>.
+ * Exit: 0 nothing fails · 1 a change at or above --fail-on (or lines that stop compiling) · 2 bad input.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { apiByName, knownApis, type ApiEntry } from '../src/config/apis.ts';
 import { DEFAULT_SPEC } from '../src/config/env.ts';
-import { diffSpecs } from '../src/drift/diff.ts';
-import { driftMarkdown } from '../src/drift/report.ts';
-import { typeBreaks } from '../src/drift/types.ts';
+import { githubAnnotations } from '../src/drift/annotations.ts';
+import { diffDocuments } from '../src/drift/diff.ts';
+import { applyIgnore, loadIgnoreFile } from '../src/drift/ignore.ts';
+import { driftJunit } from '../src/drift/junit.ts';
+import { lineFinder } from '../src/drift/lines.ts';
+import { driftExitCode, driftJson, driftMarkdown, type DriftReport, type FailOn } from '../src/drift/report.ts';
+import { consumerFiles, typeBreaks } from '../src/drift/types.ts';
 import { rebuildFromUpstream } from '../src/drift/upstream.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
-import { buildSpecModel } from '../src/run/context.ts';
+import { loadSpec } from '../src/spec/load.ts';
+
+const FORMATS = ['markdown', 'json', 'githubactions', 'junit'] as const;
+type Format = (typeof FORMATS)[number];
 
 const program = new Command()
   .name('npm run drift --')
-  .option('--from <spec>', 'the old spec: a file or git:<ref>[:<path>]', DEFAULT_SPEC)
+  .option('--api <name>', 'a contract of spec/apis.json: its spec is the default --from, its typesAlias the module --types maps')
+  .option('--from <spec>', "the old spec: a file or git:<ref>[:<path>] (default: the API's spec)")
   .option('--to <spec>', 'the new spec: a file or git:<ref>[:<path>]')
   .option('--upstream <folder>', 'rebuild the new spec from doc pages carrying OpenAPI blocks (spec/upstream format)')
-  .option('--types', 'type-check the consumer sample (tests/consumer) against the new spec')
-  .option('--warn-only', 'report breaking changes but exit 0')
-  .option('--out <dir>', 'where drift-spec.md / drift-spec.json go', 'reports')
+  .option('--types', "type-check code against the new spec's types (instead of comparing the specs)")
+  .option('--consumer <glob...>', "with --types: your .ts files, e.g. 'src/**/*.ts' (default: tests/consumer files importing the API's types)")
+  .option('--format <list>', `what to print: ${FORMATS.join(', ')} (comma-separated)`, 'markdown')
+  .option('--fail-on <level>', 'exit 1 when a change is at least: breaking or warning', 'breaking')
+  .option('--ignore <file>', 'changes accepted once, with a reason (default: drift-ignore.yaml when it exists)')
+  .option('--warn-only', 'report, but exit 0')
+  .option('--out <dir>', 'where drift-spec.md / .json / .junit.xml go', 'reports')
   .exitOverride();
 
-/** `git:main` → the default spec as it stands on main; `git:v1:spec/x.yaml` → that file at v1. */
-function materialize(spec: string): string {
-  if (!spec.startsWith('git:')) return spec;
-  const [, ref, path = DEFAULT_SPEC] = spec.split(':');
+interface Options {
+  api?: string;
+  from?: string;
+  to?: string;
+  upstream?: string;
+  types?: boolean;
+  consumer?: string[];
+  format: string;
+  failOn: string;
+  ignore?: string;
+  warnOnly?: boolean;
+  out: string;
+}
+
+/** A spec argument made a file on disk: `git:main` → the API's spec as it stands on main. */
+interface Materialized {
+  file: string;
+  /** How the reviewer knows it: the repository path for `git:` specs. */
+  display: string;
+}
+
+function materialize(spec: string, defaultPath: string): Materialized {
+  if (!spec.startsWith('git:')) return { file: spec, display: spec };
+  const [, ref, path = defaultPath] = spec.split(':');
   try {
-    const text = execFileSync('git', ['show', `${ref}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync('git', ['show', `${ref}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
     const file = join(mkdtempSync(join(tmpdir(), 'drift-git-')), path.split('/').pop()!);
     writeFileSync(file, text);
-    return file;
+    return { file, display: path };
   } catch {
     throw new CannotRunError(`drift: ${spec} — git has no ${path} at ${ref}`);
   }
+}
+
+function parseOptions(o: Options): { formats: Format[]; failOn: FailOn } {
+  const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);
+  const bad = formats.find((f) => !(FORMATS as readonly string[]).includes(f));
+  if (bad || !formats.length) throw new CannotRunError(`drift: --format ${bad ?? o.format} is not one of ${FORMATS.join(', ')}`);
+  if (o.failOn !== 'breaking' && o.failOn !== 'warning') throw new CannotRunError(`drift: --fail-on ${o.failOn} — say breaking or warning`);
+  if (!o.to && !o.upstream) throw new CannotRunError('drift: say what to compare with: --to <spec> or --upstream <folder>');
+  if (o.consumer && !o.types) throw new CannotRunError('drift: --consumer goes with --types (it names the code to type-check)');
+  return { formats: formats as Format[], failOn: o.failOn };
+}
+
+/** Without --consumer: the samples in tests/consumer that import this API's types. */
+function defaultConsumers(alias: string): string[] {
+  const dir = 'tests/consumer';
+  const imports = new RegExp(`from\\s+['"]${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)) : [];
+  const mine = files.filter((f) => imports.test(readFileSync(f, 'utf8')));
+  if (!mine.length) throw new CannotRunError(`drift: --types: no file in ${dir} imports '${alias}' — pass --consumer <glob> (your code that imports the generated types)`);
+  return mine;
+}
+
+async function types(o: Options, api: ApiEntry | undefined, from: Materialized): Promise<number> {
+  if (!o.to) throw new CannotRunError('drift: --types needs --to <spec>');
+  const alias = api?.typesAlias ?? 'contract-types';
+  const files = o.consumer ? consumerFiles(o.consumer) : defaultConsumers(alias);
+  const to = materialize(o.to, from.display);
+  const breaks = await typeBreaks({ baseline: from.file, candidate: to.file, files, alias });
+  const what = `${files.length} file(s) importing '${alias}'`;
+  if (!breaks.length) {
+    console.log(`types: ${what} compile against ${o.to} as they do against ${from.display} — no code change needed`);
+    return EXIT.holds;
+  }
+  console.log(`types: ${breaks.length} line(s) of ${what} stop compiling against ${o.to}:`);
+  for (const b of breaks) console.log(`  ${b.file}:${b.line}  ${b.code}\n      ${b.message}`);
+  return o.warnOnly ? EXIT.holds : EXIT.violated;
 }
 
 async function main(): Promise<number> {
@@ -47,41 +118,53 @@ async function main(): Promise<number> {
   } catch (error) {
     return (error as { code?: string }).code === 'commander.helpDisplayed' ? EXIT.holds : EXIT.cannotRun;
   }
-  const o = program.opts<{ from: string; to?: string; upstream?: string; types?: boolean; warnOnly?: boolean; out: string }>();
-  if (!o.to && !o.upstream) throw new CannotRunError('drift: say what to compare with: --to <spec> or --upstream <folder>');
-
-  if (o.types) {
-    if (!o.to) throw new CannotRunError('drift: --types needs --to <spec>');
-    const breaks = await typeBreaks(materialize(o.to));
-    if (!breaks.length) {
-      console.log(`types: the consumer sample compiles against ${o.to} — no code change needed`);
-      return EXIT.holds;
-    }
-    console.log(`types: ${breaks.length} line(s) of the consumer sample stop compiling against ${o.to}:`);
-    for (const b of breaks) console.log(`  ${b.file}:${b.line}  ${b.code}\n      ${b.message}`);
-    return o.warnOnly ? EXIT.holds : EXIT.violated;
-  }
+  const o = program.opts<Options>();
+  const { formats, failOn } = parseOptions(o);
+  const api = o.api ? apiByName(o.api) : knownApis()[0];
+  const defaultSpec = api?.spec ?? DEFAULT_SPEC;
+  const from = materialize(o.from ?? defaultSpec, defaultSpec);
+  if (o.types) return types(o, api, from);
 
   const notes: string[] = [];
-  let toPath: string;
+  let to: Materialized;
   if (o.upstream) {
     const candidate = rebuildFromUpstream(o.upstream);
     if (!candidate.pages.used.length) throw new CannotRunError(`drift: no page in ${o.upstream} carries a complete OpenAPI block`);
-    toPath = join(mkdtempSync(join(tmpdir(), 'drift-upstream-')), 'upstream.yaml');
-    writeFileSync(toPath, candidate.yaml);
+    const file = join(mkdtempSync(join(tmpdir(), 'drift-upstream-')), 'upstream.yaml');
+    writeFileSync(file, candidate.yaml);
+    to = { file, display: o.upstream };
     notes.push(`Rebuilt from ${candidate.pages.used.length} page(s) of ${o.upstream}; only their operations are compared.`);
     if (candidate.pages.skipped.length) notes.push(`Skipped ${candidate.pages.skipped.length} page(s): ${candidate.pages.skipped.map((s) => `${s.page} (${s.reason})`).join('; ')}.`);
-  } else toPath = materialize(o.to!);
-  const [from, to] = await Promise.all([buildSpecModel(materialize(o.from)), buildSpecModel(toPath)]);
-  const changes = diffSpecs(from, to, { partial: !!o.upstream });
-  const title = `Spec drift: ${o.from} → ${o.upstream ? `upstream ${o.upstream}` : o.to}`;
-  const markdown = driftMarkdown(changes, title, notes);
+  } else to = materialize(o.to!, from.display);
+
+  const ignoreFile = o.ignore ?? 'drift-ignore.yaml';
+  const entries = loadIgnoreFile(ignoreFile, o.ignore !== undefined);
+  const [a, b] = await Promise.all([loadSpec(from.file), loadSpec(to.file)]);
+  const { kept, ignored, stale } = applyIgnore(diffDocuments(a.doc, b.doc, { partial: !!o.upstream }), entries);
+  if (ignored.length) notes.push(`${ignored.length} change(s) accepted by ${ignoreFile}.`);
+  const report: DriftReport = {
+    title: `Spec drift: ${o.from ?? from.display} → ${o.upstream ? `upstream ${o.upstream}` : o.to}`,
+    from: o.from ?? from.display,
+    to: o.to ?? o.upstream!,
+    candidateFile: to.display,
+    notes,
+    changes: kept,
+    ignored,
+    stale,
+    failOn,
+  };
+  const markdown = driftMarkdown(report);
+  const json = driftJson(report);
+  const junit = driftJunit(report);
   mkdirSync(o.out, { recursive: true });
   writeFileSync(join(o.out, 'drift-spec.md'), markdown);
-  writeFileSync(join(o.out, 'drift-spec.json'), JSON.stringify({ from: o.from, to: o.to ?? o.upstream, notes, changes }, null, 2) + '\n');
-  console.log(markdown);
-  const breaking = changes.filter((c) => c.level === 'breaking').length;
-  return breaking && !o.warnOnly ? EXIT.violated : EXIT.holds;
+  writeFileSync(join(o.out, 'drift-spec.json'), json);
+  writeFileSync(join(o.out, 'drift-spec.junit.xml'), junit);
+  // A candidate rebuilt from pages has no lines of its own to point at; a file is parsed for lines only when asked.
+  const lines = () => (o.upstream ? () => undefined : lineFinder(readFileSync(to.file, 'utf8')));
+  const print: Record<Format, () => string> = { markdown: () => markdown, json: () => json, junit: () => junit, githubactions: () => githubAnnotations(report, lines()) };
+  for (const format of formats) process.stdout.write(print[format]());
+  return driftExitCode(report, o.warnOnly);
 }
 
 main().then(

@@ -89,7 +89,14 @@ function parameterArbitrary(ctx: WalkContext, p: Parameter, options: RequestOpti
   const schemaPointer = `${p.pointer}/schema`;
   const clock = clockOf(ctx, schemaPointer);
   if (clock) return clockArbitrary(clock);
-  return boundedFilter(arbitraryFor(ctx.doc, p.schema), (v) => ctx.validators.validate(schemaPointer, v).length === 0, `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`);
+  // On the wire a blank value is no value: an empty or dot path segment is another route (/wallets/ is not
+  // /wallets/{id}, /a/./b is /a/b), a blank header is dropped on the way, and an empty query value is refused
+  // unless the parameter allows it (OpenAPI's allowEmptyValue, false by default). Blanks are edge cases to probe on
+  // purpose, not typical valid requests.
+  const blank = (v: unknown) => String(v).trim() === '';
+  const onTheWire = (v: unknown) => (p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v));
+  const fits = (v: unknown) => ctx.validators.validate(schemaPointer, v).length === 0 && onTheWire(v);
+  return boundedFilter(arbitraryFor(ctx.doc, p.schema), fits, `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`);
 }
 
 function identityArbitrary(key: string, options: RequestOptions): fc.Arbitrary<unknown> {
@@ -103,6 +110,10 @@ function identityArbitrary(key: string, options: RequestOptions): fc.Arbitrary<u
  */
 function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions): fc.Arbitrary<unknown> {
   const body = op.body!;
+  if (body.unsupported) {
+    const none = fc.constant(new Unsatisfiable(`the body is documented only as ${body.unsupported.join(', ')}, which the generator does not write`));
+    return body.required ? none : fc.constant(undefined);
+  }
   const generated = bodyValue(ctx, body.schemaPointer, body.schema, options, 0);
   const valid = boundedFilter(generated, (value) => findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0, `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`);
   return body.required ? valid : fc.option(valid, { nil: undefined });
@@ -167,7 +178,7 @@ export function invalidRequests(ctx: WalkContext, op: Operation, options: Reques
       mutations.push(fc.tuple(valid, bad.value).map(([c, v]) => ({ ...c, [slot]: { ...c[slot], [p.name]: v }, invalid: { target, rule: bad.rule, basis: bad.basis } })));
     }
   }
-  if (op.body) {
+  if (op.body && !op.body.unsupported) {
     const bodyPointer = op.body.schemaPointer;
     if (op.body.required) mutations.push(valid.map((c) => ({ ...without(c as unknown as Record<string, unknown>, 'body'), invalid: { target: 'request body', rule: 'required', basis: ctx.provenance.at(`${bodyPointer.replace(/\/content\/.*$/, '')}/required`) } }) as RequestCase));
     const visit = schemaAt(ctx, bodyPointer);

@@ -12,7 +12,9 @@ export interface RunSettings {
   /** Unset: a fresh seed, printed so the run can be replayed. */
   seed?: number;
   timeoutMs: number;
+  /** The live request budget; on the embedded mock there is none unless CONTRACT_MAX_REQUESTS is set. */
   maxRequests: number;
+  maxRequestsSet: boolean;
   /** Requests in flight at once per worker. */
   concurrency: number;
   /** `strict` (default): documented nullable fields must be present; `lenient`: null or absent. */
@@ -50,6 +52,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
     timeoutMs: positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000),
     maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
+    maxRequestsSet: !!env['CONTRACT_MAX_REQUESTS'],
     concurrency: positiveInt(env, 'CONTRACT_CONCURRENCY', 4),
     nullable,
     inferred,

@@ -28,6 +28,8 @@ export interface ReporterOptions {
   writeBaseline?: string;
   /** What to say when no contract test ran at all. */
   nothingRan?: string;
+  /** Whether the target went away during the run (the embedded mock died): then nothing it answered counts. */
+  targetGone?: () => string | undefined;
   print?: (text: string) => void;
 }
 
@@ -96,7 +98,9 @@ export class ContractReporter implements Reporter {
       }),
       rateLimited: results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
     };
-    const report: RunReport = this.options.redactor.value({ ...base, ...verdictOf({ ...base, ran: results.length }) });
+    const gone = this.options.targetGone?.();
+    if (gone) base.errors.unshift(this.options.redactor.text(gone));
+    const report: RunReport = this.options.redactor.value({ ...base, ...verdictOf({ ...base, ran: gone ? 0 : results.length }) });
     this.report = report;
     const out = this.options.outDir;
     mkdirSync(out, { recursive: true });

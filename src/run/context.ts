@@ -77,7 +77,8 @@ export function createContext<Paths extends {} = {}>(args: {
     transport: createTransport<Paths>({
       baseUrl: args.target.baseUrl,
       timeoutMs: args.settings.timeoutMs,
-      maxRequests: args.settings.maxRequests,
+      // The budget protects a shared sandbox; the embedded mock is ours, and a run cut short there would only be incomplete.
+      maxRequests: args.target.kind === 'mock' && !args.settings.maxRequestsSet ? Number.POSITIVE_INFINITY : args.settings.maxRequests,
       concurrency: args.settings.concurrency,
       redactor,
     }),

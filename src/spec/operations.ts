@@ -9,6 +9,7 @@ export interface Parameter {
   schema: JsonSchema;
   /** JSON pointer of the parameter object in the bundled document (its basis, its schema at `/schema`). */
   pointer: string;
+  allowEmptyValue?: boolean;
   example?: unknown;
   extensions: Record<string, unknown>;
 }
@@ -16,6 +17,8 @@ export interface Parameter {
 export interface RequestBody {
   required: boolean;
   contentType: string;
+  /** A body documented only in media types the generator does not write (multipart, form, binary): none is sent. */
+  unsupported?: string[];
   schema: JsonSchema;
   /** JSON pointer of the body schema in the bundled document (for validating generated bodies). */
   schemaPointer: string;
@@ -140,8 +143,23 @@ function toOperation(
   };
 }
 
+/**
+ * Header parameters the transport owns: "If in is header and the name is Accept, Content-Type or Authorization,
+ * the parameter definition SHALL be ignored" — and an API key's own header is the credential, sent by the auth
+ * scheme, never a generated value.
+ * @see https://spec.openapis.org/oas/v3.1.0#fixed-fields-9
+ */
+function ownedHeaders(doc: OpenApiDocument): Set<string> {
+  const out = new Set(['accept', 'content-type', 'authorization']);
+  for (const s of Object.values((doc.components?.['securitySchemes'] as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+    if (s['type'] === 'apiKey' && s['in'] === 'header' && typeof s['name'] === 'string') out.add(s['name'].toLowerCase());
+  }
+  return out;
+}
+
 function mergeParameters(doc: OpenApiDocument, shared: unknown[], own: unknown[], base: string): Parameter[] {
   const byKey = new Map<string, Parameter>();
+  const owned = ownedHeaders(doc);
   const itemBase = base.slice(0, base.lastIndexOf('/'));
   const located = [...shared.map((raw, i) => [raw, `${itemBase}/parameters/${i}`] as const), ...own.map((raw, i) => [raw, `${base}/parameters/${i}`] as const)];
   for (const [raw, at] of located) {
@@ -149,12 +167,14 @@ function mergeParameters(doc: OpenApiDocument, shared: unknown[], own: unknown[]
     const paramPointer = refOf(raw) ?? at;
     const name = String(p['name']);
     const location = p['in'] as Parameter['in'];
+    if (location === 'header' && owned.has(name.toLowerCase())) continue;
     byKey.set(`${location}:${name}`, {
       name,
       in: location,
       required: p['required'] === true || location === 'path',
       schema: (p['schema'] as JsonSchema | undefined) ?? {},
       pointer: paramPointer,
+      ...(p['allowEmptyValue'] === true ? { allowEmptyValue: true } : {}),
       ...(p['example'] !== undefined ? { example: p['example'] } : {}),
       extensions: Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('x-'))),
     });
@@ -167,7 +187,10 @@ function requestBodyOf(doc: OpenApiDocument, raw: unknown, bodyPointer: string):
   const body = deref(doc, raw);
   const content = (body['content'] as Record<string, Record<string, unknown>> | undefined) ?? {};
   const contentType = Object.keys(content).find(isJsonMediaType);
-  if (!contentType) return undefined;
+  if (!contentType) {
+    const types = Object.keys(content);
+    return types.length ? { required: body['required'] === true, contentType: types[0]!, schema: {}, schemaPointer: `${bodyPointer}/content`, unsupported: types } : undefined;
+  }
   const media = content[contentType]!;
   return {
     required: body['required'] === true,

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
@@ -8,6 +9,8 @@ export interface RunningMock {
   baseUrl: string;
   startupMs: number;
   stop(): Promise<void>;
+  /** Why the mock ended before it was stopped (its last error line), if it did. */
+  died(): string | undefined;
 }
 
 const live = new Set<ResultPromise>();
@@ -54,12 +57,16 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
     });
     live.add(child);
     const output: string[] = [];
+    // CONTRACT_MOCK_LOG=<file> keeps everything Prism says, to explain a mock that misbehaves.
+    const log = process.env['CONTRACT_MOCK_LOG'] ? createWriteStream(process.env['CONTRACT_MOCK_LOG'], { flags: 'a' }) : undefined;
     child.all?.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
+      log?.write(chunk);
       if (output.length > 50) output.shift();
     });
     const baseUrl = `http://127.0.0.1:${port}`;
     let exited = false;
+    let stopping = false;
     child.then(() => (exited = true), () => (exited = true));
     const ready = await waitForMock(baseUrl, readyTimeoutMs, () => exited);
     if (ready) {
@@ -67,10 +74,13 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
         baseUrl,
         startupMs: performance.now() - started,
         stop: async () => {
+          stopping = true;
           child.kill('SIGTERM');
           await child;
           live.delete(child);
+          log?.end();
         },
+        died: () => (exited && !stopping ? lastLine(output) : undefined),
       };
     }
     child.kill('SIGKILL');
@@ -80,6 +90,11 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
     if (!/EADDRINUSE/.test(lastError)) break;
   }
   throw new CannotRunError(`mock: Prism did not start — ${lastError}`);
+}
+
+function lastLine(output: string[]): string {
+  const lines = output.join('').split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.filter((l) => /error|fatal|exception|heap/i.test(l)).slice(-1)[0] ?? lines.slice(-1)[0] ?? 'it exited without a word';
 }
 
 export function freePort(): Promise<number> {
