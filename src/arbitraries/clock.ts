@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { schemaAt, type WalkContext } from '../spec/schema-walk.ts';
+import { propertyAt, schemaAt, type WalkContext } from '../spec/schema-walk.ts';
 
 /** `x-clock` (docs/extensions.md): a request field that must say "now", within a window. */
 export interface ClockRule {
@@ -52,5 +52,39 @@ export function clockArbitrary(rule: ClockRule): fc.Arbitrary<ClockValue> {
 export function clockProbes(rule: ClockRule): Array<{ label: string; value: ClockValue }> {
   const out = [{ label: `${rule.maxAgeSeconds + 60} s old`, value: new ClockValue(rule, -(rule.maxAgeSeconds + 60)) }];
   if (!rule.future) out.push({ label: '5 minutes in the future', value: new ClockValue(rule, 300) });
+  return out;
+}
+
+/** A clock-bound input of an operation: a parameter by name, or a body field by pointer. */
+export interface ClockField {
+  in: 'body' | 'query' | 'header' | 'path';
+  /** The parameter's name, or the body pointer (`/header/created`). */
+  at: string;
+  rule: ClockRule;
+  /** Where the x-clock is declared (its basis). */
+  schemaPointer: string;
+}
+
+export function clockFields(ctx: WalkContext, op: { parameters: Array<{ in: string; name: string; pointer: string }>; body?: { schemaPointer: string; unsupported?: string[] } }): ClockField[] {
+  const out: ClockField[] = [];
+  for (const p of op.parameters) {
+    const rule = clockOf(ctx, `${p.pointer}/schema`);
+    if (rule && p.in !== 'cookie') out.push({ in: p.in as ClockField['in'], at: p.name, rule, schemaPointer: `${p.pointer}/schema` });
+  }
+  if (op.body && !op.body.unsupported) {
+    const visit = (pointer: string, at: string, depth: number): void => {
+      if (depth > 4) return;
+      const rule = clockOf(ctx, pointer);
+      if (rule && at) {
+        out.push({ in: 'body', at, rule, schemaPointer: pointer });
+        return;
+      }
+      for (const name of Object.keys((schemaAt(ctx, pointer)?.schema['properties'] as object | undefined) ?? {})) {
+        const sub = propertyAt(ctx, pointer, name);
+        if (sub) visit(sub, `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+      }
+    };
+    visit(op.body.schemaPointer, '', 0);
+  }
   return out;
 }

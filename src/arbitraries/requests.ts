@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import type { Operation, Parameter } from '../spec/operations.ts';
 import { DOCUMENTED, type Basis } from '../spec/provenance.ts';
 import { keywordBasis, propertyAt, requiredBasis, schemaAt, type WalkContext } from '../spec/schema-walk.ts';
-import { typesOf } from '../spec/schema.ts';
+import { allowsNull, typesOf } from '../spec/schema.ts';
+import { getAt, parsePointer } from '../spec/pointer.ts';
+import { withValueAt } from '../spec/merge-patch.ts';
 import type { JsonSchema } from '../spec/types.ts';
 import { arbitraryFor, boundedFilter, findUnsatisfiable, Unsatisfiable } from './from-schema.ts';
 import { clockArbitrary, clockOf } from './clock.ts';
@@ -21,7 +23,10 @@ export interface RequestCase {
 }
 
 export interface RequestOptions {
-  /** Known-good values for path parameters (ids read from a live list endpoint), used alongside generated ones. */
+  /**
+   * Known-good values (ids read from a live list endpoint) for path parameters by name, and for body fields by
+   * `body:<pointer>` (an id sent in the body, e.g. `body:/verification_uuid`).
+   */
   pathValues?: Record<string, unknown[]>;
   /** The values bound to the identity the request is sent as (`x-identity-value`, docs/extensions.md). */
   identity?: Record<string, unknown>;
@@ -114,7 +119,8 @@ function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions)
     const none = fc.constant(new Unsatisfiable(`the body is documented only as ${body.unsupported.join(', ')}, which the generator does not write`));
     return body.required ? none : fc.constant(undefined);
   }
-  const generated = bodyValue(ctx, body.schemaPointer, body.schema, options, 0);
+  const known = new Map(Object.entries(options.pathValues ?? {}).filter(([k, v]) => k.startsWith('body:') && v.length).map(([k, v]) => [k.slice(5), v]));
+  const generated = bodyValue(ctx, body.schemaPointer, body.schema, options, 0, '', known);
   const valid = boundedFilter(generated, (value) => findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0, `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`);
   return body.required ? valid : fc.option(valid, { nil: undefined });
 }
@@ -124,9 +130,11 @@ function withClocksResolved(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value ?? null));
 }
 
-function bodyValue(ctx: WalkContext, pointer: string, schema: JsonSchema, options: RequestOptions, depth: number): fc.Arbitrary<unknown> {
+function bodyValue(ctx: WalkContext, pointer: string, schema: JsonSchema, options: RequestOptions, depth: number, at = '', known = new Map<string, unknown[]>()): fc.Arbitrary<unknown> {
+  const ids = known.get(at);
+  if (ids) return fc.constantFrom(...ids);
   const visit = schemaAt(ctx, pointer);
-  if (!visit || depth > 4 || !hasBoundInputs(ctx, pointer, depth)) return arbitraryFor(ctx.doc, schema);
+  if (!visit || depth > 4 || (!hasBoundInputs(ctx, pointer, depth) && ![...known.keys()].some((k) => k.startsWith(`${at}/`)))) return arbitraryFor(ctx.doc, schema);
   const key = identityKey(ctx, pointer);
   if (key !== undefined) return identityArbitrary(key, options);
   const clock = clockOf(ctx, pointer);
@@ -135,7 +143,7 @@ function bodyValue(ctx: WalkContext, pointer: string, schema: JsonSchema, option
   const required = new Set((visit.schema['required'] as string[] | undefined) ?? []);
   const entries = properties.map((name) => {
     const sub = propertyAt(ctx, pointer, name)!;
-    return [name, bodyValue(ctx, sub, (visit.schema['properties'] as Record<string, JsonSchema>)[name]!, options, depth + 1)] as const;
+    return [name, bodyValue(ctx, sub, (visit.schema['properties'] as Record<string, JsonSchema>)[name]!, options, depth + 1, `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, known)] as const;
   });
   return fc.record(Object.fromEntries(entries), { requiredKeys: properties.filter((n) => required.has(n)) });
 }
@@ -181,21 +189,48 @@ export function invalidRequests(ctx: WalkContext, op: Operation, options: Reques
   if (op.body && !op.body.unsupported) {
     const bodyPointer = op.body.schemaPointer;
     if (op.body.required) mutations.push(valid.map((c) => ({ ...without(c as unknown as Record<string, unknown>, 'body'), invalid: { target: 'request body', rule: 'required', basis: ctx.provenance.at(`${bodyPointer.replace(/\/content\/.*$/, '')}/required`) } }) as RequestCase));
-    const visit = schemaAt(ctx, bodyPointer);
-    const required = new Set((visit?.schema['required'] as string[] | undefined) ?? []);
-    for (const name of Object.keys((visit?.schema['properties'] as Record<string, unknown> | undefined) ?? {})) {
-      const target = `body field ${name}`;
-      const sub = propertyAt(ctx, bodyPointer, name)!;
-      if (required.has(name)) {
-        const basis = requiredBasis(ctx, bodyPointer, name);
-        mutations.push(valid.filter((c) => !!c.body && typeof c.body === 'object').map((c) => ({ ...c, body: without(c.body as Record<string, unknown>, name), invalid: { target, rule: 'required', basis } })));
-      }
-      for (const bad of badValues(ctx, sub, {}, visit?.inherited)) {
-        mutations.push(fc.tuple(valid.filter((c) => !!c.body && typeof c.body === 'object'), bad.value).map(([c, v]) => ({ ...c, body: { ...(c.body as object), [name]: v }, invalid: { target, rule: bad.rule, basis: bad.basis } })));
-      }
-    }
+    bodyMutations(ctx, valid.filter((c) => !!c.body && typeof c.body === 'object'), bodyPointer, '', 0, mutations);
   }
   return mutations.length ? fc.oneof(...mutations) : undefined;
+}
+
+/**
+ * Breaks one rule of one body field, at any depth (Sila's `header.created` sits inside an object): a required field
+ * left out, a value past a bound or of the wrong type, null where the schema does not allow it.
+ */
+function bodyMutations(ctx: WalkContext, valid: fc.Arbitrary<RequestCase>, pointer: string, at: string, depth: number, out: Array<fc.Arbitrary<RequestCase>>): void {
+  const visit = schemaAt(ctx, pointer);
+  if (!visit || depth > 3) return;
+  const required = new Set((visit.schema['required'] as string[] | undefined) ?? []);
+  for (const name of Object.keys((visit.schema['properties'] as Record<string, unknown> | undefined) ?? {})) {
+    const field = `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const target = `body field ${field.slice(1).replace(/\//g, '.')}`;
+    const sub = propertyAt(ctx, pointer, name)!;
+    // Only where the parent object is there to change: an optional parent left out has no field to break.
+    const present = valid.filter((c) => getAt(c.body, at) !== undefined && getAt(c.body, at) !== null);
+    if (required.has(name)) {
+      const basis = requiredBasis(ctx, pointer, name);
+      out.push(present.map((c) => ({ ...c, body: withValueAt(c.body, field, undefined), invalid: { target, rule: 'required', basis } })).map(dropUndefinedAt(field)));
+    }
+    const subVisit = schemaAt(ctx, sub, visit.inherited);
+    if (subVisit && !allowsNull(subVisit.schema) && typesOf(subVisit.schema).length && !clockOf(ctx, sub)) {
+      out.push(present.map((c) => ({ ...c, body: withValueAt(c.body, field, null), invalid: { target, rule: 'null', basis: keywordBasis(ctx, subVisit, 'type') } })));
+    }
+    for (const bad of badValues(ctx, sub, {}, visit.inherited)) {
+      out.push(fc.tuple(present, bad.value).map(([c, v]) => ({ ...c, body: withValueAt(c.body, field, v), invalid: { target, rule: bad.rule, basis: bad.basis } })));
+    }
+    if (typesOf(subVisit?.schema ?? {}).includes('object')) bodyMutations(ctx, valid, sub, field, depth + 1, out);
+  }
+}
+
+/** A field set to undefined is a field left out (JSON has no undefined): removed from its object. */
+function dropUndefinedAt(field: string): (c: RequestCase) => RequestCase {
+  const tokens = parsePointer(field);
+  return (c) => {
+    const parent = getAt(c.body, tokens.length > 1 ? field.slice(0, field.lastIndexOf('/')) : '') as Record<string, unknown> | undefined;
+    if (parent && typeof parent === 'object') delete parent[tokens[tokens.length - 1]!];
+    return c;
+  };
 }
 
 interface BadValue {

@@ -71,6 +71,8 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'representation-instant-mismatch', family: 'representations', summary: 'the two forms of the same resource name different instants (to the precision of the coarser form)', onMock: false, basis: EITHER, needs: 'x-negotiated-representations' },
   { id: 'representation-fallback-broken', family: 'representations', summary: 'an unknown value of the negotiation header is refused, or does not give the default form', onMock: false, basis: EITHER, needs: 'x-negotiated-representations' },
   { id: 'link-broken', family: 'links', summary: 'a declared link (x-links, e.g. _links.self.href), followed with the same credentials, does not answer 2xx with the same resource', onMock: true, basis: EITHER, needs: 'x-links' },
+  { id: 'clock-bound-not-enforced', family: 'inputs', summary: 'a clock-bound request field (x-clock) stale past its window, or dated ahead, is not refused with a 4xx', onMock: false, basis: EITHER, needs: 'x-clock' },
+  { id: 'negative-case-not-refused', family: 'inputs', summary: 'a request changed as a documented error case says (x-negative-cases) does not get that documented status', onMock: false, basis: EITHER, needs: 'x-negative-cases' },
   { id: 'spec-example-invalid', family: 'spec', summary: "on the embedded mock, a response served from one of the spec's own examples breaks the spec (a defect of the spec, reported as a warning)", onMock: true, basis: DOCS },
 ];
 

@@ -29,6 +29,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   }),
   'x-tenant': strict({
     ownerField: reason,
+    crossTenantStatus: { type: 'integer', minimum: 400, maximum: 499 },
     smuggledInputs: { type: 'array', items: strict({ in: { enum: ['header', 'query', 'body'] }, name: reason }, ['in', 'name']) },
   }),
   'x-scope-implications': { type: 'object', properties: { 'x-inferred': inferred }, additionalProperties: { type: 'array', items: reason } },
@@ -46,7 +47,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   },
   'x-known-values': { type: 'array', minItems: 1 },
   'x-links': { type: 'array', items: strict({ pointer, sameResource: { type: 'boolean' }, volatile: { type: 'array', items: pointer } }, ['pointer']) },
-  'x-resource-list': strict({ operationId: reason, idPointer: pointer, param: reason }, ['operationId', 'idPointer']),
+  'x-resource-list': strict({ operationId: reason, idPointer: pointer, param: reason, bodyPointer: pointer }, ['operationId', 'idPointer']),
   'x-pagination': strict({ pageParam: reason, limitParam: reason, itemsPointer: pointer, totalPointer: pointer, pagesPointer: pointer, hasNextPointer: pointer, pastEnd: { enum: ['empty', 'any'] } }, ['pageParam', 'limitParam', 'itemsPointer', 'totalPointer', 'pagesPointer', 'hasNextPointer']),
   'x-invariants': {
     type: 'array',
@@ -61,7 +62,17 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   'x-clock': strict({ unit: { enum: ['epoch-seconds', 'epoch-ms', 'rfc3339'] }, maxAgeSeconds: { type: 'integer', minimum: 1 }, future: { type: 'boolean' } }, ['unit', 'maxAgeSeconds']),
   'x-negative-cases': {
     type: 'array',
-    items: strict({ name: reason, patch: { type: 'object' }, query: { type: 'object' }, status: { type: 'integer', minimum: 400, maximum: 499 }, message: reason, source: reason }, ['name', 'status']),
+    items: strict(
+      {
+        name: reason,
+        patch: { type: 'object' },
+        query: { type: 'object' },
+        status: { oneOf: [{ type: 'integer', minimum: 400, maximum: 499 }, { type: 'array', minItems: 1, items: { type: 'integer', minimum: 400, maximum: 499 } }] },
+        message: reason,
+        source: reason,
+      },
+      ['name', 'status'],
+    ),
   },
   'x-flows': {
     type: 'array',
@@ -87,8 +98,9 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
               to: reason,
               refusal: { type: 'integer', minimum: 400, maximum: 499 },
               preserves: { type: 'array', items: reason },
-              body: {},
+              body: { type: 'object' },
               keyBody: pointer,
+              syncsFirst: reason,
             },
             ['operationId'],
           ),

@@ -136,7 +136,8 @@ function toOperation(
     scopeAlternatives,
     security: security.map((req, index) => ({ index, schemes: Object.entries(req).map(([scheme, scopes]) => ({ scheme, scopes: scopes ?? [] })) })),
     authenticated: security.length > 0 && !security.some((req) => Object.keys(req).length === 0),
-    writes: op['x-writes'] === true || !['get', 'head', 'options'].includes(method),
+    // x-writes: false marks a POST that only reads (a search with a body); true a GET that changes state.
+    writes: op['x-writes'] === true || (op['x-writes'] !== false && !['get', 'head', 'options'].includes(method)),
     extensions: Object.fromEntries(Object.entries(op).filter(([k]) => k.startsWith('x-'))),
     pointer: base,
     securityPointer: op['security'] !== undefined ? `${base}/security` : '/security',

@@ -46,6 +46,9 @@ export interface ContractRules {
   problemDetails?: ProblemRule;
   tenant?: {
     ownerField?: string;
+    /** What another tenant's record answers (default 404). */
+    crossTenantStatus?: number;
+    /** Inputs a client must never use to reach another tenant; a body `name` starting with `/` is a pointer. */
     smuggledInputs?: Array<{ in: 'header' | 'query' | 'body'; name: string }>;
   };
   /** A scope → the scopes it also grants (WRITE_KYC → READ_KYC). */

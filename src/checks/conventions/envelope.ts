@@ -1,4 +1,4 @@
-import { documentedResponse, isJsonMediaType } from '../../spec/operations.ts';
+import { documentedResponse, isJsonMediaType, type Operation } from '../../spec/operations.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { EnvelopeRule } from '../../spec/rules.ts';
 import { show } from '../show.ts';
@@ -13,15 +13,25 @@ import { defineCheck, type Finding, type SpecModel } from '../types.ts';
  */
 type Member = 'statusField' | 'successField' | 'messageField' | 'dataField';
 
-const needs = (member: Member) => (_op: unknown, spec: SpecModel) =>
-  !spec.rules.envelope ? 'the spec declares no x-envelope' : spec.rules.envelope[member] ? true : `the x-envelope declares no ${member}`;
+/** The envelope a response is held to: its own `x-envelope` (a response may narrow the document's), else the document's. */
+export function envelopeFor(spec: SpecModel, op: Operation, status: number): { rule: EnvelopeRule; at: string } | undefined {
+  const documented = documentedResponse(op, status);
+  const own = documented?.extensions['x-envelope'] as EnvelopeRule | undefined;
+  if (own) return { rule: own, at: `${documented!.pointer}/x-envelope` };
+  return spec.rules.envelope ? { rule: spec.rules.envelope, at: '/x-envelope' } : undefined;
+}
+
+const needs = (member: Member) => (op: Operation, spec: SpecModel) => {
+  const rules = [spec.rules.envelope, ...[...op.responses.values()].map((r) => r.extensions['x-envelope'] as EnvelopeRule | undefined)].filter((e): e is EnvelopeRule => !!e);
+  return !rules.length ? 'the spec declares no x-envelope' : rules.some((e) => e[member]) ? true : `the x-envelope declares no ${member}`;
+};
 
 /** Runs `judge` on an envelope-shaped JSON body; a body that is not an object is the other checks' to report. */
-function onEnvelope(exchange: Exchange, spec: SpecModel, judge: (body: Record<string, unknown>, status: number, e: EnvelopeRule) => Finding[] | null): Finding[] | null {
+function onEnvelope(op: Operation, exchange: Exchange, spec: SpecModel, judge: (body: Record<string, unknown>, status: number, e: EnvelopeRule, at: string) => Finding[] | null): Finding[] | null {
   const r = exchange.response;
-  const e = spec.rules.envelope;
+  const e = r && envelopeFor(spec, op, r.status);
   if (!r || !e || !r.json || typeof r.json !== 'object' || Array.isArray(r.json)) return null;
-  return judge(r.json as Record<string, unknown>, r.status, e);
+  return judge(r.json as Record<string, unknown>, r.status, e.rule, e.at);
 }
 
 /** "`status`: HTTP status code, echoed in the body." */
@@ -32,8 +42,8 @@ export const envelopeStatusMismatch = defineCheck({
   summary: 'the envelope `status` is not the HTTP status code as an integer',
   appliesTo: needs('statusField'),
   run: (op, exchange, spec) =>
-    onEnvelope(exchange, spec, (body, status, e) =>
-      body[e.statusField!] === status ? [] : [{ location: `/${e.statusField}`, expected: `${status} (the HTTP status, an integer)`, actual: show(body[e.statusField!]), basis: conventionBasis(spec, op, status, '/x-envelope/statusField') }],
+    onEnvelope(op, exchange, spec, (body, status, e, at) =>
+      !e.statusField ? null : body[e.statusField] === status ? [] : [{ location: `/${e.statusField}`, expected: `${status} (the HTTP status, an integer)`, actual: show(body[e.statusField!]), basis: conventionBasis(spec, op, status, `${at}/statusField`) }],
     ),
 });
 
@@ -45,9 +55,10 @@ export const envelopeSuccessMismatch = defineCheck({
   summary: '`success` is not true exactly for 2xx responses',
   appliesTo: needs('successField'),
   run: (op, exchange, spec) =>
-    onEnvelope(exchange, spec, (body, status, e) => {
+    onEnvelope(op, exchange, spec, (body, status, e, at) => {
+      if (!e.successField) return null;
       const expected = status >= 200 && status < 300;
-      return body[e.successField!] === expected ? [] : [{ location: `/${e.successField}`, expected: `${expected} for HTTP ${status}`, actual: show(body[e.successField!]), basis: conventionBasis(spec, op, status, '/x-envelope/successField') }];
+      return body[e.successField!] === expected ? [] : [{ location: `/${e.successField}`, expected: `${expected} for HTTP ${status}`, actual: show(body[e.successField!]), basis: conventionBasis(spec, op, status, `${at}/successField`) }];
     }),
 });
 
@@ -59,9 +70,10 @@ export const envelopeMessageEmpty = defineCheck({
   summary: '`message` is missing, not a string, or blank',
   appliesTo: needs('messageField'),
   run: (op, exchange, spec) =>
-    onEnvelope(exchange, spec, (body, status, e) => {
+    onEnvelope(op, exchange, spec, (body, status, e, at) => {
+      if (!e.messageField) return null;
       const m = body[e.messageField!];
-      return typeof m === 'string' && m.trim() !== '' ? [] : [{ location: `/${e.messageField}`, expected: 'a non-empty string', actual: show(m), basis: conventionBasis(spec, op, status, '/x-envelope/messageField') }];
+      return typeof m === 'string' && m.trim() !== '' ? [] : [{ location: `/${e.messageField}`, expected: 'a non-empty string', actual: show(m), basis: conventionBasis(spec, op, status, `${at}/messageField`) }];
     }),
 });
 
@@ -71,13 +83,13 @@ export const envelopeDataNotNullOnError = defineCheck({
   family: 'envelope',
   severity: 'error',
   summary: '`data` is not null on a 4xx/5xx response',
-  appliesTo: (_op, spec) => (spec.rules.envelope?.nullDataOnError && spec.rules.envelope.dataField ? true : 'the envelope does not require null data on errors'),
+  appliesTo: (op, spec) => ([spec.rules.envelope, ...[...op.responses.values()].map((r) => r.extensions['x-envelope'] as EnvelopeRule | undefined)].some((e) => e?.nullDataOnError && e.dataField) ? true : 'the envelope does not require null data on errors'),
   run: (op, exchange, spec) =>
-    onEnvelope(exchange, spec, (body, status, e) => {
-      if (status < 400) return null;
+    onEnvelope(op, exchange, spec, (body, status, e, at) => {
+      if (status < 400 || !e.nullDataOnError || !e.dataField) return null;
       if (body[e.dataField!] === null) return [];
       // The general rule may be a guess; a documented example of this very status showing `data: null` is not.
-      const basis = exampleShows(spec, op, status, e.dataField!, null) ? DOCUMENTED : conventionBasis(spec, op, status, '/x-envelope/nullDataOnError');
+      const basis = exampleShows(spec, op, status, e.dataField!, null) ? DOCUMENTED : conventionBasis(spec, op, status, `${at}/nullDataOnError`);
       return [{ location: `/${e.dataField}`, expected: `null on HTTP ${status}`, actual: show(body[e.dataField!]), basis }];
     }),
 });

@@ -29,6 +29,10 @@ export interface TransitionDeclaration {
   preserves?: string[];
   /** Where in the request body the resource's key goes (Salesive's refresh names the session: `/sessionId`). */
   keyBody?: string;
+  /** A merge patch over the generated valid body (gu1's sync `{force: true}`). */
+  body?: Record<string, unknown>;
+  /** The server applies this transition itself first (gu1's approve syncs with the provider before judging `from`). */
+  syncsFirst?: string;
 }
 
 /** A declaration resolved against the spec's operations, with the check id each rule reports under. */

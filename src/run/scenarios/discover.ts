@@ -10,10 +10,12 @@ import { tokenAuth, type RunContext } from '../context.ts';
  * live run exercises `GET /roles/{id}` with roles that exist, not only with random ids that 404.
  */
 export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEntry): Promise<Record<string, unknown[]> | undefined> {
-  const link = op.extensions['x-resource-list'] as { operationId: string; idPointer: string; param?: string } | undefined;
+  const link = op.extensions['x-resource-list'] as { operationId: string; idPointer: string; param?: string; bodyPointer?: string } | undefined;
   const param = link?.param ? op.parameters.find((p) => p.name === link.param) : op.parameters.find((p) => p.in === 'path');
   const list = link && ctx.spec.operations.find((o) => o.id === link.operationId);
-  if (!link || !param || !list) return undefined;
+  // The id goes where the declaration says: a body field (bodyPointer), else the path parameter.
+  const slot = link?.bodyPointer ? `body:${link.bodyPointer}` : param?.name;
+  if (!link || !slot || !list) return undefined;
   // Only the required inputs: a generated filter or a page past the end would hide the records.
   const required = new Set(list.parameters.filter((p) => p.required).map((p) => p.name));
   const request = firstRequest(ctx, list, undefined, token);
@@ -21,7 +23,7 @@ export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEn
   request.query = Object.fromEntries(Object.entries(request.query).filter(([k]) => required.has(k)));
   const exchange = await ctx.transport.send(list, request, tokenAuth(ctx, token));
   const ids = getAll(exchange.response?.json, link.idPointer).filter((v) => typeof v === 'string' || typeof v === 'number');
-  return ids.length ? { [param.name]: ids } : undefined;
+  return ids.length ? { [slot]: ids } : undefined;
 }
 
 /** One deterministic valid request (seeded by the run), for scenarios that need a request, not a property. */

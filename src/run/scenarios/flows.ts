@@ -4,7 +4,8 @@ import type { Exchange } from '../../client/exchange.ts';
 import type { Finding, Violation } from '../../checks/types.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Operation } from '../../spec/operations.ts';
-import { getAt, parsePointer } from '../../spec/pointer.ts';
+import { getAt } from '../../spec/pointer.ts';
+import { mergePatch, withValueAt } from '../../spec/merge-patch.ts';
 import type { Basis } from '../../spec/provenance.ts';
 import { isGranted } from '../../spec/rules.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
@@ -12,6 +13,8 @@ import type { Flow, FlowRule, TransitionDeclaration } from '../flows/declaration
 import { Ledger } from '../ledger.ts';
 import { propertyRun } from '../property.ts';
 import { firstRequest } from './discover.ts';
+import { judgeNegative, negativeCasesOf, negativeRequest } from './negatives.ts';
+import { crossTenantBasis } from './tenant.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
@@ -115,11 +118,12 @@ class FlowRunner {
     return { ...(state !== undefined ? { state } : {}), ...(id !== undefined ? { id } : {}), ...(key !== undefined ? { key } : {}) };
   }
 
-  private async send(op: Operation, r: Resource | undefined, keyBody?: string, idParam?: string, token = this.token, id = r?.id): Promise<Exchange> {
+  private async send(op: Operation, r: Resource | undefined, keyBody?: string, idParam?: string, token = this.token, id = r?.id, patch?: Record<string, unknown>): Promise<Exchange> {
     const request = firstRequest(this.ctx, op, undefined, token);
     const param = idParam ?? op.parameters.find((p) => p.in === 'path')?.name;
     if (param && id !== undefined) request.path = { ...request.path, [param]: id };
-    if (keyBody && r?.key !== undefined) request.body = withAt(request.body, keyBody, r.key);
+    if (patch) request.body = mergePatch(request.body ?? {}, patch);
+    if (keyBody && r?.key !== undefined) request.body = withValueAt(request.body, keyBody, r.key);
     return this.ctx.transport.send(op, request, tokenAuth(this.ctx, token));
   }
 
@@ -176,18 +180,26 @@ class FlowRunner {
 
   async transition(t: { decl: TransitionDeclaration; op: Operation }, r: Resource, real: Real): Promise<void> {
     const before = r.state;
-    const e = await this.send(t.op, r, t.decl.keyBody, t.decl.idParam);
+    const e = await this.send(t.op, r, t.decl.keyBody, t.decl.idParam, undefined, undefined, t.decl.body);
     this.book(t.op, e, real);
     const status = e.response?.status;
     const allowed = t.decl.from === undefined || t.decl.from === 'any' || (before !== undefined && t.decl.from.includes(before));
     const at = `/transitions/${this.flow.transitions.findIndex((x) => x.decl === t.decl)}`;
-    if (before !== undefined && !allowed && t.decl.refusal !== undefined) {
+    // A transition the server runs another one before (gu1's approve syncs first) may legitimately succeed from a
+    // state that other one moves on: its refusal is judged only from a state that cannot move (terminal, preserved).
+    const settled = (s: string) => !!this.flow.decl.terminal?.includes(s) || this.flow.transitions.some((x) => x.op.id === t.decl.syncsFirst && x.decl.preserves?.includes(s));
+    if (before !== undefined && !allowed && t.decl.refusal !== undefined && (!t.decl.syncsFirst || settled(before))) {
       this.judge(real, 'refused', t.op, e, status === t.decl.refusal ? [] : [{ location: '', expected: `HTTP ${t.decl.refusal}: ${t.op.id} is allowed only from ${(t.decl.from as string[]).join(', ')}, the resource is ${before}`, actual: status ? `HTTP ${status}` : 'no response' }], `${at}/refusal`);
       if (status !== undefined && status < 300) Object.assign(r, this.observe(e));
       return;
     }
     if (status === undefined || status >= 300) return;
     const seen = this.observe(e);
+    if (!allowed) {
+      // Succeeded from outside `from` where that is not judged (syncsFirst): the server moved it first.
+      Object.assign(r, seen);
+      return;
+    }
     if (allowed && t.decl.to !== undefined && seen.state !== undefined && before !== undefined) {
       this.judge(real, 'wrongState', t.op, e, seen.state === t.decl.to ? [] : [{ location: this.flow.decl.statePointer, expected: `${t.decl.to} after ${t.op.id} from ${before}`, actual: JSON.stringify(seen.state) }], `${at}/to`);
     }
@@ -249,13 +261,41 @@ class FlowRunner {
         await this.transition(driver, r, real);
       }
       if (r.state === undefined || !from.includes(r.state)) continue;
+      await this.negatives(t, r, real);
       await this.transition(t, r, real);
       if (this.flow.read) await this.read(r, real);
       if (r.state !== undefined && (decl.terminal?.includes(r.state) || this.drivers().some((d) => d.decl.preserves?.includes(r.state!)))) {
+        // From a settled state: every server-driven transition leaves it as it is, and every constrained one that
+        // does not list it is refused (a cancel of an approved validation).
         for (const d of this.flow.transitions.filter((x) => x.decl.from === undefined || x.decl.from === 'any')) {
           await this.transition(d, r, real);
           if (this.flow.read) await this.read(r, real);
         }
+        for (const c of this.flow.transitions.filter((x) => Array.isArray(x.decl.from) && x.decl.refusal !== undefined && !(x.decl.from as string[]).includes(r.state!))) {
+          await this.transition(c, r, real);
+          if (this.flow.read) await this.read(r, real);
+        }
+      }
+    }
+  }
+
+  /**
+   * The documented error matrix of a transition (x-negative-cases), sent to a resource in a state the transition is
+   * allowed from: the refusal is then the change's doing. A case the server accepts has moved the resource: it is
+   * read back before the walk goes on.
+   */
+  private async negatives(t: { decl: TransitionDeclaration; op: Operation }, r: Resource, real: Real): Promise<void> {
+    for (const [i, c] of negativeCasesOf(t.op).entries()) {
+      const valid = firstRequest(this.ctx, t.op, undefined, this.token);
+      const param = t.decl.idParam ?? t.op.parameters.find((p) => p.in === 'path')?.name;
+      if (param && r.id !== undefined) valid.path = { ...valid.path, [param]: r.id };
+      if (t.decl.body) valid.body = mergePatch(valid.body ?? {}, t.decl.body);
+      const e = await this.ctx.transport.send(t.op, negativeRequest(valid, c), tokenAuth(this.ctx, this.token));
+      this.book(t.op, e, real);
+      real.violations.push(...judgeScenario(this.ctx, this.ledger, 'negative-case-not-refused', t.op, e, judgeNegative(c, e, this.ctx.spec, `${t.op.pointer}/x-negative-cases/${i}`)));
+      if (e.response && e.response.status < 300) {
+        Object.assign(r, this.observe(e));
+        if (this.flow.read) await this.read(r, real);
       }
     }
   }
@@ -273,8 +313,11 @@ class FlowRunner {
     const e = await this.send(read, r, undefined, this.flow.decl.read?.idParam, other);
     this.book(read, e, real);
     const s = e.response?.status;
+    const tenant = this.ctx.spec.rules.tenant!;
+    const wanted = tenant.crossTenantStatus ?? 404;
+    const basis = crossTenantBasis(this.ctx, s);
     real.violations.push(
-      ...judgeScenario(this.ctx, this.ledger, 'tenant-cross-store-readable', read, e, s === 404 ? [] : [{ location: '', expected: `404 for tenant ${this.token.store}'s resource ${r.id} read with tenant ${other.store}'s token '${other.name}'`, actual: s ? `HTTP ${s}` : 'no response', basis: this.ctx.spec.provenance.at('/x-tenant') }]),
+      ...judgeScenario(this.ctx, this.ledger, 'tenant-cross-store-readable', read, e, s === wanted ? [] : [{ location: '', expected: `${wanted} for tenant ${this.token.store}'s resource ${r.id} read with tenant ${other.store}'s token '${other.name}'`, actual: s ? `HTTP ${s}` : 'no response', basis }]),
     );
   }
 
@@ -299,17 +342,4 @@ class FlowRunner {
     }
     return out;
   }
-}
-
-
-/** A copy of a body with the value at a pointer set (objects created on the way). */
-function withAt(body: unknown, at: string, value: unknown): unknown {
-  const tokens = parsePointer(at);
-  const root: Record<string, unknown> = body && typeof body === 'object' ? structuredClone(body as Record<string, unknown>) : {};
-  let node = root;
-  tokens.forEach((t, i) => {
-    if (i === tokens.length - 1) node[t] = value;
-    else node = (node[t] && typeof node[t] === 'object' ? node[t] : (node[t] = {})) as Record<string, unknown>;
-  });
-  return root;
 }

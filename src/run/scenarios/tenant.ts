@@ -1,8 +1,13 @@
+import { withValueAt } from '../../spec/merge-patch.ts';
 import { isDeepStrictEqual } from 'node:util';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
+import type { Basis } from '../../spec/provenance.ts';
+import { parsePointer } from '../../spec/pointer.ts';
+import { propertyAt } from '../../spec/schema-walk.ts';
+import { identityKey } from '../../arbitraries/requests.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { discoverIds, firstRequest, ownerValues } from './discover.ts';
@@ -40,6 +45,11 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   const ownA = await ctx.transport.send(op, request, tokenAuth(ctx, a));
   const ownB = await ctx.transport.send(op, requestB, tokenAuth(ctx, b));
   judgeResponse(ctx, ledger, op, ownA);
+  // What differs between two reads of the same request (a server-assigned request id, a timestamp) says nothing
+  // about whose data came back: left out of every comparison below.
+  const again = await ctx.transport.send(op, request, tokenAuth(ctx, a));
+  const volatile = differingPaths(ownA.response?.json, again.response?.json);
+  const same = (x: unknown, y: unknown) => isDeepStrictEqual(withoutPaths(x, volatile), withoutPaths(y, volatile));
   const owner = tenant.ownerField;
   const ownersA = owner ? ownerValues(ownA.response?.json, owner) : [];
   const ownersB = owner ? ownerValues(ownB.response?.json, owner) : [];
@@ -50,31 +60,75 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     judgeScenario(ctx, ledger, 'tenant-owner-mismatch', op, ownA, mixed ? [{ location: '', expected: `every ${owner} is tenant ${a.store}'s own`, actual: `${owner} values ${JSON.stringify([...new Set(ownersA)])} (tenant ${b.store} is ${JSON.stringify(shopB)})`, basis: basis('ownerField') }] : []);
   } else ledger.notApplicable('tenant-owner-mismatch', op.key, owner ? `responses carry no ${owner} field` : 'the x-tenant declares no ownerField');
 
-  if (typeof shopB === 'string' && tenant.smuggledInputs?.length) {
-    for (const input of tenant.smuggledInputs) {
-      if (input.in === 'body' && !op.body) continue;
-      const smuggled = {
-        ...request,
-        ...(input.in === 'query' ? { query: { ...request.query, [input.name]: shopB } } : {}),
-        ...(input.in === 'header' ? { headers: { ...request.headers, [input.name]: shopB } } : {}),
-        ...(input.in === 'body' ? { body: { ...(request.body as object), [input.name]: shopB } } : {}),
-      };
-      const exchange = await ctx.transport.send(op, smuggled, tokenAuth(ctx, a));
-      const owners = ownerValues(exchange.response?.json, owner!);
-      const leaked: Finding[] =
-        owners.includes(shopB) || (!isDeepStrictEqual(exchange.response?.json, ownA.response?.json) && isDeepStrictEqual(exchange.response?.json, ownB.response?.json))
-          ? [{ location: '', expected: `tenant ${a.store}'s data whatever ${input.in} ${input.name} says`, actual: `tenant ${b.store}'s data came back for ${input.in} ${input.name}=${shopB}`, basis: basis('smuggledInputs') }]
-          : [];
-      judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, leaked);
-    }
-  } else ledger.notApplicable('tenant-input-honored', op.key, !tenant.smuggledInputs?.length ? 'the x-tenant declares no smuggledInputs' : `no ${owner} id of the second tenant was seen to smuggle`);
+  const inputs = (tenant.smuggledInputs ?? []).filter((input) => input.in !== 'body' || op.body);
+  let smuggledAny = false;
+  for (const input of inputs) {
+    // The other tenant's own value for an input bound to the identity (a user handle), else its owner id.
+    const value = otherTenantValue(ctx, op, input, b) ?? shopB;
+    if (typeof value !== 'string') continue;
+    smuggledAny = true;
+    const smuggled = {
+      ...request,
+      ...(input.in === 'query' ? { query: { ...request.query, [input.name]: value } } : {}),
+      ...(input.in === 'header' ? { headers: { ...request.headers, [input.name]: value } } : {}),
+      ...(input.in === 'body' ? { body: withValueAt(request.body, input.name, value) } : {}),
+    };
+    const exchange = await ctx.transport.send(op, smuggled, tokenAuth(ctx, a));
+    const owners = owner ? ownerValues(exchange.response?.json, owner) : [];
+    const ok = exchange.response && exchange.response.status < 300;
+    const leaked: Finding[] =
+      (typeof shopB === 'string' && owners.includes(shopB)) || (ok && !same(exchange.response?.json, ownA.response?.json) && same(exchange.response?.json, ownB.response?.json))
+        ? [{ location: '', expected: `tenant ${a.store}'s data whatever ${input.in} ${input.name} says`, actual: `tenant ${b.store}'s data came back for ${input.in} ${input.name}=${value}`, basis: basis('smuggledInputs') }]
+        : [];
+    judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, leaked);
+  }
+  if (!smuggledAny) ledger.notApplicable('tenant-input-honored', op.key, !inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : `no value of the second tenant was seen to smuggle`);
 
   const idsB = await discoverIds(ctx, op, b);
   if (idsB) {
     const foreign = firstRequest(ctx, op, idsB, a);
     const exchange = await ctx.transport.send(op, foreign, tokenAuth(ctx, a));
     const s = exchange.response?.status;
-    judgeScenario(ctx, ledger, 'tenant-cross-store-readable', op, exchange, s === 404 ? [] : [{ location: '', expected: `404 for tenant ${b.store}'s record requested with tenant ${a.store}'s token`, actual: s ? `HTTP ${s}` : 'no response', basis: ctx.spec.provenance.at('/x-tenant') }]);
+    const wanted = tenant.crossTenantStatus ?? 404;
+    judgeScenario(ctx, ledger, 'tenant-cross-store-readable', op, exchange, s === wanted ? [] : [{ location: '', expected: `${wanted} for tenant ${b.store}'s record requested with tenant ${a.store}'s token`, actual: s ? `HTTP ${s}` : 'no response', basis: crossTenantBasis(ctx, s) }]);
   } else ledger.notApplicable('tenant-cross-store-readable', op.key, 'no x-resource-list: the operation reads no record by id');
   return resultOf(name, ledger);
+}
+
+/** The other tenant's own value of an input the spec binds to the identity (`x-identity-value`), if it has one. */
+function otherTenantValue(ctx: RunContext, op: Operation, input: { in: string; name: string }, other: TokenEntry): unknown {
+  let key: string | undefined;
+  if (input.in === 'body' && op.body) {
+    const tokens = input.name.startsWith('/') ? parsePointer(input.name) : [input.name];
+    let at = op.body.schemaPointer;
+    for (const t of tokens) at = propertyAt(ctx.spec, at, t) ?? '';
+    key = at ? identityKey(ctx.spec, at) : undefined;
+  } else {
+    const p = op.parameters.find((x) => x.in === input.in && x.name.toLowerCase() === input.name.toLowerCase());
+    key = p ? identityKey(ctx.spec, `${p.pointer}/schema`, p.extensions) : undefined;
+  }
+  return key !== undefined ? other.values[key] : undefined;
+}
+
+/**
+ * What "another tenant's record is out of reach" rests on: reading it (2xx) breaks the tenant rule itself; refusing
+ * it with another status than the declared one breaks only `crossTenantStatus`, which may be the guess.
+ */
+export function crossTenantBasis(ctx: RunContext, status: number | undefined): Basis {
+  const readable = status !== undefined && status < 300;
+  return ctx.spec.provenance.at(!readable && ctx.spec.rules.tenant?.crossTenantStatus !== undefined ? '/x-tenant/crossTenantStatus' : '/x-tenant');
+}
+
+/** The leaf paths where two JSON values differ. */
+function differingPaths(a: unknown, b: unknown, at = '', out = new Set<string>()): Set<string> {
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`, out);
+  } else if (!isDeepStrictEqual(a, b)) out.add(at);
+  return out;
+}
+
+function withoutPaths(value: unknown, paths: Set<string>, at = ''): unknown {
+  if (!paths.size || !value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v, i) => withoutPaths(v, paths, `${at}/${i}`));
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !paths.has(`${at}/${k}`)).map(([k, v]) => [k, withoutPaths(v, paths, `${at}/${k}`)]));
 }
