@@ -77,6 +77,10 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
+  // A run in which no check judged anything has checked nothing: it cannot say the contract holds.
+  if (!report.outcomes.some((o) => o.status === 'passed' || o.status === 'violated' || o.status === 'inferred')) {
+    return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
+  }
   if (report.errors.length || report.cutShort.length || notReached) {
     const why = [report.errors.length ? `${report.errors.length} test(s) could not run` : '', report.cutShort.length ? `${report.cutShort.length} test(s) cut short by the request budget` : '', notReached ? `${notReached} check(s) not reached` : ''].filter(Boolean);
     return { verdict: 'incomplete', because: why.join(', ') };

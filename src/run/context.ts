@@ -6,6 +6,8 @@ import { Redactor } from '../redact.ts';
 import { loadSpec } from '../spec/load.ts';
 import { indexOperations } from '../spec/operations.ts';
 import { Provenance } from '../spec/provenance.ts';
+import { propertyAt, schemaAt } from '../spec/schema-walk.ts';
+import { escapeToken, getAt } from '../spec/pointer.ts';
 import { checkExtensions } from '../spec/extensions.ts';
 import { readRules, schemesOf } from '../spec/rules.ts';
 import { Validators } from '../spec/validators.ts';
@@ -51,7 +53,10 @@ export function mockTokens(spec: SpecModel): TokenEntry[] {
   });
 }
 
-/** For the mock: each `x-identity-value` input's documented example stands for the identity's own value. */
+/**
+ * For the mock: each `x-identity-value` input's documented example stands for the identity's own value — a
+ * parameter's example, a property's own example, or the value at its place in the request body's example.
+ */
 function identityExamples(spec: SpecModel): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const op of spec.operations) {
@@ -59,6 +64,22 @@ function identityExamples(spec: SpecModel): Record<string, unknown> {
       const key = p.extensions['x-identity-value'] ?? (p.schema as Record<string, unknown>)['x-identity-value'];
       if (typeof key === 'string' && p.example !== undefined) out[key] ??= p.example;
     }
+    if (!op.body || op.body.unsupported) continue;
+    const visit = (pointer: string, at: string, depth: number): void => {
+      const node = schemaAt(spec, pointer);
+      if (!node || depth > 4) return;
+      const key = node.schema['x-identity-value'];
+      if (typeof key === 'string') {
+        const example = node.schema['example'] ?? getAt(op.body!.example, at);
+        if (example !== undefined) out[key] ??= example;
+        return;
+      }
+      for (const name of Object.keys((node.schema['properties'] as object | undefined) ?? {})) {
+        const sub = propertyAt(spec, pointer, name);
+        if (sub) visit(sub, `${at}/${escapeToken(name)}`, depth + 1);
+      }
+    };
+    visit(op.body.schemaPointer, '', 0);
   }
   return out;
 }
