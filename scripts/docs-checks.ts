@@ -3,7 +3,9 @@
  * spec to declare, which basis its findings can have, the fault that proves it, and its literal output, taken
  * from a real run against the fixture servers of every API.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { knownApis } from '../src/config/apis.ts';
+import { coverageTable, withCoverage } from '../src/report/coverage-table.ts';
 import { CHECKS } from '../src/checks/catalogue.ts';
 import { formatViolation } from '../src/report/format.ts';
 import { buildSpecModel } from '../src/run/context.ts';
@@ -56,3 +58,8 @@ for (const check of CHECKS) {
 }
 writeFileSync('docs/checks.md', out.join('\n') + '\n');
 console.log(`wrote docs/checks.md (${CHECKS.length} checks)`);
+
+// The README's per-API table: where each check applies, from each contract's declarations.
+const apis = await Promise.all(knownApis().map(async (a) => ({ name: a.name, spec: await buildSpecModel(a.spec) })));
+writeFileSync('README.md', withCoverage(readFileSync('README.md', 'utf8'), coverageTable(apis)));
+console.log(`wrote the coverage table of README.md (${apis.map((a) => a.name).join(', ')})`);

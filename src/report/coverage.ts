@@ -1,0 +1,44 @@
+import { flowsOf } from '../run/flows/declaration.ts';
+import { clockFields } from '../arbitraries/clock.ts';
+import { planFor } from '../checks/registry.ts';
+import { CHECKS } from '../checks/catalogue.ts';
+import type { SpecModel } from '../checks/types.ts';
+
+/**
+ * Where each check applies in a spec: how many operations (or flows) it can judge, from the spec's declarations
+ * alone — the README's per-API column. `0` means not applicable to that API.
+ */
+export function coverage(spec: SpecModel): Map<string, number> {
+  const out = new Map<string, number>(CHECKS.map((c) => [c.id, 0]));
+  const add = (id: string, n = 1) => out.set(id, (out.get(id) ?? 0) + n);
+  const ops = spec.operations;
+  for (const op of ops) {
+    for (const c of planFor(op, spec).applicable) add(c.id);
+    add('valid-input-rejected');
+    if (op.authenticated) {
+      add('auth-not-enforced');
+      add('auth-token-not-validated');
+    }
+    if (op.security.some((r) => r.schemes.some((s) => s.scopes.length))) {
+      add('scope-not-enforced');
+      add('scope-denied-wrongly');
+    }
+    if (op.parameters.length || op.body) add('invalid-input-accepted');
+    if (spec.rules.tenant && !op.writes) {
+      if (spec.rules.tenant.ownerField) add('tenant-owner-mismatch');
+      if (spec.rules.tenant.smuggledInputs?.length) add('tenant-input-honored');
+      if (op.extensions['x-resource-list']) add('tenant-cross-store-readable');
+    }
+    if (op.extensions['x-pagination']) for (const id of ['pagination-limit-exceeded', 'pagination-pages-overlap', 'pagination-total-mismatch', 'pagination-flags-inconsistent', 'pagination-past-end-not-empty']) add(id);
+    if (op.extensions['x-negative-cases']) add('negative-case-not-refused');
+    if (clockFields(spec, op).length) add('clock-bound-not-enforced');
+    if (spec.doc['x-negotiated-representations'] && !op.writes) for (const id of ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken']) add(id);
+    if ([...op.responses.values()].some((r) => r.extensions['x-links']) || spec.doc['x-links']) add('link-broken');
+  }
+  for (const flow of flowsOf(spec)) {
+    for (const [rule, applies] of flow.rules) if (applies === true) add(flow.check(rule));
+    if (spec.rules.tenant && flow.read) add('tenant-cross-store-readable');
+  }
+  if (ops.length) add('spec-example-invalid');
+  return out;
+}
