@@ -31,6 +31,7 @@ interface Flags {
   dotenv?: string;
   preflight: boolean;
   allowProductionWrites?: boolean;
+  writeProbes: boolean;
 }
 
 function program(): Command {
@@ -53,6 +54,7 @@ function program(): Command {
     .option('--dotenv <file>', 'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag')
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
+    .option('--no-write-probes', 'send no write probes (tenant ids in writes, boundary and malformed bodies on writes, undocumented write methods) (CONTRACT_WRITE_PROBES=0)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -110,6 +112,7 @@ function applyFlags(flags: Flags): void {
   set('CONTRACT_INFERRED', flags.inferred);
   set('CONTRACT_BASELINE', flags.baseline);
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
+  if (!flags.writeProbes) process.env['CONTRACT_WRITE_PROBES'] = '0';
 }
 
 /** `.env` (or --dotenv): the settings a team keeps beside the project; what the environment already says wins. */

@@ -16,6 +16,8 @@ export interface RequestCase {
   headers: Record<string, string>;
   /** `undefined`: no body is sent. */
   body?: unknown;
+  /** Bytes sent as they are, in place of a serialized `body` (malformed-request probes: not JSON, empty). */
+  rawBody?: string;
   /** Set on invalid cases: which input breaks which rule of the spec, and what that rule rests on. */
   invalid?: { target: string; rule: string; basis?: Basis };
   /** Required inputs the generator could not make valid: such a request is never sent as a valid one. */
@@ -301,7 +303,8 @@ export function requestBasis(ctx: WalkContext, op: Operation, c: RequestCase): B
   return DOCUMENTED;
 }
 
-function inferredOwnSchema(ctx: WalkContext, pointer: string, inherited: Basis): Basis {
+/** The first inferred keyword of an input's own schema (or what it inherits), else documented. */
+export function inferredOwnSchema(ctx: WalkContext, pointer: string, inherited: Basis): Basis {
   const visit = schemaAt(ctx, pointer, inherited);
   if (!visit) return inherited;
   if (visit.inherited.basis === 'inferred') return visit.inherited;

@@ -5,6 +5,8 @@ export interface SentRequest {
   url: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** A body sent as raw text (not JSON, empty): replayed as it was. */
+  rawBody?: string;
 }
 
 export interface ReceivedResponse {

@@ -112,7 +112,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       method: op.method.toUpperCase(),
       url: '', // what went out, as openapi-fetch built it (attemptOnce)
       headers: shown,
-      ...(c.body !== undefined ? { body: c.body } : {}),
+      ...(c.rawBody !== undefined ? { rawBody: c.rawBody } : c.body !== undefined ? { body: c.body } : {}),
     };
     const exchange = await sendWithRetries(() => attemptOnce(op, c, headers, record), record);
     // Nothing went out (budget spent, or the request could not even be built): where it would have gone.
@@ -126,7 +126,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     try {
       await request(op.method.toUpperCase(), op.path, {
         params: { path: c.path, query: c.query },
-        ...(c.body !== undefined ? { body: c.body } : {}),
+        // A raw body goes out as it is (malformed-request probes); anything else openapi-fetch serializes.
+        ...(c.rawBody !== undefined ? { body: c.rawBody, bodySerializer: (raw: string) => raw } : c.body !== undefined ? { body: c.body } : {}),
         headers,
         parseAs: 'text',
         [CAPTURE_KEY]: slot,

@@ -24,6 +24,11 @@ export interface RunSettings {
   /** A contract.json whose findings are known: they are reported, they do not fail the run. */
   baseline?: string;
   allowProductionWrites: boolean;
+  /**
+   * Probes that send writes beyond the flows' own (tenant ids smuggled into writes, boundary and malformed bodies
+   * on write operations, undocumented write methods): `--no-write-probes` (CONTRACT_WRITE_PROBES=0) turns them off.
+   */
+  writeProbes: boolean;
   /** Replay one property exactly: its test name (`--only`) and fast-check path (CONTRACT_PATH). */
   replay?: { test: string; path: string };
 }
@@ -58,6 +63,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     inferred,
     ...(baseline ? { baseline } : {}),
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
+    writeProbes: env['CONTRACT_WRITE_PROBES'] !== '0',
     ...replayOf(env),
   };
 }

@@ -22,6 +22,7 @@ export function replayContext(settings: RunSettings, env: NodeJS.ProcessEnv, run
   if (settings.nullable !== 'strict') out.push(['CONTRACT_NULLABLE', settings.nullable]);
   if (settings.runs !== 100) out.push(['CONTRACT_RUNS', String(settings.runs)]);
   if (settings.allowProductionWrites) out.push(['CONTRACT_ALLOW_PRODUCTION_WRITES', '1']);
+  if (!settings.writeProbes) out.push(['CONTRACT_WRITE_PROBES', '0']);
   out.push(['CONTRACT_SEED', String(runSeed)]);
   return { env: out };
 }

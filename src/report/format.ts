@@ -53,7 +53,9 @@ export function curlLine(r: SentRequest): string {
   const withVars = (s: string) => s.replace(/<redacted:([^>]+)>/g, (_m, name: string) => `$${tokenVariable(name)}`);
   const parts = [`curl -sS -X ${r.method} ${doubleQuoted(withVars(r.url))}`];
   for (const [k, v] of Object.entries(r.headers)) parts.push(`-H ${doubleQuoted(`${k}: ${withVars(v)}`)}`);
-  if (r.body !== undefined) parts.push(`-H 'Content-Type: application/json' --data ${shellWord(JSON.stringify(r.body))}`);
+  // A raw body (a malformed-request probe) carries its own Content-Type header, if any.
+  if (r.rawBody !== undefined) parts.push(`--data-raw ${shellWord(r.rawBody)}`);
+  else if (r.body !== undefined) parts.push(`-H 'Content-Type: application/json' --data ${shellWord(JSON.stringify(r.body))}`);
   return parts.join(' ');
 }
 

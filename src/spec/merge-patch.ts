@@ -21,7 +21,8 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
  */
 export function clonePlain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(clonePlain) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  // fast-check's records may have no prototype at all: plain objects too.
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clonePlain(v)])) as T;
   }
   return value;

@@ -26,10 +26,13 @@ export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEn
   return ids.length ? { [slot]: ids } : undefined;
 }
 
-/** One deterministic valid request (seeded by the run), for scenarios that need a request, not a property. */
-export function firstRequest(ctx: RunContext, op: Operation, pathValues?: Record<string, unknown[]>, token?: TokenEntry): RequestCase {
+/**
+ * One deterministic valid request (seeded by the run, or by `seed` for probes that must be the same whatever the
+ * run's seed), for scenarios that need a request, not a property.
+ */
+export function firstRequest(ctx: RunContext, op: Operation, pathValues?: Record<string, unknown[]>, token?: TokenEntry, seed = ctx.runSeed): RequestCase {
   const identity = (token ?? ctx.tokens[0])?.values;
-  return fc.sample(validRequests(ctx.spec, op, { ...(pathValues ? { pathValues } : {}), ...(identity ? { identity } : {}) }), { seed: ctx.runSeed, numRuns: 1 })[0]!;
+  return fc.sample(validRequests(ctx.spec, op, { ...(pathValues ? { pathValues } : {}), ...(identity ? { identity } : {}) }), { seed, numRuns: 1 })[0]!;
 }
 
 /** Every value of `field` anywhere in a body: the owner (`shop`) of each record it returned. */

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { requestBasis, validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import { expectNotRejectedAsInvalid } from '../../checks/expectations.ts';
 import { RESPONSE_CHECKS } from '../../checks/registry.ts';
-import type { Violation } from '../../checks/types.ts';
+import type { Finding, Violation } from '../../checks/types.ts';
+import type { Basis } from '../../spec/provenance.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
@@ -62,12 +63,7 @@ export async function responsesProperty(
     const exchange = await ctx.transport.send(op, request, auth, prefer ? { Prefer: prefer } : undefined);
     const found = judgeResponse(ctx, ledger, op, exchange);
     if (!prefer || /^(example=|code=2)/.test(prefer)) {
-      const rejected = expectNotRejectedAsInvalid(exchange, requestBasis(ctx.spec, op, request));
-      const prism = ctx.target.kind === 'mock' ? prismRefusal(exchange) : undefined;
-      // The mock's own validator disagreeing with the spec's (Prism reads some schemas, e.g. anyOf query arrays,
-      // differently): a note about the mock, never a finding about a server.
-      const findings = prism ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} (the spec's validator accepts it; Prism's refused it)`, actual: `${f.actual}: ${prism}` })) : rejected;
-      found.push(...judgeScenario(ctx, ledger, 'valid-input-rejected', op, exchange, findings));
+      found.push(...judgeScenario(ctx, ledger, 'valid-input-rejected', op, exchange, validRefused(ctx, exchange, requestBasis(ctx.spec, op, request))));
     }
     return found;
   };
@@ -90,8 +86,17 @@ export function mockPreferences(op: Operation): string[] {
   return out;
 }
 
+/** `valid-input-rejected`: a valid request refused as bad input — on the mock, unless Prism's own validator did it. */
+export function validRefused(ctx: RunContext, exchange: Exchange, basis: Basis): Finding[] {
+  const rejected = expectNotRejectedAsInvalid(exchange, basis);
+  const prism = ctx.target.kind === 'mock' ? prismRefusal(exchange) : undefined;
+  // The mock's own validator disagreeing with the spec's (Prism reads some schemas, e.g. anyOf query arrays,
+  // differently): a note about the mock, never a finding about a server.
+  return prism ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} (the spec's validator accepts it; Prism's refused it)`, actual: `${f.actual}: ${prism}` })) : rejected;
+}
+
 /** Prism's own validation refusal, with its reason: its problem bodies name stoplight.io/prism/errors. */
-function prismRefusal(exchange: Exchange): string | undefined {
+export function prismRefusal(exchange: Exchange): string | undefined {
   const body = exchange.response?.json as { type?: unknown; detail?: unknown; validation?: Array<{ location?: string[]; message?: string }> } | undefined;
   if (!body || typeof body.type !== 'string' || !body.type.includes('stoplight.io/prism/errors')) return undefined;
   const first = body.validation?.[0];

@@ -133,4 +133,13 @@ export function productionWriteBlocked(ctx: RunContext, op: Operation): string |
     : undefined;
 }
 
+/**
+ * The guard of the probes that write beyond what the flows do (tenant ids smuggled into writes, boundary and
+ * malformed bodies on writes, undocumented write methods): off with `--no-write-probes`, and never to production.
+ */
+export function writeProbeBlocked(ctx: RunContext, op: Operation, writes = op.writes): string | undefined {
+  if (writes && !ctx.settings.writeProbes) return 'write probes are off (--no-write-probes)';
+  return writes ? productionWriteBlocked(ctx, { ...op, writes: true }) : undefined;
+}
+
 export { show };
