@@ -46,6 +46,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
     items: strict({ header: reason, default: representation, values: { type: 'object', minProperties: 1, additionalProperties: representation }, fields: { type: 'array', minItems: 1, items: reason } }, ['header', 'default', 'values', 'fields']),
   },
   'x-known-values': { type: 'array', minItems: 1 },
+  'x-volatile': { type: 'array', minItems: 1, items: pointer },
   'x-links': { type: 'array', items: strict({ pointer, sameResource: { type: 'boolean' }, volatile: { type: 'array', items: pointer } }, ['pointer']) },
   'x-resource-list': strict({ operationId: reason, idPointer: pointer, param: reason, bodyPointer: pointer }, ['operationId', 'idPointer']),
   'x-pagination': strict({ pageParam: reason, limitParam: reason, itemsPointer: pointer, totalPointer: pointer, pagesPointer: pointer, hasNextPointer: pointer, pastEnd: { enum: ['empty', 'any'] } }, ['pageParam', 'limitParam', 'itemsPointer', 'totalPointer', 'pagesPointer', 'hasNextPointer']),

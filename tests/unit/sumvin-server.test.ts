@@ -36,9 +36,9 @@ interface Answer {
 }
 
 /** A request as a client sends it: the credential in its scheme's header. */
-async function get(base: string, path: string, token?: SumvinToken, headers: Record<string, string> = {}): Promise<Answer> {
+async function get(base: string, path: string, token?: SumvinToken, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
   const auth: Record<string, string> = !token ? {} : token.scheme === 'SumvinPAT' ? { 'x-sumvin-pat': token.token } : { 'x-juno-jwt': token.token };
-  const res = await fetch(base + path, { headers: { ...auth, ...headers } });
+  const res = await fetch(base + path, { method, headers: { ...auth, ...headers } });
   const type = res.headers.get('content-type') ?? '';
   const text = await res.text();
   return { status: res.status, type, body: type === 'application/json' ? (JSON.parse(text) as Record<string, unknown>) : { text } };
@@ -184,7 +184,7 @@ function timestampPairs(epoch: unknown, isoForm: unknown, key = ''): Array<[numb
 
 // ---------------------------------------------------------------------------------------------------- faults
 
-type Probe = [path: string, token: string | undefined, headers?: Record<string, string>];
+type Probe = [path: string, token: string | undefined, headers?: Record<string, string>, method?: string];
 /** Each fault: one request, and what about its answer must differ from the conforming server's. */
 const FAULT_EFFECTS: Record<SumvinFault, { probe: Probe; shows: (faulty: Answer, conforming: Answer) => void }> = {
   'timestamp-epoch-seconds': { probe: ['/v0/kyc/status', 'approved'], shows: (f, c) => expect(f.body['verified_at']).toBe(Math.floor((c.body['verified_at'] as number) / 1000)) },
@@ -209,16 +209,17 @@ const FAULT_EFFECTS: Record<SumvinFault, { probe: Probe; shows: (faulty: Answer,
   'auth-missing-accepted': { probe: ['/v0/kyc/status', undefined], shows: (f, c) => expect([c.status, f.status]).toEqual([401, 200]) },
   'auth-unknown-pat-accepted': { probe: ['/v0/kyc/status', undefined, { 'x-sumvin-pat': 'sumvin_pat_fixture_unknown_9999' }], shows: (f, c) => expect([c.status, f.status]).toEqual([401, 200]) },
   'auth-pat-in-query': { probe: [`/v0/kyc/details?x-sumvin-pat=${tokenNamed('rejected').token}`, undefined], shows: (f, c) => expect([c.status, f.status, f.body['status']]).toEqual([401, 200, 'rejected']) },
+  'method-405-without-allow': { probe: ['/v0/kyc/status', 'approved', {}, 'DELETE'], shows: (f, c) => expect([c.status, f.status]).toEqual([404, 405]) },
   'auth-pat-as-bearer': { probe: ['/v0/kyc/status', undefined, { authorization: `Bearer ${tokenNamed('retry').token}` }], shows: (f, c) => expect([c.status, f.status, f.body['status']]).toEqual([401, 200, 'retry']) },
 };
 
 describe('each Sumvin fault changes the answer it is named for', () => {
   test.each(SUMVIN_FAULTS.map((f) => [f]))('%s', async (fault) => {
-    const { probe: [path, name, headers = {}], shows } = FAULT_EFFECTS[fault];
+    const { probe: [path, name, headers = {}, method], shows } = FAULT_EFFECTS[fault];
     const token = name ? tokenNamed(name) : undefined;
     const faulty = await startSumvinServer({ faults: [fault] });
     try {
-      shows(await get(faulty.url, path, token, headers), await get(server.url, path, token, headers));
+      shows(await get(faulty.url, path, token, headers, method), await get(server.url, path, token, headers, method));
     } finally {
       await faulty.close();
     }

@@ -8,6 +8,7 @@ import type { Basis } from '../../spec/provenance.ts';
 import { parsePointer } from '../../spec/pointer.ts';
 import { propertyAt } from '../../spec/schema-walk.ts';
 import { identityKey } from '../../arbitraries/requests.ts';
+import { differingPaths } from '../../spec/volatile.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { discoverIds, firstRequest, ownerValues } from './discover.ts';
@@ -117,14 +118,6 @@ function otherTenantValue(ctx: RunContext, op: Operation, input: { in: string; n
 export function crossTenantBasis(ctx: RunContext, status: number | undefined): Basis {
   const readable = status !== undefined && status < 300;
   return ctx.spec.provenance.at(!readable && ctx.spec.rules.tenant?.crossTenantStatus !== undefined ? '/x-tenant/crossTenantStatus' : '/x-tenant');
-}
-
-/** The leaf paths where two JSON values differ. */
-function differingPaths(a: unknown, b: unknown, at = '', out = new Set<string>()): Set<string> {
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`, out);
-  } else if (!isDeepStrictEqual(a, b)) out.add(at);
-  return out;
 }
 
 function withoutPaths(value: unknown, paths: Set<string>, at = ''): unknown {
