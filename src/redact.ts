@@ -6,6 +6,12 @@
  */
 export class Redactor {
   private readonly known: Array<{ value: string; label: string }>;
+  /**
+   * Altered forms of a known token (its tail changed, cut or extended, its case changed — what the credential
+   * probes send): its head, in any case, and whatever token characters follow, shown as `<altered:name>`.
+   */
+  private readonly near: Array<{ find: RegExp; probe: RegExp; label: string }>;
+  private readonly nearMin: number;
   private readonly shaped: RegExp | undefined;
   private readonly prefixes: readonly string[];
 
@@ -15,6 +21,9 @@ export class Redactor {
       .flatMap((t) => [t.token, ...[t.token, `${t.token}:`, `:${t.token}`].map((v) => Buffer.from(v).toString('base64').replace(/=+$/, ''))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
     // Longest first, so a token that contains another is replaced whole.
     this.known = variants.filter((v) => v.value.length >= 4).sort((a, b) => b.value.length - a.value.length);
+    const heads = tokens.filter((t) => t.token.length >= NEAR_MIN).map((t) => ({ head: escapeRegExp(t.token.slice(0, Math.max(NEAR_MIN - 2, t.token.length - NEAR_SLACK))), label: `<altered:${t.name}>` }));
+    this.near = heads.map(({ head, label }) => ({ find: new RegExp(`${head}[A-Za-z0-9._~+/=-]*`, 'gi'), probe: new RegExp(head, 'i'), label }));
+    this.nearMin = Math.min(...tokens.map((t) => t.token.length - NEAR_SLACK));
     this.prefixes = prefixes.filter((p) => p.length > 0);
     this.shaped = this.prefixes.length ? new RegExp(`(?:${this.prefixes.map(escapeRegExp).join('|')})[A-Za-z0-9_\\-.]{4,}`, 'g') : undefined;
   }
@@ -24,6 +33,7 @@ export class Redactor {
     if (!this.mayHoldSecret(input)) return input;
     let out = input;
     for (const { value, label } of this.known) if (out.includes(value)) out = out.split(value).join(label);
+    for (const { find, probe, label } of this.near) if (probe.test(out)) out = out.replace(find, label);
     if (this.shaped) out = out.replace(this.shaped, (token) => `${token.slice(0, 4)}…${token.slice(-4)}`);
     return out
       .replace(JWT, (jwt) => `eyJ…${jwt.slice(-4)}`)
@@ -31,7 +41,12 @@ export class Redactor {
   }
 
   private mayHoldSecret(input: string): boolean {
-    return this.prefixes.some((p) => input.includes(p)) || /Bearer|Basic|Token|eyJ/i.test(input) || this.known.some((t) => input.includes(t.value));
+    return (
+      this.prefixes.some((p) => input.includes(p)) ||
+      /Bearer|Basic|Token|eyJ/i.test(input) ||
+      this.known.some((t) => input.includes(t.value)) ||
+      (input.length >= this.nearMin && this.near.some((n) => n.probe.test(input)))
+    );
   }
 
   /** Deep copy with every string redacted (keys included: a server may echo a token as a key). */
@@ -46,6 +61,10 @@ export class Redactor {
     return input;
   }
 }
+
+/** Tokens this long or longer are also recognised altered: all but their last NEAR_SLACK characters, in any case. */
+const NEAR_MIN = 8;
+const NEAR_SLACK = 2;
 
 /** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;

@@ -73,6 +73,9 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'link-broken', family: 'links', summary: 'a declared link (x-links, e.g. _links.self.href), followed with the same credentials, does not answer 2xx with the same resource', onMock: true, basis: EITHER, needs: 'x-links' },
   { id: 'clock-bound-not-enforced', family: 'inputs', summary: 'a clock-bound request field (x-clock) stale past its window, or dated ahead, is not refused with a 4xx', onMock: false, basis: EITHER, needs: 'x-clock' },
   { id: 'negative-case-not-refused', family: 'inputs', summary: 'a request changed as a documented error case says (x-negative-cases) does not get that documented status', onMock: false, basis: EITHER, needs: 'x-negative-cases' },
+  { id: 'malformed-body-accepted', family: 'inputs', summary: 'a body that is not JSON, JSON of the wrong top-level type, or an empty body is not refused with a 4xx (the valid body under another Content-Type accepted: a warning)', onMock: false, basis: EITHER },
+  { id: 'undocumented-method-accepted', family: 'inputs', summary: 'a method the path does not document is answered below 400 (a router sending every method to the GET handler), or 405 without Allow', onMock: false, basis: DOCS },
+  { id: 'read-not-safe', family: 'stateful', summary: 'the same read again (same token, same inputs) answers differently outside the declared volatile places: a read that reserves, or moves a state on', onMock: false, basis: EITHER, needs: 'x-volatile (optional: what may differ)' },
   { id: 'spec-example-invalid', family: 'spec', summary: "on the embedded mock, a response served from one of the spec's own examples breaks the spec (a defect of the spec, reported as a warning)", onMock: true, basis: DOCS },
 ];
 

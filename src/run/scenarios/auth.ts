@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { validRequests } from '../../arbitraries/requests.ts';
+import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
+import type { Violation } from '../../checks/types.ts';
+import { BOUNDARY_SEED } from './boundaries.ts';
+import { firstRequest } from './discover.ts';
 import { expectUnauthorized } from '../../checks/expectations.ts';
 import type { Auth } from '../../client/transport.ts';
 import type { Operation } from '../../spec/operations.ts';
@@ -72,6 +75,61 @@ export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityS
   return out;
 }
 
+/**
+ * The real token of the matrix, altered: its last character changed, cut by one, one character longer, in the other
+ * case (a token is case-sensitive; a scheme name is not — RFC 7235 — so `bearer x` is never sent as a fault).
+ * Each is a credential nobody issued. Deterministic, and what the Redactor must recognise (tests/unit/redact.test.ts).
+ */
+export function alteredTokens(token: string): Array<{ how: string; value: string }> {
+  const last = token.slice(-1);
+  const swapped = [...token].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+  const out = [
+    { how: 'with its last character changed', value: `${token.slice(0, -1)}${last === 'x' ? 'y' : 'x'}` },
+    { how: 'cut by one character', value: token.slice(0, -1) },
+    { how: 'one character longer', value: `${token}0` },
+  ];
+  if (swapped !== token) out.push({ how: 'in the other case', value: swapped });
+  return out;
+}
+
+/**
+ * The real token under another HTTP scheme (for a bearer scheme): `Token …`, `Basic …` with the token as it is, and
+ * base64 of it as user:password both ways round. Accepting any of them is not enforcing the scheme.
+ */
+export function otherSchemes(token: string): Array<{ how: string; header: string }> {
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  return [
+    { how: 'as Token', header: `Token ${token}` },
+    { how: 'as Basic, as it is', header: `Basic ${token}` },
+    { how: 'as Basic user:password (the token as user)', header: `Basic ${b64(`${token}:`)}` },
+    { how: 'as Basic user:password (the token as password)', header: `Basic ${b64(`:${token}`)}` },
+  ];
+}
+
+/**
+ * The real token of the matrix, altered or under another scheme: each must be refused with 401 exactly as an unknown
+ * token is. Sent once each, deterministically (not drawn by the property), so every run tries every one.
+ */
+export function credentialVariants(ctx: RunContext, op: Operation, scheme: SecurityScheme, real: TokenEntry): BadCredential[] {
+  const security = ctx.spec.provenance.at(op.securityPointer);
+  const raw = (label: string, placed: { headers?: Record<string, string>; query?: Record<string, string> }): fc.Arbitrary<Auth> => fc.constant({ kind: 'raw', label, ...placed });
+  const out: BadCredential[] = [];
+  if (scheme.kind === 'bearer') {
+    for (const { how, header } of otherSchemes(real.token)) {
+      const label = `${real.name}'s token ${how}`;
+      // Prism checks that a Bearer credential is there: another scheme is refused there too.
+      out.push({ label, check: 'auth-not-enforced', mock: true, auth: raw(label, { headers: { Authorization: header } }), basis: security });
+    }
+  }
+  if (scheme.kind === 'bearer' || scheme.kind === 'apiKey') {
+    for (const { how, value } of alteredTokens(real.token)) {
+      const label = `${real.name}'s token ${how}`;
+      out.push({ label, check: 'auth-token-not-validated', mock: false, auth: raw(label, placedBy(scheme, value)), basis: security });
+    }
+  }
+  return out;
+}
+
 function placedBy(scheme: SecurityScheme, value: string): { headers?: Record<string, string>; query?: Record<string, string> } {
   if (scheme.kind === 'apiKey') return scheme.in === 'query' ? { query: { [scheme.paramName!]: value } } : scheme.in === 'cookie' ? { headers: { Cookie: `${scheme.paramName}=${value}` } } : { headers: { [scheme.paramName!]: value } };
   return { headers: { Authorization: `${scheme.kind === 'basic' ? 'Basic' : 'Bearer'} ${value}` } };
@@ -107,11 +165,27 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
         for (const c of checks) ledger.notApplicable(c, op.key, `could not generate a valid request: ${request.unsatisfiable.join('; ')}`);
         return [];
       }
-      const exchange = await ctx.transport.send(op, request, auth);
-      const findings = expectUnauthorized(exchange, variant.basis).map((f) => ({ ...f, expected: `${f.expected} — ${variant.label}` }));
-      return [...judgeScenario(ctx, ledger, variant.check, op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
+      return judgeCredential(ctx, ledger, op, request, auth, variant);
     },
   });
-  return resultOf(name, ledger, property);
+  const result = resultOf(name, ledger, property);
+  // The real token altered: one request each, the same in every run.
+  const real = schemes.flatMap((scheme) => {
+    const token = ctx.tokens.find((t) => t.scheme === scheme.name);
+    return token ? credentialVariants(ctx, op, scheme, token) : [];
+  }).filter((v) => ctx.target.kind === 'live' || v.mock);
+  const request = firstRequest(ctx, op, undefined, undefined, BOUNDARY_SEED);
+  if (request.unsatisfiable || !real.length) return result;
+  const found = await Promise.all(real.map(async (v) => judgeCredential(ctx, ledger, op, request, fc.sample(v.auth, 1)[0]!, v)));
+  const directed = found.flat().filter((v) => v.severity === 'error');
+  return { ...resultOf(name, ledger, property), errors: [...result.errors, ...directed] };
+}
+
+/** One bad credential sent, and judged: 401, as an unknown token gets. */
+function judgeCredential(ctx: RunContext, ledger: Ledger, op: Operation, request: RequestCase, auth: Auth, variant: BadCredential): Promise<Violation[]> {
+  return ctx.transport.send(op, request, auth).then((exchange) => {
+    const findings = expectUnauthorized(exchange, variant.basis).map((f) => ({ ...f, expected: `${f.expected} — ${variant.label}` }));
+    return [...judgeScenario(ctx, ledger, variant.check, op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
+  });
 }
 

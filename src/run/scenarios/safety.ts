@@ -36,7 +36,8 @@ export async function checkSafeReads(ctx: RunContext, op: Operation, name: strin
     ledger.notApplicable('read-not-safe', op.key, 'a read got no response');
     return resultOf(name, ledger);
   }
-  judgeScenario(ctx, ledger, 'read-not-safe', op, second, changes(ctx, op, first, second));
+  const basis = ctx.spec.provenance.at(op.pointer);
+  judgeScenario(ctx, ledger, 'read-not-safe', op, second, changes(ctx, op, first, second).map((f) => ({ ...f, basis })));
   return resultOf(name, ledger);
 }
 
