@@ -2,7 +2,7 @@
  * The generic rules a declared flow (x-flows) is checked against, and the id each reports under unless the spec
  * names its own (`checks:` in the declaration — the Account flow keeps its published kyc-* ids).
  */
-export type FlowRule = 'readAgrees' | 'resume' | 'flag' | 'refused' | 'wrongState' | 'terminalChanged' | 'notFound';
+export type FlowRule = 'readAgrees' | 'resume' | 'flag' | 'refused' | 'wrongState' | 'terminalChanged' | 'notFound' | 'undeclaredEdge';
 
 export const FLOW_CHECK_DEFAULTS: Record<FlowRule, string> = {
   readAgrees: 'flow-state-disagrees',
@@ -12,4 +12,5 @@ export const FLOW_CHECK_DEFAULTS: Record<FlowRule, string> = {
   wrongState: 'flow-transition-wrong-state',
   terminalChanged: 'flow-terminal-state-changed',
   notFound: 'flow-unknown-id-found',
+  undeclaredEdge: 'flow-edge-undeclared',
 };

@@ -86,6 +86,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
         states: { type: 'array', minItems: 1, items: reason },
         active: { type: 'array', items: reason },
         terminal: { type: 'array', items: reason },
+        edges: { type: 'object', properties: { 'x-inferred': inferred }, additionalProperties: { type: 'array', items: reason } },
         notFound: { type: 'integer' },
         create: strict({ operationId: reason, body: {}, flag: strict({ when: { type: 'array', items: reason }, pointer, equals: {}, check: reason }, ['when', 'pointer', 'equals']) }, ['operationId']),
         read: strict({ operationId: reason, idParam: reason }, ['operationId']),
@@ -106,7 +107,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
             ['operationId'],
           ),
         },
-        checks: strict({ readAgrees: reason, resume: reason, flag: reason, refused: reason, wrongState: reason, terminalChanged: reason, notFound: reason }),
+        checks: strict({ readAgrees: reason, resume: reason, flag: reason, refused: reason, wrongState: reason, terminalChanged: reason, notFound: reason, undeclaredEdge: reason }),
       },
       ['id', 'statePointer', 'states'],
     ),
@@ -229,6 +230,11 @@ function checkReferences(ctx: WalkContext, file: string): void {
     };
     named(flow['active'], 'active');
     named(flow['terminal'], 'terminal');
+    for (const [from, to] of Object.entries((flow['edges'] as Record<string, unknown> | undefined) ?? {})) {
+      if (from === 'x-inferred') continue;
+      named([from], 'edges');
+      named(to, `edges.${from}`);
+    }
     named(flow['create']?.flag?.when, 'create.flag.when');
     for (const part of ['create', 'read'] as const) if (flow[part]?.operationId) needOperation(flow[part].operationId, `x-flows ${flow['id']} ${part}`);
     for (const t of (flow['transitions'] as Array<Record<string, any>> | undefined) ?? []) {

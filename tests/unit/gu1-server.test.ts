@@ -219,6 +219,7 @@ const PROBES: Record<Fault, { probe: (api: ReturnType<typeof client>, server: Gu
   'iscurrent-after-reject': { probe: async (api) => { const id = await inReview(api); return (await api.reject(id)).json.isCurrent; }, conforming: false, faulted: true },
   'iscurrent-string': { probe: async (api) => typeof (await api.create(ENTITY.review)).json.isCurrent, conforming: 'boolean', faulted: 'string' },
   'create-accepts-invalid': { probe: async (api) => (await api.createRaw({ entityId: ENTITY.review, metadata: 'not an object' })).status, conforming: 400, faulted: 201 },
+  'sync-moves-backwards': { probe: async (api) => { const id = (await api.create(ENTITY.review)).json.id; return [(await api.sync(id)).json.status, (await api.sync(id)).json.status]; }, conforming: ['in_progress', 'in_review'], faulted: ['in_progress', 'pending'] },
   'get-advances-state': { probe: async (api) => { const id = (await api.create(ENTITY.review)).json.id; return [(await api.get(id)).json.status, (await api.get(id)).json.status]; }, conforming: ['pending', 'pending'], faulted: ['in_progress', 'in_review'] },
   'auth-missing-accepted': { probe: async (_api, server) => (await client(server, null).create(ENTITY.review)).status, conforming: 401, faulted: 201 },
   'unknown-key-accepted': { probe: async (_api, server) => (await client(server, 'gk_sandbox_forged').create(ENTITY.review)).status, conforming: 401, faulted: 201 },

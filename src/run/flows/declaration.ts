@@ -13,6 +13,12 @@ export interface FlowDeclaration {
   states: string[];
   active?: string[];
   terminal?: string[];
+  /**
+   * The moves the docs describe: from each state, the states a resource may go to next. A move seen (by any
+   * operation, between two answers about the same resource) that is not listed is `flow-edge-undeclared`; a state
+   * not listed has no declared way out.
+   */
+  edges?: Record<string, string[]>;
   notFound?: number;
   create?: { operationId: string; flag?: { when: string[]; pointer: string; equals: unknown; check?: string } };
   read?: { operationId: string; idParam?: string };
@@ -65,6 +71,7 @@ export function flowsOf(spec: SpecModel): Flow[] {
       ['wrongState', transitions.some((t) => t.decl.to) ? true : 'no transition declares the state it leads to'],
       ['terminalChanged', decl.terminal?.length || transitions.some((t) => t.decl.preserves?.length) ? true : 'the flow declares no terminal or preserved states'],
       ['notFound', decl.idPointer && (read || transitions.some((t) => t.decl.idParam)) ? true : 'the flow has no resource id to ask for'],
+      ['undeclaredEdge', decl.edges ? true : 'the flow declares no edges (which state may follow which)'],
     ]);
     const operations = [create, read, ...transitions.map((t) => t.op)].filter((o): o is Operation => !!o);
     return { decl, pointer: `/x-flows/${i}`, ...(create ? { create } : {}), ...(read ? { read } : {}), transitions, check, rules, operations: [...new Set(operations)] };

@@ -132,6 +132,23 @@ class FlowRunner {
     real.violations.push(...judgeScenario(this.ctx, this.ledger, this.flow.check(rule), op, e, findings.map((f) => ({ ...f, basis: f.basis ?? basis }))));
   }
 
+  /**
+   * Every move of a resource seen between two answers about it, whichever operation showed it: out of a terminal
+   * state is `terminalChanged` (where the caller has not judged it already), and along an edge the flow does not
+   * declare (`edges`) is `undeclaredEdge`.
+   */
+  private moved(real: Real, op: Operation, e: Exchange, before: string | undefined, after: string | undefined, terminalJudged = false): void {
+    if (before === undefined || after === undefined || before === after) return;
+    if (!terminalJudged && this.flow.decl.terminal?.includes(before)) {
+      this.judge(real, 'terminalChanged', op, e, [{ location: this.flow.decl.statePointer, expected: `${before}: a terminal state never changes (${op.id})`, actual: JSON.stringify(after) }], '/terminal');
+    }
+    const edges = this.flow.decl.edges;
+    if (edges) {
+      const next = edges[before] ?? [];
+      this.judge(real, 'undeclaredEdge', op, e, next.includes(after) ? [] : [{ location: this.flow.decl.statePointer, expected: `from ${before} only ${next.length ? next.join(', ') : 'nowhere (no edge declared)'}`, actual: `${JSON.stringify(after)} after ${op.id}` }], '/edges');
+    }
+  }
+
   private book(op: Operation, e: Exchange, real: Real): void {
     real.violations.push(...judgeResponse(this.ctx, this.ledger, op, e).filter((v) => v.severity === 'error'));
   }
@@ -147,12 +164,15 @@ class FlowRunner {
     if (single && flag && single.state !== undefined && flag.when.includes(single.state)) {
       const got = getAt(e.response.json, flag.pointer);
       this.judge(real, 'flag', op, e, got === flag.equals ? [] : [{ location: flag.pointer, expected: `${JSON.stringify(flag.equals)}: the resource is ${single.state}`, actual: JSON.stringify(got) }], '/create/flag');
+      this.moved(real, op, e, single.state, seen.state);
+      if (seen.state !== undefined) single.state = seen.state;
       return single;
     }
     if (single && this.flow.decl.keyPointer && single.key !== undefined && single.state !== undefined && this.flow.decl.active?.includes(single.state)) {
       this.judge(real, 'resume', op, e, seen.key === single.key ? [] : [{ location: this.flow.decl.keyPointer, expected: `the active ${single.key} (a create while ${single.state} resumes it)`, actual: JSON.stringify(seen.key) }], '/active');
     }
     if (single) {
+      this.moved(real, op, e, single.state, seen.state);
       Object.assign(single, seen);
       return single;
     }
@@ -172,9 +192,7 @@ class FlowRunner {
     if (r.state !== undefined && seen.state !== r.state) findings.push({ location: this.flow.decl.statePointer, expected: `${r.state} (as the last answer of the flow said)`, actual: JSON.stringify(seen.state) });
     if (r.key !== undefined && this.flow.decl.keyPointer && r.state !== undefined && this.flow.decl.active?.includes(r.state) && seen.key !== r.key) findings.push({ location: this.flow.decl.keyPointer, expected: r.key, actual: JSON.stringify(seen.key) });
     if (r.state !== undefined || r.key !== undefined) this.judge(real, 'readAgrees', op, e, findings);
-    if (r.state !== undefined && this.flow.decl.terminal?.includes(r.state) && seen.state !== undefined && seen.state !== r.state) {
-      this.judge(real, 'terminalChanged', op, e, [{ location: this.flow.decl.statePointer, expected: `${r.state}: a terminal state never changes`, actual: JSON.stringify(seen.state) }], '/terminal');
-    }
+    this.moved(real, op, e, r.state, seen.state);
     Object.assign(r, seen);
   }
 
@@ -190,13 +208,19 @@ class FlowRunner {
     const settled = (s: string) => !!this.flow.decl.terminal?.includes(s) || this.flow.transitions.some((x) => x.op.id === t.decl.syncsFirst && x.decl.preserves?.includes(s));
     if (before !== undefined && !allowed && t.decl.refusal !== undefined && (!t.decl.syncsFirst || settled(before))) {
       this.judge(real, 'refused', t.op, e, status === t.decl.refusal ? [] : [{ location: '', expected: `HTTP ${t.decl.refusal}: ${t.op.id} is allowed only from ${(t.decl.from as string[]).join(', ')}, the resource is ${before}`, actual: status ? `HTTP ${status}` : 'no response' }], `${at}/refusal`);
-      if (status !== undefined && status < 300) Object.assign(r, this.observe(e));
+      if (status !== undefined && status < 300) {
+        const seen = this.observe(e);
+        this.moved(real, t.op, e, before, seen.state);
+        Object.assign(r, seen);
+      }
       return;
     }
     if (status === undefined || status >= 300) return;
     const seen = this.observe(e);
     if (!allowed) {
-      // Succeeded from outside `from` where that is not judged (syncsFirst): the server moved it first.
+      // Succeeded from outside `from` where that is not judged (syncsFirst): the server moved it first — along
+      // declared edges, and never out of a terminal state.
+      this.moved(real, t.op, e, before, seen.state);
       Object.assign(r, seen);
       return;
     }
@@ -208,6 +232,7 @@ class FlowRunner {
       const where = t.decl.preserves?.includes(before!) ? `${at}/preserves` : '/terminal';
       this.judge(real, 'terminalChanged', t.op, e, seen.state === before ? [] : [{ location: this.flow.decl.statePointer, expected: `${before}: ${t.op.id} never changes it`, actual: JSON.stringify(seen.state) }], where);
     }
+    this.moved(real, t.op, e, before, seen.state, kept);
     Object.assign(r, seen);
     if (seen.state === undefined && allowed && t.decl.to !== undefined) r.state = t.decl.to;
   }
@@ -246,6 +271,7 @@ class FlowRunner {
         await this.transition(t, r, real);
         if (this.flow.read) await this.read(r, real);
       }
+      await this.settle(r, real);
       return;
     }
     await this.foreign(model, real);
@@ -275,6 +301,29 @@ class FlowRunner {
           await this.transition(c, r, real);
           if (this.flow.read) await this.read(r, real);
         }
+      }
+    }
+  }
+
+  /**
+   * A singleton driven on by the server-driven transitions until it settles — a terminal state, or a state they no
+   * longer move — and then driven once more: nothing moves it out of a terminal state (an approved verification a
+   * refresh sends back to review), nor along an undeclared edge.
+   */
+  private async settle(r: Resource, real: Real): Promise<void> {
+    const usable = this.drivers().filter((d) => !d.decl.keyBody || r.key !== undefined);
+    for (let step = 0; step < 6 && usable.length; step++) {
+      const before = r.state;
+      for (const d of usable) {
+        await this.transition(d, r, real);
+        if (this.flow.read) await this.read(r, real);
+      }
+      if (r.state === undefined || r.state === before || this.flow.decl.terminal?.includes(r.state)) break;
+    }
+    if (r.state !== undefined && this.flow.decl.terminal?.includes(r.state)) {
+      for (const d of usable) {
+        await this.transition(d, r, real);
+        if (this.flow.read) await this.read(r, real);
       }
     }
   }
