@@ -1,27 +1,31 @@
 import { withValueAt } from '../../spec/merge-patch.ts';
-import { isDeepStrictEqual } from 'node:util';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
 import type { Basis } from '../../spec/provenance.ts';
-import { parsePointer } from '../../spec/pointer.ts';
 import { propertyAt } from '../../spec/schema-walk.ts';
 import { identityKey } from '../../arbitraries/requests.ts';
-import { differingPaths } from '../../spec/volatile.ts';
+import { differingPaths, sameApart } from '../../spec/volatile.ts';
+import type { RequestCase } from '../../arbitraries/requests.ts';
+import type { Exchange } from '../../client/exchange.ts';
+import { getAt, parsePointer } from '../../spec/pointer.ts';
+import { checkTenantWrites } from './tenant-writes.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { discoverIds, firstRequest, ownerValues } from './discover.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario } from './shared.ts';
+import { BOUNDARY_SEED } from './boundaries.ts';
 
 export const TENANT_CHECKS = ['tenant-owner-mismatch', 'tenant-input-honored', 'tenant-cross-store-readable'];
 
 /**
  * "The store is bound to the token server-side — never send a shop id." With tokens on two tenants: each
- * tenant's records carry its own owner id; smuggling the other tenant's id (header, query, body — from the spec's
- * x-tenant) changes nothing; the other tenant's records by id are 404. Read-only operations only: a tenant probe
- * must not write into someone else's data.
+ * tenant's records carry its own owner id, on every page of a list; smuggling the other tenant's id (header, query,
+ * body — from the spec's x-tenant) changes nothing; the other tenant's records by id are 404. On a write, the
+ * smuggling is done with the token's own resource only (tenant-writes.ts), so a server that honours the smuggled
+ * id is caught without touching the other tenant's data.
  */
 export async function checkTenant(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
   const ledger = new Ledger();
@@ -32,11 +36,10 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   const tenant = ctx.spec.rules.tenant;
   if (!tenant) return na('the spec declares no x-tenant rule');
   if (ctx.target.kind === 'mock') return na('the mock has no tenants; tenant binding needs a live target with tokens on two tenants');
-  if (op.writes) return na('write operation: tenant probes send reads only');
-  const byStore = new Map<string, TokenEntry>();
-  for (const t of ctx.tokens) if (isGranted(op, t, ctx.spec.rules) && !byStore.has(t.store)) byStore.set(t.store, t);
-  const [a, b] = [...byStore.values()];
-  if (!a || !b) return na('needs tokens on two tenants that both grant this operation (add a second store to the token matrix)');
+  const pair = tenantPair(ctx, op);
+  if (typeof pair === 'string') return na(pair);
+  const [a, b] = pair;
+  if (op.writes) return checkTenantWrites(ctx, op, name, ledger, a, b);
   const basis = (member: string) => ctx.spec.provenance.at(`/x-tenant/${member}`);
 
   const idsA = await discoverIds(ctx, op, a);
@@ -49,17 +52,23 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   // What differs between two reads of the same request (a server-assigned request id, a timestamp) says nothing
   // about whose data came back: left out of every comparison below.
   const again = await ctx.transport.send(op, request, tokenAuth(ctx, a));
-  const volatile = differingPaths(ownA.response?.json, again.response?.json);
-  const same = (x: unknown, y: unknown) => isDeepStrictEqual(withoutPaths(x, volatile), withoutPaths(y, volatile));
+  const volatile = [...differingPaths(ownA.response?.json, again.response?.json)];
+  const same = (x: unknown, y: unknown) => sameApart(x, y, volatile);
   const owner = tenant.ownerField;
-  const ownersA = owner ? ownerValues(ownA.response?.json, owner) : [];
   const ownersB = owner ? ownerValues(ownB.response?.json, owner) : [];
-  const shopB = ownersB[0];
+  const shopB = ownersB[0] ?? (owner ? await ownerOf(ctx, b, owner) : undefined);
 
-  if (owner && ownersA.length) {
-    const mixed = new Set(ownersA).size > 1 || ownersA.some((o) => ownersB.includes(o));
-    judgeScenario(ctx, ledger, 'tenant-owner-mismatch', op, ownA, mixed ? [{ location: '', expected: `every ${owner} is tenant ${a.store}'s own`, actual: `${owner} values ${JSON.stringify([...new Set(ownersA)])} (tenant ${b.store} is ${JSON.stringify(shopB)})`, basis: basis('ownerField') }] : []);
-  } else ledger.notApplicable('tenant-owner-mismatch', op.key, owner ? `responses carry no ${owner} field` : 'the x-tenant declares no ownerField');
+  if (owner) {
+    // Every item of every list, on every page: one foreign item fails.
+    const pages = await everyPage(ctx, op, request, a, ownA);
+    const ownersA = pages.flatMap((e) => ownerValues(e.response?.json, owner));
+    if (ownersA.length) {
+      const first = ownersA[0];
+      const foreign = pages.find((e) => ownerValues(e.response?.json, owner).some((o) => o !== first || ownersB.includes(o))) ?? ownA;
+      const mixed = new Set(ownersA).size > 1 || ownersA.some((o) => ownersB.includes(o) || o === shopB);
+      judgeScenario(ctx, ledger, 'tenant-owner-mismatch', op, foreign, mixed ? [{ location: '', expected: `every ${owner} is tenant ${a.store}'s own${pages.length > 1 ? ', on every page' : ''}`, actual: `${owner} values ${JSON.stringify([...new Set(ownersA)])} (tenant ${b.store} is ${JSON.stringify(shopB)})`, basis: basis('ownerField') }] : []);
+    } else ledger.notApplicable('tenant-owner-mismatch', op.key, `responses carry no ${owner} field`);
+  } else ledger.notApplicable('tenant-owner-mismatch', op.key, 'the x-tenant declares no ownerField');
 
   const inputs = (tenant.smuggledInputs ?? []).filter((input) => input.in !== 'body' || op.body);
   let smuggledAny = false;
@@ -68,20 +77,16 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     const value = otherTenantValue(ctx, op, input, b) ?? shopB;
     if (typeof value !== 'string') continue;
     smuggledAny = true;
-    const smuggled = {
-      ...request,
-      ...(input.in === 'query' ? { query: { ...request.query, [input.name]: value } } : {}),
-      ...(input.in === 'header' ? { headers: { ...request.headers, [input.name]: value } } : {}),
-      ...(input.in === 'body' ? { body: withValueAt(request.body, input.name, value) } : {}),
-    };
-    const exchange = await ctx.transport.send(op, smuggled, tokenAuth(ctx, a));
+    const exchange = await ctx.transport.send(op, smuggle(request, input, value), tokenAuth(ctx, a));
     const owners = owner ? ownerValues(exchange.response?.json, owner) : [];
     const ok = exchange.response && exchange.response.status < 300;
-    const leaked: Finding[] =
-      (typeof shopB === 'string' && owners.includes(shopB)) || (ok && !same(exchange.response?.json, ownA.response?.json) && same(exchange.response?.json, ownB.response?.json))
-        ? [{ location: '', expected: `tenant ${a.store}'s data whatever ${input.in} ${input.name} says`, actual: `tenant ${b.store}'s data came back for ${input.in} ${input.name}=${value}`, basis: basis('smuggledInputs') }]
-        : [];
-    judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, leaked);
+    const wasOk = !!ownA.response && ownA.response.status < 300 && !!again.response && again.response.status < 300;
+    // Honoured: the other tenant's data came back, or the token's own record was looked for in the other tenant.
+    const leaked =
+      (typeof shopB === 'string' && owners.includes(shopB)) ||
+      (ok && !same(exchange.response?.json, ownA.response?.json) && same(exchange.response?.json, ownB.response?.json)) ||
+      (wasOk && notFoundThere(ctx, exchange));
+    judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, leaked ? [honoredFinding(ctx, a, b, input, value, exchange)] : []);
   }
   if (!smuggledAny) ledger.notApplicable('tenant-input-honored', op.key, !inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : `no value of the second tenant was seen to smuggle`);
 
@@ -96,8 +101,57 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   return resultOf(name, ledger);
 }
 
+/** Two tokens on two tenants that are both granted the operation, or why there are none. */
+export function tenantPair(ctx: RunContext, op: Operation): [TokenEntry, TokenEntry] | string {
+  const byStore = new Map<string, TokenEntry>();
+  for (const t of ctx.tokens) if (isGranted(op, t, ctx.spec.rules) && !byStore.has(t.store)) byStore.set(t.store, t);
+  const [a, b] = [...byStore.values()];
+  return a && b ? [a, b] : 'needs tokens on two tenants that both grant this operation (add a second store to the token matrix)';
+}
+
+/** The request with the other tenant's id smuggled into one input. */
+export function smuggle(request: RequestCase, input: { in: string; name: string }, value: string): RequestCase {
+  return {
+    ...request,
+    ...(input.in === 'query' ? { query: { ...request.query, [input.name]: value } } : {}),
+    ...(input.in === 'header' ? { headers: { ...request.headers, [input.name]: value } } : {}),
+    ...(input.in === 'body' ? { body: withValueAt(request.body, input.name, value) } : {}),
+  };
+}
+
+/**
+ * The token's own record, asked for with the other tenant's id smuggled in, is not found (404, or the declared
+ * cross-tenant status) where the same request without it succeeds: the server looked in the other tenant. A refusal
+ * of the input itself (400, 403) is the server keeping the rule.
+ */
+export function notFoundThere(ctx: RunContext, smuggled: Exchange): boolean {
+  const s = smuggled.response?.status;
+  return s === 404 || s === ctx.spec.rules.tenant?.crossTenantStatus;
+}
+
+export function honoredFinding(ctx: RunContext, a: TokenEntry, b: TokenEntry, input: { in: string; name: string }, value: string, exchange: Exchange): Finding {
+  const s = exchange.response?.status;
+  const what = s !== undefined && s >= 400 ? `HTTP ${s}: the token's own record was looked for in tenant ${b.store}` : `tenant ${b.store}'s data came back`;
+  return { location: '', expected: `tenant ${a.store}'s answer whatever ${input.in} ${input.name} says`, actual: `${what} for ${input.in} ${input.name}=${value}`, basis: ctx.spec.provenance.at('/x-tenant/smuggledInputs') };
+}
+
+/**
+ * The first answer and, for a list declared `x-pagination`, every page of it — asked for with the required inputs
+ * only (a generated filter, or a page past the end, would hide the records), at the list's default page size.
+ */
+async function everyPage(ctx: RunContext, op: Operation, request: RequestCase, token: TokenEntry, first: Exchange): Promise<Exchange[]> {
+  const paging = op.extensions['x-pagination'] as { pageParam: string; pagesPointer: string } | undefined;
+  if (!paging) return [first];
+  const required = new Set(op.parameters.filter((p) => p.required).map((p) => p.name));
+  const list = { ...request, query: Object.fromEntries(Object.entries(request.query).filter(([k]) => required.has(k))) };
+  const page = (n: number) => ctx.transport.send(op, { ...list, query: { ...list.query, [paging.pageParam]: n } }, tokenAuth(ctx, token));
+  const out = [first, await page(1)];
+  const pages = Number(getAt(out[1]!.response?.json, paging.pagesPointer)) || 0;
+  for (let n = 2; n <= Math.min(pages, 40); n++) out.push(await page(n));
+  return out;
+}
 /** The other tenant's own value of an input the spec binds to the identity (`x-identity-value`), if it has one. */
-function otherTenantValue(ctx: RunContext, op: Operation, input: { in: string; name: string }, other: TokenEntry): unknown {
+export function otherTenantValue(ctx: RunContext, op: Operation, input: { in: string; name: string }, other: TokenEntry): unknown {
   let key: string | undefined;
   if (input.in === 'body' && op.body) {
     const tokens = input.name.startsWith('/') ? parsePointer(input.name) : [input.name];
@@ -120,8 +174,14 @@ export function crossTenantBasis(ctx: RunContext, status: number | undefined): B
   return ctx.spec.provenance.at(!readable && ctx.spec.rules.tenant?.crossTenantStatus !== undefined ? '/x-tenant/crossTenantStatus' : '/x-tenant');
 }
 
-function withoutPaths(value: unknown, paths: Set<string>, at = ''): unknown {
-  if (!paths.size || !value || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v, i) => withoutPaths(v, paths, `${at}/${i}`));
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !paths.has(`${at}/${k}`)).map(([k, v]) => [k, withoutPaths(v, paths, `${at}/${k}`)]));
+/** The other tenant's owner id, from the first of its reads that shows one (reads only: nothing of it is written). */
+export async function ownerOf(ctx: RunContext, b: TokenEntry, field: string): Promise<string | undefined> {
+  const reads = ctx.spec.operations.filter((o) => !o.writes && isGranted(o, b, ctx.spec.rules));
+  for (const read of reads.slice(0, 6)) {
+    const request = firstRequest(ctx, read, await discoverIds(ctx, read, b), b, BOUNDARY_SEED);
+    if (request.unsatisfiable) continue;
+    const owners = ownerValues((await ctx.transport.send(read, request, tokenAuth(ctx, b))).response?.json, field);
+    if (typeof owners[0] === 'string') return owners[0];
+  }
+  return undefined;
 }
