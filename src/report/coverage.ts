@@ -29,7 +29,7 @@ export function coverage(spec: SpecModel): Map<string, number> {
       if (spec.rules.tenant.smuggledInputs?.length) add('tenant-input-honored');
       if (op.extensions['x-resource-list']) add('tenant-cross-store-readable');
     }
-    if (op.extensions['x-pagination']) for (const id of ['pagination-limit-exceeded', 'pagination-pages-overlap', 'pagination-total-mismatch', 'pagination-flags-inconsistent', 'pagination-past-end-not-empty']) add(id);
+    if (op.extensions['x-pagination']) for (const id of ['pagination-limit-exceeded', 'pagination-pages-overlap', 'pagination-total-mismatch', 'pagination-flags-inconsistent', 'pagination-past-end-not-empty', 'pagination-page-count-mismatch']) add(id);
     if (op.extensions['x-negative-cases']) add('negative-case-not-refused');
     if (clockFields(spec, op).length) add('clock-bound-not-enforced');
     if (spec.doc['x-negotiated-representations'] && !op.writes) for (const id of ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken']) add(id);

@@ -49,7 +49,10 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   'x-volatile': { type: 'array', minItems: 1, items: pointer },
   'x-links': { type: 'array', items: strict({ pointer, sameResource: { type: 'boolean' }, volatile: { type: 'array', items: pointer } }, ['pointer']) },
   'x-resource-list': strict({ operationId: reason, idPointer: pointer, param: reason, bodyPointer: pointer }, ['operationId', 'idPointer']),
-  'x-pagination': strict({ pageParam: reason, limitParam: reason, itemsPointer: pointer, totalPointer: pointer, pagesPointer: pointer, hasNextPointer: pointer, pastEnd: { enum: ['empty', 'any'] } }, ['pageParam', 'limitParam', 'itemsPointer', 'totalPointer', 'pagesPointer', 'hasNextPointer']),
+  'x-pagination': strict(
+    { pageParam: reason, limitParam: reason, itemsPointer: pointer, totalPointer: pointer, pagesPointer: pointer, hasNextPointer: pointer, hasPrevPointer: pointer, pagePointer: pointer, nextPagePointer: pointer, prevPagePointer: pointer, pastEnd: { enum: ['empty', 'any'] } },
+    ['pageParam', 'limitParam', 'itemsPointer', 'totalPointer', 'pagesPointer', 'hasNextPointer'],
+  ),
   'x-invariants': {
     type: 'array',
     items: {
