@@ -78,6 +78,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'malformed-body-accepted', family: 'inputs', summary: 'a body that is not JSON, JSON of the wrong top-level type, or an empty body is not refused with a 4xx (the valid body under another Content-Type accepted: a warning)', onMock: false, basis: EITHER },
   { id: 'undocumented-method-accepted', family: 'inputs', summary: 'a method the path does not document is answered below 400 (a router sending every method to the GET handler), or 405 without Allow', onMock: false, basis: DOCS },
   { id: 'read-not-safe', family: 'stateful', summary: 'the same read again (same token, same inputs) answers differently outside the declared volatile places: a read that reserves, or moves a state on', onMock: false, basis: EITHER, needs: 'x-volatile (optional: what may differ)' },
+  { id: 'filter-not-applied', family: 'inputs', summary: 'a query filter declared with x-filter lets through items that do not match it, or finds nothing for a value an item has (a warning: the strict level)', onMock: false, basis: EITHER, needs: 'x-filter' },
   { id: 'spec-example-invalid', family: 'spec', summary: "on the embedded mock, a response served from one of the spec's own examples breaks the spec (a defect of the spec, reported as a warning)", onMock: true, basis: DOCS },
 ];
 

@@ -3,6 +3,8 @@ import { clockFields } from '../arbitraries/clock.ts';
 import { planFor } from '../checks/registry.ts';
 import { CHECKS } from '../checks/catalogue.ts';
 import type { SpecModel } from '../checks/types.ts';
+import { writeProbeApplies } from '../run/scenarios/tenant-writes.ts';
+import { filtersOf } from '../run/scenarios/filters.ts';
 
 /**
  * Where each check applies in a spec: how many operations (or flows) it can judge, from the spec's declarations
@@ -29,12 +31,18 @@ export function coverage(spec: SpecModel): Map<string, number> {
       if (spec.rules.tenant.smuggledInputs?.length) add('tenant-input-honored');
       if (op.extensions['x-resource-list']) add('tenant-cross-store-readable');
     }
+    if (spec.rules.tenant?.smuggledInputs?.length && op.writes && writeProbeApplies(spec, op) === true) add('tenant-input-honored');
+    if (op.body && !op.body.unsupported) add('malformed-body-accepted');
+    if (!op.writes) add('read-not-safe');
+    if (filtersOf(op).length) add('filter-not-applied');
     if (op.extensions['x-pagination']) for (const id of ['pagination-limit-exceeded', 'pagination-pages-overlap', 'pagination-total-mismatch', 'pagination-flags-inconsistent', 'pagination-past-end-not-empty', 'pagination-page-count-mismatch']) add(id);
     if (op.extensions['x-negative-cases']) add('negative-case-not-refused');
     if (clockFields(spec, op).length) add('clock-bound-not-enforced');
     if (spec.doc['x-negotiated-representations'] && !op.writes) for (const id of ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken']) add(id);
     if ([...op.responses.values()].some((r) => r.extensions['x-links']) || spec.doc['x-links']) add('link-broken');
   }
+  // Per path: the methods it does not document are probed.
+  for (const path of new Set(ops.map((o) => o.path))) if (ops.filter((o) => o.path === path).length < 5) add('undocumented-method-accepted');
   for (const flow of flowsOf(spec)) {
     for (const [rule, applies] of flow.rules) if (applies === true) add(flow.check(rule));
     if (spec.rules.tenant && flow.read) add('tenant-cross-store-readable');

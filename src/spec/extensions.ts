@@ -47,6 +47,7 @@ export const EXTENSION_SCHEMAS: Record<string, object> = {
   },
   'x-known-values': { type: 'array', minItems: 1 },
   'x-volatile': { type: 'array', minItems: 1, items: pointer },
+  'x-filter': strict({ items: pointer, field: pointer, match: { enum: ['contains', 'equals', 'prefix'] }, caseInsensitive: { type: 'boolean' } }, ['field', 'match']),
   'x-links': { type: 'array', items: strict({ pointer, sameResource: { type: 'boolean' }, volatile: { type: 'array', items: pointer } }, ['pointer']) },
   'x-resource-list': strict({ operationId: reason, idPointer: pointer, param: reason, bodyPointer: pointer }, ['operationId', 'idPointer']),
   'x-pagination': strict(

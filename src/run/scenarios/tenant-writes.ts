@@ -2,6 +2,7 @@ import type { RequestCase } from '../../arbitraries/requests.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Operation } from '../../spec/operations.ts';
+import type { SpecModel } from '../../checks/types.ts';
 import { getAt } from '../../spec/pointer.ts';
 import { mergePatch, withValueAt } from '../../spec/merge-patch.ts';
 import { isGranted } from '../../spec/rules.ts';
@@ -67,18 +68,16 @@ export async function checkTenantWrites(ctx: RunContext, op: Operation, name: st
  * it has none). A string says why there is none to name.
  */
 async function ownRequest(ctx: RunContext, op: Operation, a: TokenEntry): Promise<RequestCase | string> {
+  const applies = writeProbeApplies(ctx.spec, op);
+  if (applies !== true) return applies;
   const flow = flowsOf(ctx.spec).find((f) => f.create?.id === op.id || f.transitions.some((t) => t.op.id === op.id));
-  if (flow?.create?.id === op.id) return "a create names no resource of the token's: honoured, the other tenant's id would write into its data";
   const transition = flow?.transitions.find((t) => t.op.id === op.id);
-  if (transition && (transition.decl.to !== undefined || Array.isArray(transition.decl.from))) return "a decision (a transition to a declared state) would be taken for real on the token's own resource: not sent as a probe";
   let pathValues = await discoverIds(ctx, op, a);
   if (!pathValues && transition?.decl.idParam && flow?.read) {
     const ids = await discoverIds(ctx, flow.read, a);
     const list = ids ? Object.values(ids)[0] : undefined;
     if (list) pathValues = { [transition.decl.idParam]: list };
   }
-  const names = op.parameters.some((p) => p.in === 'path') || !!transition?.decl.keyBody || !!(op.extensions['x-resource-list'] as { bodyPointer?: string } | undefined)?.bodyPointer;
-  if (!names) return "the write names no existing resource of the token's: honoured, the other tenant's id would write into its data";
   if (op.parameters.some((p) => p.in === 'path') && !pathValues) return "no resource of the token's own was found to name (x-resource-list, or the flow's read)";
   const request = firstRequest(ctx, op, pathValues, a, BOUNDARY_SEED);
   if (request.unsatisfiable) return `could not generate a valid request: ${request.unsatisfiable.join('; ')}`;
@@ -89,6 +88,19 @@ async function ownRequest(ctx: RunContext, op: Operation, a: TokenEntry): Promis
     request.body = withValueAt(request.body, transition.decl.keyBody, key);
   }
   return request;
+}
+
+/**
+ * Whether a write can be probed safely, from the spec alone: it names an existing resource (a path id, a body id from
+ * `x-resource-list`, a flow's key), and it is neither a create nor a decision (a transition to a declared state).
+ */
+export function writeProbeApplies(spec: SpecModel, op: Operation): true | string {
+  const flow = flowsOf(spec).find((f) => f.create?.id === op.id || f.transitions.some((t) => t.op.id === op.id));
+  if (flow?.create?.id === op.id) return "a create names no resource of the token's: honoured, the other tenant's id would write into its data";
+  const transition = flow?.transitions.find((t) => t.op.id === op.id);
+  if (transition && (transition.decl.to !== undefined || Array.isArray(transition.decl.from))) return "a decision (a transition to a declared state) would be taken for real on the token's own resource: not sent as a probe";
+  const names = op.parameters.some((p) => p.in === 'path') || !!transition?.decl.keyBody || !!(op.extensions['x-resource-list'] as { bodyPointer?: string } | undefined)?.bodyPointer;
+  return names ? true : "the write names no existing resource of the token's: honoured, the other tenant's id would write into its data";
 }
 
 /** The key of the token's own singleton resource (its session id), created first if it has none yet. */
