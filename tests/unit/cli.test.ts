@@ -7,6 +7,7 @@ import { readSettings } from '../../src/config/env.ts';
 import { buildSpecModel, createContext } from '../../src/run/context.ts';
 import { checkResponses } from '../../src/run/scenarios/responses.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
+import { recordExchanges } from './support/recorded.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** What `npm run contract` runs. */
@@ -73,17 +74,11 @@ describe('secrets', () => {
       const spec = await buildSpecModel('spec/salesive-account.yaml');
       const ctx = createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: { ...readSettings({}), runs: 5 }, runSeed: 7, tokens: FIXTURE_TOKENS });
       const op = spec.operations.find((o) => o.id === 'refreshKycStatus')!;
-      let seen = '';
-      const original = ctx.transport.send;
-      ctx.transport.send = async (...args) => {
-        const exchange = await original(...args);
-        seen += JSON.stringify(exchange);
-        return exchange;
-      };
+      const seen = recordExchanges(ctx);
       const result = await checkResponses(ctx, op, 'echo');
-      expect(seen).toContain('<redacted:full-a>');
+      expect(seen()).toContain('<redacted:full-a>');
       for (const t of FIXTURE_TOKENS) {
-        expect(seen).not.toContain(t.token);
+        expect(seen()).not.toContain(t.token);
         expect(JSON.stringify(result)).not.toContain(t.token);
       }
     } finally {

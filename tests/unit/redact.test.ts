@@ -5,6 +5,7 @@ import { buildSpecModel, createContext, redactorFor } from '../../src/run/contex
 import { alteredTokens, checkAuthentication, otherSchemes } from '../../src/run/scenarios/auth.ts';
 import { FIXTURE_APIS } from '../fixtures/fixture-apis.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
+import { recordExchanges } from './support/recorded.ts';
 
 /**
  * Every form of a credential the credential probes send — the real token under another scheme, with its tail
@@ -43,18 +44,12 @@ test('against a server that accepts altered tokens and echoes what it got, no re
   try {
     const spec = await buildSpecModel('spec/salesive-account.yaml');
     const ctx = createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: { ...readSettings({}), runs: 5 }, runSeed: 7, tokens: FIXTURE_TOKENS });
-    let seen = '';
-    const original = ctx.transport.send;
-    ctx.transport.send = async (...args) => {
-      const exchange = await original(...args);
-      seen += JSON.stringify(exchange);
-      return exchange;
-    };
+    const seen = recordExchanges(ctx);
     const op = spec.operations.find((o) => o.id === 'refreshKycStatus')!;
     const result = await checkAuthentication(ctx, op, 'variants');
     expect(result.errors.map((v) => v.check)).toContain('auth-token-not-validated');
-    expect(seen).toContain('<altered:');
-    const text = seen + JSON.stringify(result) + formatFailure(result, { env: [] });
+    expect(seen()).toContain('<altered:');
+    const text = seen() + JSON.stringify(result) + formatFailure(result, { env: [] });
     for (const t of FIXTURE_TOKENS) expect(leaks(text, t.token), t.name).toEqual([]);
   } finally {
     await server.close();
