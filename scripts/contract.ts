@@ -267,7 +267,8 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
     process.env[name] = value;
   }
   process.env['CONTRACT_ONLY'] = test;
-  const path = before.violations?.find((v) => v.finding === finding.id && v.path)?.path;
+  // The fast-check path of that same test (another test's path would replay a different property).
+  const path = before.violations?.find((v) => v.finding === finding.id && v.test === test && v.path)?.path;
   if (path) process.env['CONTRACT_PATH'] = path;
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));
   const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined as unknown as string });
