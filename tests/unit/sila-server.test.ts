@@ -232,6 +232,7 @@ const PROBES: Record<Fault, { probe: (api: Api, server: SilaServer) => Promise<u
   'auth-missing-accepted': { probe: async (_api, server) => (await client(server, null).list()).status, conforming: 401, faulted: 200 },
   'jwt-signature-ignored': { probe: async (_api, server) => (await client(server, signFixtureJwt({ user_handle: A.values.user_handle }, 'forged')).list()).status, conforming: 401, faulted: 200 },
   'server-error': { probe: async (api) => (await api.list()).status, conforming: 200, faulted: 500 },
+  'array-body-crash': { probe: async (api) => (await api.list([header()])).status, conforming: 400, faulted: 500 },
   'schema-wrong-type': { probe: async (api) => typeof (await api.list()).json.verifications[0].flow, conforming: 'string', faulted: 'number' },
 };
 
