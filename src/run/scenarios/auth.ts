@@ -106,14 +106,17 @@ export function otherSchemes(token: string): Array<{ how: string; header: string
   ];
 }
 
+/** A bad credential sent once, as it is (not drawn by the property). */
+export type CredentialVariant = Omit<BadCredential, 'auth'> & { auth: Auth };
+
 /**
  * The real token of the matrix, altered or under another scheme: each must be refused with 401 exactly as an unknown
  * token is. Sent once each, deterministically (not drawn by the property), so every run tries every one.
  */
-export function credentialVariants(ctx: RunContext, op: Operation, scheme: SecurityScheme, real: TokenEntry): BadCredential[] {
+export function credentialVariants(ctx: RunContext, op: Operation, scheme: SecurityScheme, real: TokenEntry): CredentialVariant[] {
   const security = ctx.spec.provenance.at(op.securityPointer);
-  const raw = (label: string, placed: { headers?: Record<string, string>; query?: Record<string, string> }): fc.Arbitrary<Auth> => fc.constant({ kind: 'raw', label, ...placed });
-  const out: BadCredential[] = [];
+  const raw = (label: string, placed: { headers?: Record<string, string>; query?: Record<string, string> }): Auth => ({ kind: 'raw', label, ...placed });
+  const out: CredentialVariant[] = [];
   if (scheme.kind === 'bearer') {
     for (const { how, header } of otherSchemes(real.token)) {
       const label = `${real.name}'s token ${how}`;
@@ -168,21 +171,21 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
       return judgeCredential(ctx, ledger, op, request, auth, variant);
     },
   });
-  const result = resultOf(name, ledger, property);
-  // The real token altered: one request each, the same in every run.
-  const real = schemes.flatMap((scheme) => {
-    const token = ctx.tokens.find((t) => t.scheme === scheme.name);
-    return token ? credentialVariants(ctx, op, scheme, token) : [];
-  }).filter((v) => ctx.target.kind === 'live' || v.mock);
+  // The real token altered, or under another scheme: one request each, the same in every run.
+  const real = schemes
+    .flatMap((scheme) => {
+      const token = ctx.tokens.find((t) => t.scheme === scheme.name);
+      return token ? credentialVariants(ctx, op, scheme, token) : [];
+    })
+    .filter((v) => ctx.target.kind === 'live' || v.mock);
   const request = firstRequest(ctx, op, undefined, undefined, BOUNDARY_SEED);
-  if (request.unsatisfiable || !real.length) return result;
-  const found = await Promise.all(real.map(async (v) => judgeCredential(ctx, ledger, op, request, fc.sample(v.auth, 1)[0]!, v)));
+  const found = request.unsatisfiable ? [] : await Promise.all(real.map((v) => judgeCredential(ctx, ledger, op, request, v.auth, v)));
   const directed = found.flat().filter((v) => v.severity === 'error');
-  return { ...resultOf(name, ledger, property), errors: [...result.errors, ...directed] };
+  return { ...resultOf(name, ledger, property), errors: [...property.errors, ...directed] };
 }
 
 /** One bad credential sent, and judged: 401, as an unknown token gets. */
-function judgeCredential(ctx: RunContext, ledger: Ledger, op: Operation, request: RequestCase, auth: Auth, variant: BadCredential): Promise<Violation[]> {
+function judgeCredential(ctx: RunContext, ledger: Ledger, op: Operation, request: RequestCase, auth: Auth, variant: Pick<BadCredential, 'label' | 'check' | 'basis'>): Promise<Violation[]> {
   return ctx.transport.send(op, request, auth).then((exchange) => {
     const findings = expectUnauthorized(exchange, variant.basis).map((f) => ({ ...f, expected: `${f.expected} — ${variant.label}` }));
     return [...judgeScenario(ctx, ledger, variant.check, op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];

@@ -138,10 +138,11 @@ class FlowRunner {
    * declare (`edges`) is `undeclaredEdge`.
    */
   private moved(real: Real, op: Operation, e: Exchange, before: string | undefined, after: string | undefined, terminalJudged = false): void {
-    if (before === undefined || after === undefined || before === after) return;
+    if (before === undefined || after === undefined) return;
     if (!terminalJudged && this.flow.decl.terminal?.includes(before)) {
-      this.judge(real, 'terminalChanged', op, e, [{ location: this.flow.decl.statePointer, expected: `${before}: a terminal state never changes (${op.id})`, actual: JSON.stringify(after) }], '/terminal');
+      this.judge(real, 'terminalChanged', op, e, after === before ? [] : [{ location: this.flow.decl.statePointer, expected: `${before}: a terminal state never changes (${op.id})`, actual: JSON.stringify(after) }], '/terminal');
     }
+    if (before === after) return;
     const edges = this.flow.decl.edges;
     if (edges) {
       const next = edges[before] ?? [];
