@@ -16,10 +16,14 @@ import { schemesOf } from '../../src/spec/rules.ts';
 declare module 'vitest' {
   interface TaskMeta {
     contract?: ScenarioResult;
+    /** Requests this test sent (the figures of reports/index.html). */
+    contractRequests?: number;
   }
 }
 
 let context: Promise<RunContext & { baseline?: Baseline }> | undefined;
+/** The worker's requests already counted in an earlier test's figures. */
+let countedSent = 0;
 
 /** The run's context, built once per worker from the target the global setup provided. */
 export function contract(): Promise<RunContext & { baseline?: Baseline }> {
@@ -46,6 +50,9 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
 export async function verdict(t: TestContext, result: ScenarioResult): Promise<void> {
   t.task.meta.contract = result;
   const ctx = await contract();
+  // A worker runs its tests one at a time: what its transport sent since the last verdict is this test's.
+  t.task.meta.contractRequests = ctx.transport.sent - countedSent;
+  countedSent = ctx.transport.sent;
   const failing = result.errors.filter((v) => !isKnown(ctx.baseline, v));
   if (failing.length) {
     const text = formatFailure({ ...result, errors: failing }, replayContext(ctx.settings, process.env, ctx.runSeed), tokenSource(process.env));
