@@ -29,14 +29,14 @@ header.incomplete { background: var(--reach-bg); border-color: var(--reach); }
 .columns > section { flex: 1 1 30rem; min-width: 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 dl.facts dt { color: #555; }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; }
 table.matrix th, table.matrix td { border: 1px solid var(--line); }
 table.matrix thead th.op { vertical-align: bottom; padding: .3rem .1rem; }
 table.matrix thead th.op span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; font-size: 12px; }
-table.matrix tbody th { text-align: left; padding: .1rem .5rem; font-weight: normal; white-space: nowrap; }
-.cell { position: relative; text-align: center; min-width: 1.7rem; height: 1.5rem; font-weight: 700; }
+table.matrix tbody th { text-align: left; padding: 0 .5rem; font-weight: normal; white-space: nowrap; }
+.cell { position: relative; text-align: center; min-width: 1.6rem; height: 1.3rem; font-weight: 700; line-height: 1.2; }
 span.cell { display: inline-block; border: 1px solid var(--line); line-height: 1.4rem; }
 .cell a { color: inherit; text-decoration: none; display: block; }
 .cell.passed { background: var(--pass-bg); color: var(--pass); }
