@@ -7,7 +7,7 @@ import { Html } from './html-escape.ts';
  */
 export const PAGE_CSS = new Html(`
 :root { --pass: #1f7a3a; --pass-bg: #dff3e4; --fail: #b42318; --fail-bg: #fde2df; --infer: #8a5a00; --infer-bg: #fff0c7;
-  --known: #44508a; --known-bg: #e3e7f7; --na: #666; --na-bg: #f0f0f0; --reach: #9a4d00; --reach-bg: #ffe6cc; --line: #d6d6d6; }
+  --warn: #555; --warn-bg: #e9e4d8; --known: #44508a; --known-bg: #e3e7f7; --na: #666; --na-bg: #f0f0f0; --reach: #9a4d00; --reach-bg: #ffe6cc; --line: #d6d6d6; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; margin: 0; color: #1b1b1b; background: #fff; }
 main { padding: 0 1.5rem 2rem; max-width: 110rem; }
@@ -40,6 +40,7 @@ table.matrix tbody th { text-align: left; padding: 0 .5rem; font-weight: normal;
 span.cell { display: inline-block; border: 1px solid var(--line); line-height: 1.4rem; }
 .cell a { color: inherit; text-decoration: none; display: block; }
 .cell.passed { background: var(--pass-bg); color: var(--pass); }
+.cell.warned { background: var(--warn-bg); color: var(--warn); }
 .cell.violated { background: var(--fail); color: #fff; }
 .cell.inferred { background: var(--infer-bg); color: var(--infer); }
 .cell.known { background: var(--known-bg); color: var(--known); }

@@ -32,6 +32,7 @@ export type CellClass = Outcome['status'] | 'known' | 'none';
 
 const CELL: Record<CellClass, { symbol: string; label: string }> = {
   passed: { symbol: '✓', label: 'passed' },
+  warned: { symbol: '!', label: 'warning (drift the contract tolerates)' },
   violated: { symbol: '✗', label: 'violated' },
   inferred: { symbol: '?', label: 'unconfirmed inference' },
   known: { symbol: '○', label: 'known (in the baseline)' },
@@ -56,17 +57,21 @@ function operationOrder(a: string, b: string): number {
 /** A cell of the matrix: its class, and what a reader sees on hover or focus. */
 export function cellOf(o: Outcome | undefined, findings: readonly Finding[]): { cls: CellClass; why: string; finding?: string } {
   if (!o) return { cls: 'none', why: CELL.none.label };
-  const mine = findings.filter((f) => f.check === o.check && f.operation === o.operation && (f.severity === 'error' || f.severity === 'inference'));
+  const mine = findings.filter((f) => f.check === o.check && f.operation === o.operation);
   const judged = `${plural(o.evaluated, 'exchange')} judged`;
   switch (o.status) {
     case 'violated': {
-      const failing = mine.filter((f) => f.severity === 'error' && !f.known);
-      const known = !failing.length && mine.some((f) => f.known);
-      const first = (known ? mine : failing)[0];
+      const errors = mine.filter((f) => f.severity === 'error');
+      const failing = errors.filter((f) => !f.known);
+      const known = !failing.length && errors.some((f) => f.known);
+      const first = (known ? errors : failing)[0];
       return { cls: known ? 'known' : 'violated', why: `${CELL[known ? 'known' : 'violated'].label} — ${judged}`, ...(first ? { finding: first.id } : {}) };
     }
     case 'inferred':
-      return { cls: 'inferred', why: `unconfirmed inference — ${judged}`, ...(mine[0] ? { finding: mine[0].id } : {}) };
+    case 'warned': {
+      const first = mine.find((f) => f.severity === (o.status === 'inferred' ? 'inference' : 'warning'));
+      return { cls: o.status, why: `${CELL[o.status].label} — ${judged}`, ...(first ? { finding: first.id } : {}) };
+    }
     case 'passed':
       return { cls: 'passed', why: `passed — ${judged}` };
     default:
@@ -91,7 +96,7 @@ function matrix(report: RunReport): Html {
   const legend = (Object.keys(CELL) as CellClass[]).filter((k) => k !== 'none').map((k) => html`<li><span class="cell ${k}">${CELL[k].symbol}</span> ${CELL[k].label} <small>(${counts.get(k) ?? 0})</small></li>`);
   // Checks that could judge nothing anywhere, by reason: the hover text in a list a printout keeps.
   const idle = new Map<string, string[]>();
-  for (const r of rows.filter((x) => x.passed + x.violated + x.inferred + x.notReached === 0)) {
+  for (const r of rows.filter((x) => x.passed + x.warned + x.violated + x.inferred + x.notReached === 0)) {
     const why = [...r.reasons][0] ?? 'nothing to judge';
     idle.set(why, [...(idle.get(why) ?? []), r.check]);
   }

@@ -160,6 +160,7 @@ describe('cells', () => {
     ['not applicable, with its reason', { status: 'not-applicable', reason: 'no enum in any documented response', want: 'not-applicable' }],
     ['not reached', { status: 'not-reached', reason: 'the request budget was spent', want: 'not-reached' }],
     ['inferred', { status: 'inferred', want: 'inferred' }],
+    ['warned', { status: 'warned', want: 'warned' }],
   ] as const)('%s', (_name, { status, want, ...rest }) => {
     const cell = cellOf({ check: 'c', operation: 'GET /x', status, evaluated: 0, warnings: 0, inferences: 0, ...rest }, []);
     expect(cell.cls).toBe(want);
