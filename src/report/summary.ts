@@ -21,8 +21,9 @@ interface CheckRow {
 }
 
 /**
- * Per check, across operations: how many operations each outcome, and its findings (every severity but those in
- * the baseline) with their occurrences — a check that found something never reads as a row of passes and a dash.
+ * Per check, across operations: how many operations each outcome (a check that found only warnings or inferences
+ * is counted under those, never as passed), and its failing findings with their occurrences — the same ones the
+ * Findings section lists.
  */
 export function checkRows(outcomes: readonly Outcome[], findings: readonly Finding[] = []): CheckRow[] {
   const rows = new Map<string, CheckRow>();
@@ -46,7 +47,7 @@ export function checkRows(outcomes: readonly Outcome[], findings: readonly Findi
     }
   }
   for (const f of findings) {
-    if (f.known) continue;
+    if (f.severity !== 'error' || f.known) continue;
     const r = row(f.check);
     r.findings++;
     r.occurrences += f.count;
