@@ -32,7 +32,7 @@ export type CellClass = Outcome['status'] | 'known' | 'none';
 
 const CELL: Record<CellClass, { symbol: string; label: string }> = {
   passed: { symbol: '✓', label: 'passed' },
-  warned: { symbol: '!', label: 'warning (drift the contract tolerates)' },
+  warned: { symbol: '!', label: 'warning (tolerated)' },
   violated: { symbol: '✗', label: 'violated' },
   inferred: { symbol: '?', label: 'unconfirmed inference' },
   known: { symbol: '○', label: 'known (in the baseline)' },
