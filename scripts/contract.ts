@@ -257,7 +257,10 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]> }; violations?: Array<{ finding: string; test: string; path?: string }> };
   const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
   if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
-  const test = finding.tests[0];
+  // A test that recorded a fast-check path replays straight to the failure; a stateful one replays its whole
+  // exploration. A path belongs to its own test only: another test's path cannot be walked.
+  const pathed = before.violations?.find((v) => v.finding === finding.id && v.path);
+  const test = pathed?.test ?? finding.tests[0];
   if (!test) throw new CannotRunError(`replay: finding ${id} names no contract test to run`);
   for (const [name, value] of before.replay?.env ?? []) {
     if (value === '$CONTRACT_TOKENS') {
@@ -267,17 +270,30 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
     process.env[name] = value;
   }
   process.env['CONTRACT_ONLY'] = test;
-  // The fast-check path of that same test (another test's path would replay a different property).
-  const path = before.violations?.find((v) => v.finding === finding.id && v.test === test && v.path)?.path;
-  if (path) process.env['CONTRACT_PATH'] = path;
+  if (pathed?.path) process.env['CONTRACT_PATH'] = pathed.path;
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));
   const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined as unknown as string });
   if (code === EXIT.cannotRun) return code;
-  const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { findings: Array<{ id: string; severity: string; count: number }> };
+  const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as {
+    findings: Array<{ id: string; severity: string; count: number }>;
+    outcomes: Array<{ check: string; operation: string; status: string; reason?: string }>;
+  };
   const again = after.findings.find((f) => f.id === finding.id);
   const what = `${finding.check} · ${finding.operation}${finding.location ? ` at ${finding.location}` : ''} (${test})`;
   if (again) {
     console.log(`STILL FAILING: ${finding.id} ${what} — ${again.count} occurrence(s) · reports in ${reports}/`);
+    return EXIT.violated;
+  }
+  // Gone is not fixed unless the check judged that operation again: a 500 or a cut-short run hides a finding too.
+  const outcome = after.outcomes.find((o) => o.check === finding.check && o.operation === finding.operation);
+  if (!outcome || !['passed', 'inferred', 'warned'].includes(outcome.status)) {
+    const why = outcome?.reason ? `${outcome.status}: ${outcome.reason}` : (outcome?.status ?? 'the replayed test did not run it');
+    console.log(`NOT JUDGED: ${finding.id} ${what} — the replay could not judge it (${why}), so it is neither fixed nor still failing · reports in ${reports}/`);
+    return EXIT.incomplete;
+  }
+  const others = after.findings.filter((f) => f.severity === 'error');
+  if (others.length) {
+    console.log(`FIXED: ${finding.id} ${what} no longer occurs — but the replayed test found ${others.length} other finding(s): ${others.map((f) => f.id).join(', ')} · reports in ${reports}/`);
     return EXIT.violated;
   }
   console.log(`FIXED: ${finding.id} ${what} no longer occurs · reports in ${reports}/`);

@@ -16,13 +16,17 @@ export class Redactor {
   private readonly prefixes: readonly string[];
 
   constructor(tokens: ReadonlyArray<{ name: string; token: string }> = [], prefixes: readonly string[] = ['app_']) {
-    const variants = tokens
-      .filter((t) => t.token.length > 0)
-      .flatMap((t) => [t.token, ...[t.token, `${t.token}:`, `:${t.token}`].map((v) => Buffer.from(v).toString('base64').replace(/=+$/, ''))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
+    const variants = tokens.filter((t) => t.token.length > 0).flatMap((t) => [...new Set(forms(t.token))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
     // Longest first, so a token that contains another is replaced whole.
     this.known = variants.filter((v) => v.value.length >= 4).sort((a, b) => b.value.length - a.value.length);
-    const heads = tokens.filter((t) => t.token.length >= NEAR_MIN).map((t) => ({ head: escapeRegExp(t.token.slice(0, Math.max(NEAR_MIN - 2, t.token.length - NEAR_SLACK))), label: `<altered:${t.name}>` }));
-    this.near = heads.map(({ head, label }) => ({ find: new RegExp(`${head}[A-Za-z0-9._~+/=-]*`, 'gi'), probe: new RegExp(head, 'i'), label }));
+    // The head as sent and as a query string carries it (percent-encoded, in either hex case).
+    const heads = tokens
+      .filter((t) => t.token.length >= NEAR_MIN)
+      .flatMap((t) => {
+        const head = t.token.slice(0, Math.max(NEAR_MIN - 2, t.token.length - NEAR_SLACK));
+        return [...new Set([head, encodeURIComponent(head)])].map((h) => ({ head: escapeRegExp(h), label: `<altered:${t.name}>` }));
+      });
+    this.near = heads.map(({ head, label }) => ({ find: new RegExp(`${head}[A-Za-z0-9._~+/=%-]*`, 'gi'), probe: new RegExp(head, 'i'), label }));
     this.nearMin = Math.min(...tokens.map((t) => t.token.length - NEAR_SLACK));
     this.prefixes = prefixes.filter((p) => p.length > 0);
     this.shaped = this.prefixes.length ? new RegExp(`(?:${this.prefixes.map(escapeRegExp).join('|')})[A-Za-z0-9_\\-.]{4,}`, 'g') : undefined;
@@ -34,10 +38,10 @@ export class Redactor {
     let out = input;
     for (const { value, label } of this.known) if (out.includes(value)) out = out.split(value).join(label);
     for (const { find, probe, label } of this.near) if (probe.test(out)) out = out.replace(find, label);
-    if (this.shaped) out = out.replace(this.shaped, (token) => `${token.slice(0, 4)}…${token.slice(-4)}`);
+    if (this.shaped) out = out.replace(this.shaped, (token) => (unissued(token) ? token : `${token.slice(0, 4)}…${token.slice(-4)}`));
     return out
-      .replace(JWT, (jwt) => `eyJ…${jwt.slice(-4)}`)
-      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (_m, head: string, secret: string) => `${head}…${secret.slice(-4)}`);
+      .replace(JWT, (jwt) => (unissued(jwt) ? jwt : `eyJ…${jwt.slice(-4)}`))
+      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (m, head: string, secret: string) => (unissued(secret) ? m : `${head}…${secret.slice(-4)}`));
   }
 
   private mayHoldSecret(input: string): boolean {
@@ -65,6 +69,33 @@ export class Redactor {
 /** Tokens this long or longer are also recognised altered: all but their last NEAR_SLACK characters, in any case. */
 const NEAR_MIN = 8;
 const NEAR_SLACK = 2;
+
+/**
+ * Every form a token can travel in: as sent, inside a Basic credential (base64, with or without padding), in a
+ * URL (a query-string probe percent-encodes `+ / =`, in either hex case, or as a form would), and JSON-escaped.
+ */
+function forms(token: string): string[] {
+  const basic = [token, `${token}:`, `:${token}`].flatMap((v) => {
+    const b64 = Buffer.from(v).toString('base64');
+    return [b64.replace(/=+$/, ''), Buffer.from(v).toString('base64url')];
+  });
+  const url = encodeURIComponent(token);
+  const form = new URLSearchParams({ t: token }).toString().slice(2);
+  const lower = url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  return [token, ...basic, url, form, lower, JSON.stringify(token).slice(1, -1)];
+}
+
+/**
+ * Marks a credential the suite made up to be refused (an unknown token, a wrong scheme): no secret, so printed in
+ * full and a curl line replays it as sent. Matrix tokens are replaced before this is ever asked.
+ */
+export const UNISSUED = 'unissued';
+
+function unissued(value: string): boolean {
+  if (value.includes(UNISSUED)) return true;
+  // A Basic credential or a JWT made of one: the mark is inside the base64.
+  return value.split('.').some((part) => part.length >= 8 && Buffer.from(part, 'base64').toString('latin1').includes(UNISSUED));
+}
 
 /** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;

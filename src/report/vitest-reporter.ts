@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Violation } from '../checks/types.ts';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
 import { skipReason } from '../run/scenarios/result.ts';
 import { EXIT_CODE, mergeOutcomes, mergeWarnings, verdictOf, type RunReport } from './aggregate.ts';
@@ -12,6 +13,8 @@ import { findingId, groupFindings, isKnown, keyOf, type Baseline } from '../run/
 import { consoleSummary, markdownSummary } from './summary.ts';
 import { junitXml, type JunitCase } from './junit.ts';
 import { inferencesMarkdown } from './inferences.ts';
+import { htmlReport } from './html.ts';
+import { signOffFacts } from './sign-off.ts';
 
 export interface ReporterOptions {
   spec: string;
@@ -42,6 +45,8 @@ export class ContractReporter implements Reporter {
   private readonly cases: JunitCase[] = [];
   private readonly errors: string[] = [];
   private readonly started = Date.now();
+  /** Requests the contract tests sent, when they counted them (test meta `contractRequests`). */
+  private requests: number | undefined;
   report?: RunReport;
 
   constructor(private readonly options: ReporterOptions) {}
@@ -50,6 +55,8 @@ export class ContractReporter implements Reporter {
     const meta = testCase.meta().contract;
     const file = relative(process.cwd(), testCase.module.moduleId);
     const ms = testCase.diagnostic()?.duration ?? 0;
+    const sent = testCase.meta().contractRequests;
+    if (sent !== undefined) this.requests = (this.requests ?? 0) + sent;
     if (meta) this.cases.push({ file, result: meta, ms });
     else if (testCase.result().state === 'failed') {
       const message = testCase.result().errors?.[0]?.message?.split('\n')[0] ?? 'failed';
@@ -65,11 +72,8 @@ export class ContractReporter implements Reporter {
     const { runSeed, baseline } = this.options;
     const replay = (r: ScenarioResult) => replayCommand(this.options.replay, r.name, r.stateful ? undefined : r.path);
     // Every occurrence the tests booked; the shrunk counterexamples lead each finding's examples.
-    const occurrences = results.flatMap((r) => (r.occurrences ?? r.errors).map((v) => ({ ...v, test: r.name })));
-    const findings = groupFindings(
-      [...occurrences, ...results.flatMap((r) => [...r.warnings, ...r.inferences].map((v) => ({ ...v, test: r.name })))],
-      results.flatMap((r) => r.errors),
-    ).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
+    const occurrences = results.flatMap((r) => booked(r).map((v) => ({ ...v, test: r.name })));
+    const findings = groupFindings(occurrences, results.flatMap((r) => r.errors)).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
     const seen = new Set(findings.map((f) => f.id));
     const outcomes = mergeOutcomes(results);
     const base = {
@@ -113,6 +117,9 @@ export class ContractReporter implements Reporter {
     const observations = this.options.redactor.value(log.list());
     writeFileSync(`${out}/drift.json`, JSON.stringify({ target: report.target, observations, inferences: report.findings.filter((f) => f.severity === 'inference') }, null, 2) + '\n');
     writeFileSync(`${out}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`) + inferencesMarkdown(report));
+    const figures = { tests: results.length, cases: results.reduce((n, r) => n + (r.runs ?? 0), 0), ...(this.requests !== undefined ? { requests: this.requests } : {}) };
+    const source = this.options.tokenSource;
+    writeFileSync(`${out}/index.html`, this.options.redactor.text(htmlReport(report, { ...signOffFacts(report.spec), figures, drift: observations, ...(source ? { tokenSource: source } : {}) })));
     if (this.options.writeBaseline) {
       mkdirSync(dirname(this.options.writeBaseline), { recursive: true });
       const entries = report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').map(({ id, check, operation, location, basis, severity }) => ({ id, check, operation, location, basis, severity }));
@@ -124,4 +131,14 @@ export class ContractReporter implements Reporter {
   get exitCode(): number {
     return this.report ? EXIT_CODE[this.report.verdict] : EXIT_CODE['cannot-run'];
   }
+}
+
+/**
+ * Every occurrence a test booked; a severity it booked none of (a scenario that reports its findings without a
+ * ledger) comes from its result lists instead.
+ */
+function booked(r: ScenarioResult): Violation[] {
+  const occurrences = r.occurrences ?? [];
+  const has = (severity: Violation['severity']) => occurrences.some((v) => v.severity === severity);
+  return [...occurrences, ...(has('error') ? [] : r.errors), ...(has('inference') ? [] : r.inferences), ...(has('warning') ? [] : r.warnings)];
 }
