@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readSettings } from '../src/config/env.ts';
+import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 
@@ -31,6 +31,8 @@ interface Flags {
   dotenv?: string;
   preflight: boolean;
   allowProductionWrites?: boolean;
+  maxTime?: string;
+  deep?: boolean;
 }
 
 function program(): Command {
@@ -53,6 +55,8 @@ function program(): Command {
     .option('--dotenv <file>', 'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag')
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
+    .option('--max-time <duration>', 'the run\'s time budget, e.g. 90s, 10m or 600 (seconds), or off; past it nothing more is sent and the run ends incomplete (CONTRACT_MAX_TIME; default 15m live, none on the mock)', maxTimeOf)
+    .option('--deep', 'a deep run: more runs per property, flows explored longer, going on until the time budget (CONTRACT_DEEP=1)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -60,6 +64,11 @@ function program(): Command {
 function shardOf(v: string): string {
   const m = /^(\d+)\/(\d+)$/.exec(v);
   if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError('expected <index>/<count>, e.g. 1/3');
+  return v;
+}
+
+function maxTimeOf(v: string): string {
+  if (v.trim() !== 'off' && parseDuration(v) === undefined) throw new InvalidArgumentError('expected a duration like 90s, 10m or 600 (seconds), or off');
   return v;
 }
 
@@ -109,6 +118,8 @@ function applyFlags(flags: Flags): void {
   set('CONTRACT_ONLY', flags.only);
   set('CONTRACT_INFERRED', flags.inferred);
   set('CONTRACT_BASELINE', flags.baseline);
+  set('CONTRACT_MAX_TIME', flags.maxTime);
+  if (flags.deep) process.env['CONTRACT_DEEP'] = '1';
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
 }
 
@@ -131,6 +142,8 @@ function loadEnvFile(file: string | undefined): void {
 }
 
 async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise<number> {
+  // The time budget runs from here, start-up included: one instant for this process and the workers.
+  armDeadline(process.env, { fresh: true });
   const settings = readSettings(process.env);
   // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
@@ -199,7 +212,8 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       );
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against the embedded Prism mock`);
     }
-    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`);
+    const budget = settings.maxTime ? ` · time budget ${settings.maxTime.label}${settings.deep ? ' (deep run: exploring until then)' : ''}` : '';
+    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property${budget} · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`);
     const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
     const source = tokenSource(process.env);
     const reporter = new ContractReporter({
@@ -211,6 +225,8 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       redactor: redactorFor(tokens ?? [], spec),
       policy: { inferred: settings.inferred, nullable: settings.nullable },
       replay: replayContext(settings, process.env, runSeed),
+      ...(settings.maxTime ? { maxTime: settings.maxTime.label } : {}),
+      ...(settings.deep ? { deep: true } : {}),
       ...(source && settings.baseUrl ? { tokenSource: source } : {}),
       ...(baseline ? { baseline } : {}),
       ...(writeBaseline ? { writeBaseline } : {}),
@@ -221,22 +237,33 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       },
       ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
     });
-    const { startVitest } = await loadVitest();
+    const { startVitest, createVitest } = await loadVitest();
     const only = process.env['CONTRACT_ONLY']?.trim();
-    const vitest = await startVitest(
-      'test',
-      [],
-      {
-        config: 'vitest.contract.config.ts',
-        run: true,
-        watch: false,
-        // vitest matches the full name, the describe block's title in front: anchor the end only.
-        ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
-        ...(flags.shard ? { shard: flags.shard } : {}),
-      },
-      { test: { reporters: ['default', reporter] } },
-    );
-    await vitest.close();
+    const options = {
+      config: 'vitest.contract.config.ts',
+      run: true,
+      watch: false,
+      // vitest matches the full name, the describe block's title in front: anchor the end only.
+      ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
+      ...(flags.shard ? { shard: flags.shard } : {}),
+    };
+    const overrides = { test: { reporters: ['default', reporter] } };
+    if (!settings.deep) {
+      const vitest = await startVitest('test', [], options, overrides);
+      await vitest.close();
+      return reporter.exitCode;
+    }
+    // A deep run shares its time budget out over its tests: they are counted first (collected, not run).
+    const vitest = await createVitest('test', options, overrides);
+    try {
+      const { testModules } = await vitest.collect();
+      const tests = testModules.flatMap((m) => [...m.children.allTests()]).filter((t) => t.options.mode === 'run' || t.options.mode === 'only').length;
+      vitest.getRootProject().provide('contractTests', tests);
+      console.log(`contract: deep run — ${tests} contract test(s) share ${settings.maxTime!.label}; progress every ${settings.progressMs / 1000}s on stderr`);
+      await vitest.start();
+    } finally {
+      await vitest.close();
+    }
     return reporter.exitCode;
   } finally {
     await mock?.stop();
@@ -251,7 +278,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (!id) throw new CannotRunError('replay: which finding? npm run contract -- replay <id> (ids are in the summary and reports/contract.json)');
   const file = join(flags.reports, 'contract.json');
   if (!existsSync(file)) throw new CannotRunError(`replay: ${file} does not exist — run npm run contract first (or pass --reports <dir>)`);
-  const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]> }; violations?: Array<{ finding: string; test: string; path?: string }> };
+  const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]>; flags?: string[] }; violations?: Array<{ finding: string; test: string; path?: string }> };
   const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
   if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
   const test = finding.tests[0];
@@ -263,6 +290,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
     }
     process.env[name] = value;
   }
+  if (before.replay?.flags?.includes('--deep')) process.env['CONTRACT_DEEP'] = '1';
   process.env['CONTRACT_ONLY'] = test;
   const path = before.violations?.find((v) => v.finding === finding.id && v.path)?.path;
   if (path) process.env['CONTRACT_PATH'] = path;

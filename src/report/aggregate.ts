@@ -1,4 +1,5 @@
 import type { Violation } from '../checks/types.ts';
+import type { ReplayContext } from '../config/replay.ts';
 import type { Finding, FindingKey } from '../run/findings.ts';
 import type { Outcome, OutcomeStatus } from '../run/ledger.ts';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
@@ -17,7 +18,7 @@ export interface RunReport {
   durationMs: number;
   policy: { inferred: 'warn' | 'fail' | 'off'; nullable: 'strict' | 'lenient' };
   /** How to re-run exactly this run (no secret: a token matrix given inline is named, not copied). */
-  replay: { env: Array<[string, string]> };
+  replay: ReplayContext;
   /** One row per (check, operation), every check kept, not-reached ones included. */
   outcomes: Outcome[];
   /** Every finding once, with its count, tokens and one or two examples; `known` when in the baseline. */
@@ -36,6 +37,16 @@ export interface RunReport {
   /** Contract tests that judged nothing, with why (reported as skipped, never as passed). */
   skipped: Array<{ test: string; reason: string }>;
   rateLimited: number;
+  /** The run's time budget (CONTRACT_MAX_TIME), and what it stopped when it ran out. */
+  timeBudget?: { label: string; ranOut: boolean; testsCut: number; notSent: number };
+  /** Operations whose circuit opened: after `after` timeouts or connection failures in a row, `notSent` requests were not sent. */
+  circuits?: Array<{ operation: string; kind: 'timeout' | 'network'; after: number; notSent: number }>;
+  /** How the server throttled (429s): the concurrency it was lowered to, and the rate the server allowed. */
+  throttle?: { answered429: number; concurrency: number; lowest: number; final: number; allowedPerSecond?: number };
+  /** How far the run got per operation (or flow): cases judged, requests sent and not sent. */
+  operations?: Array<{ operation: string; cases: number; requests: number; notSent: number }>;
+  /** A deep run (--deep): more runs per property, flows explored longer, until the time budget. */
+  deep?: boolean;
   verdict: Verdict;
   /** Why the verdict is what it is, in one line. */
   because: string;
@@ -72,7 +83,7 @@ export function mergeWarnings(results: readonly ScenarioResult[]): Violation[] {
 }
 
 /** The verdict, from one pure function: cannot-run over violated over incomplete over holds. */
-export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes'> & { ran: number }): { verdict: Verdict; because: string } {
+export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes' | 'timeBudget'> & { ran: number }): { verdict: Verdict; because: string } {
   if (report.ran === 0) return { verdict: 'cannot-run', because: report.errors[0] ?? 'no contract test ran' };
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
@@ -82,7 +93,12 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
     return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
   }
   if (report.errors.length || report.cutShort.length || notReached) {
-    const why = [report.errors.length ? `${report.errors.length} test(s) could not run` : '', report.cutShort.length ? `${report.cutShort.length} test(s) cut short by the request budget` : '', notReached ? `${notReached} check(s) not reached` : ''].filter(Boolean);
+    const why = [
+      report.errors.length ? `${report.errors.length} test(s) could not run` : '',
+      report.cutShort.length ? `${report.cutShort.length} test(s) cut short by the request budget` : '',
+      report.timeBudget?.ranOut ? `the time budget (${report.timeBudget.label}) ran out` : '',
+      notReached ? `${notReached} check(s) not reached` : '',
+    ].filter(Boolean);
     return { verdict: 'incomplete', because: why.join(', ') };
   }
   return { verdict: 'holds', because: 'every check that could judge found the contract kept' };
@@ -90,3 +106,52 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
 
 /** 0 holds · 1 violated · 2 could not run · 3 incomplete (nothing violated, but not everything was checked). */
 export const EXIT_CODE: Record<Verdict, number> = { holds: 0, violated: 1, 'cannot-run': 2, incomplete: 3 };
+
+/** A worker's running totals, as its last test reported them (see ScenarioResult.transport). */
+type Snapshot = NonNullable<ScenarioResult['transport']>;
+
+/**
+ * The run's traffic from the results: each worker's latest totals added up, the circuits that opened with the
+ * requests they held back, how the server throttled, and how far the run got per operation.
+ */
+export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, 'circuits' | 'throttle' | 'operations'> & { deadlineHit?: string } {
+  const latest = new Map<number, Snapshot>();
+  for (const r of results) {
+    const t = r.transport;
+    if (t && (latest.get(t.pid)?.at ?? -1) <= t.at) latest.set(t.pid, t);
+  }
+  const snapshots = [...latest.values()];
+  const ops = new Map<string, { operation: string; cases: number; requests: number; notSent: number }>();
+  const op = (operation: string) => {
+    let o = ops.get(operation);
+    if (!o) ops.set(operation, (o = { operation, cases: 0, requests: 0, notSent: 0 }));
+    return o;
+  };
+  const circuits = new Map<string, NonNullable<RunReport['circuits']>[number]>();
+  for (const s of snapshots) {
+    for (const [key, o] of Object.entries(s.operations)) {
+      op(key).requests += o.sent;
+      op(key).notSent += o.notSent;
+      if (o.open) circuits.set(key, { operation: key, ...o.open, notSent: 0 });
+    }
+    for (const [label, n] of Object.entries(s.cases)) op(label).cases += n;
+  }
+  for (const r of results) for (const n of r.notSent ?? []) if (n.kind === 'circuit-open') circuits.get(n.operation) && (circuits.get(n.operation)!.notSent += n.count);
+  const throttled = snapshots.filter((s) => s.throttle);
+  const throttle = throttled.length
+    ? {
+        answered429: throttled.reduce((n, s) => n + s.throttle!.answered429, 0),
+        concurrency: Math.max(...throttled.map((s) => s.throttle!.concurrency)),
+        lowest: Math.min(...throttled.map((s) => s.throttle!.lowest)),
+        final: Math.min(...throttled.map((s) => s.throttle!.final)),
+        ...(throttled.some((s) => s.throttle!.allowedPerSecond !== undefined) ? { allowedPerSecond: throttled.reduce((n, s) => n + (s.throttle!.allowedPerSecond ?? 0), 0) } : {}),
+      }
+    : undefined;
+  const deadlineHit = snapshots.find((s) => s.deadlineHit)?.deadlineHit;
+  return {
+    ...(circuits.size ? { circuits: [...circuits.values()] } : {}),
+    ...(throttle ? { throttle } : {}),
+    ...(ops.size ? { operations: [...ops.values()].sort((a, b) => a.operation.localeCompare(b.operation)) } : {}),
+    ...(deadlineHit ? { deadlineHit } : {}),
+  };
+}

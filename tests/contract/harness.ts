@@ -17,9 +17,14 @@ declare module 'vitest' {
   interface TaskMeta {
     contract?: ScenarioResult;
   }
+  interface ProvidedContext {
+    /** How many contract tests this run has (counted by the CLI for a deep run, which shares its time out over them). */
+    contractTests?: number;
+  }
 }
 
 let context: Promise<RunContext & { baseline?: Baseline }> | undefined;
+let stopProgress: (() => void) | undefined;
 
 /** The run's context, built once per worker from the target the global setup provided. */
 export function contract(): Promise<RunContext & { baseline?: Baseline }> {
@@ -34,6 +39,10 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules, inUse)!;
     // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.
     const ctx = createContext<paths>({ spec, target: { kind: provided.kind, baseUrl: provided.baseUrl }, settings, runSeed: provided.runSeed, tokens });
+    // A deep run shares its time budget out over the tests the CLI counted before the run.
+    const planned = inject('contractTests');
+    if (planned) ctx.clock.plan(planned);
+    stopProgress ??= ctx.clock.startProgress(settings.progressMs);
     return { ...ctx, ...(settings.baseline ? { baseline: readBaseline(settings.baseline) } : {}) };
   })();
   return context;
@@ -44,8 +53,10 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
  * finding once, the shrunk request as curl, the replay line); skips it, with the reasons, when it judged nothing.
  */
 export async function verdict(t: TestContext, result: ScenarioResult): Promise<void> {
-  t.task.meta.contract = result;
   const ctx = await contract();
+  ctx.clock.testFinished();
+  // The run's running totals ride along with every result: the reports take each worker's latest.
+  t.task.meta.contract = { ...result, transport: { ...ctx.transport.stats(), pid: process.pid, at: Date.now(), cases: ctx.clock.casesByLabel() } };
   const failing = result.errors.filter((v) => !isKnown(ctx.baseline, v));
   if (failing.length) {
     const text = formatFailure({ ...result, errors: failing }, replayContext(ctx.settings, process.env, ctx.runSeed), tokenSource(process.env));
@@ -56,6 +67,10 @@ export async function verdict(t: TestContext, result: ScenarioResult): Promise<v
   }
   const skip = skipReason(result);
   if (skip) t.skip(`not applicable: ${skip}`);
+  // Cut short before it judged anything (time budget, request budget, circuit open): not a pass either.
+  const reached = result.outcomes.some((o) => o.status !== 'not-applicable' && o.status !== 'not-reached');
+  const notReached = result.outcomes.find((o) => o.status === 'not-reached');
+  if (!reached && notReached) t.skip(`not reached: ${notReached.reason}`);
 }
 
 /**

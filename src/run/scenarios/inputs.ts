@@ -23,7 +23,7 @@ export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: s
   const auth = tokenAuth(ctx, token);
   const property = await checkProperty({
     arbitrary: invalid,
-    ...propertyRun(ctx.settings, ctx.runSeed, name),
+    ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }),
     probe: async (request) => {
       const exchange = await ctx.transport.send(op, request, auth);
       const findings = expectRejected(exchange, request.invalid?.basis).map((f) => ({ ...f, expected: `${f.expected} (${request.invalid?.target} breaks ${request.invalid?.rule})` }));

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Exchange } from '../../client/exchange.ts';
+import { notSent, type Exchange } from '../../client/exchange.ts';
 import { toViolations, type Finding, type Violation } from '../../checks/types.ts';
 import { planFor, RESPONSE_CHECKS, runResponseChecks } from '../../checks/registry.ts';
 import { getAt } from '../../spec/pointer.ts';
@@ -12,15 +12,13 @@ import type { Ledger } from '../ledger.ts';
 import { observe } from '../../drift/observe.ts';
 import type { RunContext } from '../context.ts';
 
-export const BUDGET_SPENT = 'the request budget (CONTRACT_MAX_REQUESTS) was spent before this was judged';
-
 /** Runs every response check on an exchange, books which ones judged it, and returns the violations. */
 export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, exchange: Exchange): Violation[] {
   ledger.rateLimited += exchange.rateLimited ?? 0;
   const plan = planFor(op, ctx.spec);
-  if (exchange.failure?.kind === 'budget') {
-    ledger.unsent += 1;
-    for (const c of plan.applicable) ledger.notReached(c.id, op.key, BUDGET_SPENT);
+  const unsent = notSent(exchange);
+  if (unsent) {
+    ledger.notSent(exchange, unsent.kind, op.key, unsent.reason, plan.applicable.map((c) => c.id));
     return [];
   }
   for (const [id, reason] of plan.notApplicable) ledger.notApplicable(id, op.key, reason);
@@ -101,8 +99,9 @@ function blameExample(example: { name: string; at: string }, violations: Violati
 /** Books one scenario judge on an exchange under its check id. */
 export function judgeScenario(ctx: RunContext, ledger: Ledger, id: string, op: Operation, exchange: Exchange, findings: Finding[], severity: 'error' | 'warning' = 'error'): Violation[] {
   // Unsent, or still throttled after the retries: nothing was learnt about this rule.
-  if (exchange.failure?.kind === 'budget') {
-    ledger.notReached(id, op.key, BUDGET_SPENT);
+  const unsent = notSent(exchange);
+  if (unsent) {
+    ledger.notSent(exchange, unsent.kind, op.key, unsent.reason, [id]);
     return [];
   }
   if (exchange.response?.status === 429) {
