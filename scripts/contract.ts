@@ -281,7 +281,10 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]>; flags?: string[] }; violations?: Array<{ finding: string; test: string; path?: string }> };
   const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
   if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
-  const test = finding.tests[0];
+  // A test that recorded a fast-check path replays straight to the failure; a stateful one replays its whole
+  // exploration. A path belongs to its own test only: another test's path cannot be walked.
+  const pathed = before.violations?.find((v) => v.finding === finding.id && v.path);
+  const test = pathed?.test ?? finding.tests[0];
   if (!test) throw new CannotRunError(`replay: finding ${id} names no contract test to run`);
   for (const [name, value] of before.replay?.env ?? []) {
     if (value === '$CONTRACT_TOKENS') {
@@ -292,8 +295,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   }
   if (before.replay?.flags?.includes('--deep')) process.env['CONTRACT_DEEP'] = '1';
   process.env['CONTRACT_ONLY'] = test;
-  const path = before.violations?.find((v) => v.finding === finding.id && v.path)?.path;
-  if (path) process.env['CONTRACT_PATH'] = path;
+  if (pathed?.path) process.env['CONTRACT_PATH'] = pathed.path;
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));
   const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined as unknown as string });
   if (code === EXIT.cannotRun) return code;

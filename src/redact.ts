@@ -10,9 +10,7 @@ export class Redactor {
   private readonly prefixes: readonly string[];
 
   constructor(tokens: ReadonlyArray<{ name: string; token: string }> = [], prefixes: readonly string[] = ['app_']) {
-    const variants = tokens
-      .filter((t) => t.token.length > 0)
-      .flatMap((t) => [t.token, ...[t.token, `${t.token}:`, `:${t.token}`].map((v) => Buffer.from(v).toString('base64').replace(/=+$/, ''))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
+    const variants = tokens.filter((t) => t.token.length > 0).flatMap((t) => [...new Set(forms(t.token))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
     // Longest first, so a token that contains another is replaced whole.
     this.known = variants.filter((v) => v.value.length >= 4).sort((a, b) => b.value.length - a.value.length);
     this.prefixes = prefixes.filter((p) => p.length > 0);
@@ -45,6 +43,21 @@ export class Redactor {
     }
     return input;
   }
+}
+
+/**
+ * Every form a token can travel in: as sent, inside a Basic credential (base64, with or without padding), in a
+ * URL (a query-string probe percent-encodes `+ / =`, in either hex case, or as a form would), and JSON-escaped.
+ */
+function forms(token: string): string[] {
+  const basic = [token, `${token}:`, `:${token}`].flatMap((v) => {
+    const b64 = Buffer.from(v).toString('base64');
+    return [b64.replace(/=+$/, ''), Buffer.from(v).toString('base64url')];
+  });
+  const url = encodeURIComponent(token);
+  const form = new URLSearchParams({ t: token }).toString().slice(2);
+  const lower = url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  return [token, ...basic, url, form, lower, JSON.stringify(token).slice(1, -1)];
 }
 
 /** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */

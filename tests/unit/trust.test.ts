@@ -132,4 +132,38 @@ describe('never green by accident', () => {
     expect(spec.map((f: { location: string }) => f.location)).toContain('/paths/~1kyc~1status/get/responses/200/content/application~1json/examples/pending/value/data/status');
     expect(run.out).toMatch(/Spec findings \(1\) — the mock served the spec's own examples, and they break the spec/);
   });
+
+  test('a required input the generator cannot make is a gap, named, and its request is never sent as valid', async () => {
+    const doc = parse(readFileSync('spec/salesive-account.yaml', 'utf8')) as Record<string, any>;
+    const param = doc['paths']['/domains/check-availability']['get']['parameters'][0];
+    delete param['example'];
+    // fast-check cannot generate from lookaheads; with no example to fall back on, nothing valid can be made.
+    param['schema'] = { type: 'string', pattern: '^(?=.*[0-9])(?=.*[a-z]).{40}\\b$' };
+    const dir = mkdtempSync(join(tmpdir(), 'contract-spec-'));
+    writeFileSync(join(dir, 'account.yaml'), stringify(doc));
+    const run = await runContract(['--only', 'GET /domains/check-availability › valid requests get documented responses'], live({ CONTRACT_SPEC: join(dir, 'account.yaml') }));
+    const report = run.report();
+    expect(report.gaps).toEqual([expect.stringMatching(/^GET \/domains\/check-availability: .*cannot produce strings matching/)]);
+    expect(run.out).toMatch(/Could not generate \(1\) — requests not sent, so not judged:/);
+    const judged = report.outcomes.filter((o: { operation: string; status: string }) => o.operation === 'GET /domains/check-availability' && o.status === 'passed');
+    expect(judged).toEqual([]);
+    expect(report.findings.filter((f: { check: string }) => f.check === 'valid-input-rejected')).toEqual([]);
+    // Nothing judged is not a pass.
+    expect(run.status).not.toBe(0);
+  });
+
+  test('with the preflight off and every path answering 404, no body check is passed on a body it could not judge', async () => {
+    const conforming = await startAccountServer();
+    try {
+      const run = await runContract(['--no-preflight', '--runs', '5'], { CONTRACT_BASE_URL: conforming.url.replace(/\/api\/v1$/, ''), CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS) });
+      expect(run.status).toBe(1);
+      const outcomes = run.report().outcomes as Array<{ check: string; operation: string; status: string }>;
+      // /domains never documents a 404: its bodies have no schema to be held to.
+      const of = (check: string) => outcomes.find((o) => o.operation === 'GET /domains' && o.check === check)?.status;
+      for (const check of ['response-schema-mismatch', 'timestamp-not-rfc3339', 'enum-value-undocumented', 'tenant-owner-mismatch']) expect(of(check), check).toBe('not-applicable');
+      expect(run.report().warnings.map((w: { check: string }) => w.check)).toContain('status-code-undocumented');
+    } finally {
+      await conforming.close();
+    }
+  });
 });

@@ -2,12 +2,16 @@ import type { Exchange } from '../../client/exchange.ts';
 import type { Finding } from '../../checks/types.ts';
 import { show } from '../../checks/show.ts';
 import type { Operation } from '../../spec/operations.ts';
-import { headerValue, instantOf, negotiated, negotiatedFields, type NegotiatedRepresentation } from '../../spec/timestamps.ts';
+import { instantOf, negotiated, negotiatedFields, type NegotiatedRepresentation } from '../../spec/timestamps.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
-import { firstRequest } from './discover.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario } from './shared.ts';
+import { checkProperty, propertyRun } from '../property.ts';
+import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
+import type { Auth } from '../../client/transport.ts';
+import type { Violation } from '../../checks/types.ts';
+import { discoverIds } from './discover.ts';
 
 export const REPRESENTATION_CHECKS = ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken'];
 
@@ -32,19 +36,40 @@ export async function checkRepresentations(ctx: RunContext, op: Operation, name:
   if (ctx.target.kind === 'mock') return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'Prism serves static examples and negotiates nothing; representations need a live target');
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'no token in the matrix grants this operation');
-  const base = firstRequest(ctx, op, undefined, token);
-  if (base.unsatisfiable) return notApplicable(name, op.key, REPRESENTATION_CHECKS, `could not generate a valid request: ${base.unsatisfiable.join('; ')}`);
   const ledger = new Ledger();
   const auth = tokenAuth(ctx, token);
+  const ids = await discoverIds(ctx, op, token);
+  const requests = validRequests(ctx.spec, op, { ...(ids ? { pathValues: ids } : {}), identity: token.values });
+  // A property over requests: each generated read is asked in every form (the pairs), so the instants are compared
+  // on whatever resources the inputs reach, not on one; fast-check shrinks a failing one to the smallest request.
+  const property = await checkProperty({
+    arbitrary: requests,
+    ...propertyRun(ctx.settings, ctx.runSeed, name),
+    runs: Math.min(ctx.settings.runs, 10),
+    probe: async (base) => {
+      // The header under test is ours to set: a generated value of it would only be an unknown one.
+      if (base.unsatisfiable) {
+        for (const c of REPRESENTATION_CHECKS) ledger.notApplicable(c, op.key, `could not generate a valid request: ${base.unsatisfiable.join('; ')}`);
+        return [];
+      }
+      return comparePair(ctx, ledger, op, base, rules, auth);
+    },
+  });
+  return resultOf(name, ledger, property);
+}
+
+/** One request in the default form, in each listed form and with an unknown value: the three judged together. */
+async function comparePair(ctx: RunContext, ledger: Ledger, op: Operation, base: RequestCase, rules: Array<{ rule: NegotiatedRepresentation; index: number }>, auth: Auth): Promise<Violation[]> {
+  const found: Violation[] = [];
   const send = async (headers: Record<string, string>) => {
     const plain = Object.fromEntries(Object.entries(base.headers).filter(([k]) => !rules.some(({ rule }) => rule.header.toLowerCase() === k.toLowerCase())));
     const e = await ctx.transport.send(op, { ...base, headers: { ...plain, ...headers } }, auth);
-    judgeResponse(ctx, ledger, op, e);
+    found.push(...judgeResponse(ctx, ledger, op, e));
     return e;
   };
   for (const { rule, index } of rules) {
     const basis = ctx.spec.provenance.at(`/x-negotiated-representations/${index}`);
-    const judge = (id: string, e: Exchange, findings: Finding[]) => judgeScenario(ctx, ledger, id, op, e, findings.map((f) => ({ ...f, basis })));
+    const judge = (id: string, e: Exchange, findings: Finding[]) => found.push(...judgeScenario(ctx, ledger, id, op, e, findings.map((f) => ({ ...f, basis }))));
     const plain = await send({});
     const before = fieldsOf(rule, plain);
     if (!before) {
@@ -87,9 +112,8 @@ export async function checkRepresentations(ctx: RunContext, op: Operation, name:
           ? [{ location: notDefault[0]![0], expected: `${rule.default} for an unknown ${rule.header}`, actual: show(notDefault[0]![1]) }]
           : [],
     );
-    if (headerValue(base.headers, rule.header) !== undefined) ledger.notApplicable('representation-not-honored', op.key, `the generated request already sets ${rule.header}`);
   }
-  return resultOf(name, ledger);
+  return found;
 }
 
 /** The negotiated fields of a 2xx JSON answer, by location; `undefined` when there is no such answer. */

@@ -49,7 +49,6 @@ export async function responsesProperty(
   const arbitrary: fc.Arbitrary<Probe> = preferences.length ? fc.record({ request: requests, prefer: fc.constantFrom(...preferences) }) : requests.map((request) => ({ request }));
   const ledger = new Ledger();
   const gaps = new Set<string>();
-  ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
   const auth = tokenAuth(ctx, token);
   const probe = async ({ request, prefer }: Probe) => {
     if (request.unsatisfiable) {
@@ -68,6 +67,8 @@ export async function responsesProperty(
       // differently): a note about the mock, never a finding about a server.
       const findings = prism ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} (the spec's validator accepts it; Prism's refused it)`, actual: `${f.actual}: ${prism}` })) : rejected;
       found.push(...judgeScenario(ctx, ledger, 'valid-input-rejected', op, exchange, findings));
+    } else {
+      ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
     }
     return found;
   };

@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Redactor } from '../../src/redact.ts';
+
+/** A token never reaches output, in whatever form a request or an echoing server carried it. */
+describe('Redactor', () => {
+  const token = 'pat+LEAK/0SECRET==0';
+  const redactor = new Redactor([{ name: 'pat-a', token }], []);
+  const carried: Array<[string, string]> = [
+    ['as sent', `Authorization: Bearer ${token}`],
+    ['percent-encoded in a query string', `GET /v0/kyc/status?x-sumvin-pat=${encodeURIComponent(token)}`],
+    ['percent-encoded, lower-case hex', `?pat=${encodeURIComponent(token).toLowerCase().replace(/leak|secret/g, (m) => m.toUpperCase())}`],
+    ['form-encoded', new URLSearchParams({ pat: token }).toString()],
+    ['inside a Basic credential', `Basic ${Buffer.from(`${token}:`).toString('base64')}`],
+    ['inside a Basic credential, base64url', Buffer.from(`:${token}`).toString('base64url')],
+    ['JSON-escaped in an echoed body', JSON.stringify({ echo: `"${token}"` })],
+  ];
+  test.each(carried)('%s', (_how, line) => {
+    const out = redactor.text(line);
+    expect(out).toContain('<redacted:pat-a>');
+    expect(out).not.toMatch(/LEAK|SECRET/i);
+  });
+
+  test('any token, in any of those forms, is gone from the text (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 8, maxLength: 40, unit: fc.constantFrom(...'abcXYZ019+/=-_.~!*() :'.split('')) }), (secret) => {
+        fc.pre(secret.trim().length >= 8);
+        const r = new Redactor([{ name: 't', token: secret }], []);
+        for (const line of [secret, encodeURIComponent(secret), new URLSearchParams({ q: secret }).toString(), Buffer.from(`${secret}:`).toString('base64')]) {
+          expect(r.text(`x ${line} y`)).not.toContain(line.replace(/^q=/, ''));
+        }
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+
+  test('text without a token is left as it is', () => {
+    expect(redactor.text('GET /v0/kyc/status?refresh=true')).toBe('GET /v0/kyc/status?refresh=true');
+  });
+});
