@@ -293,7 +293,10 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
     }
     process.env[name] = value;
   }
-  if (before.replay?.flags?.includes('--deep')) process.env['CONTRACT_DEEP'] = '1';
+  const replayFlags = before.replay?.flags ?? [];
+  if (replayFlags.includes('--deep')) process.env['CONTRACT_DEEP'] = '1';
+  const maxTimeAt = replayFlags.indexOf('--max-time');
+  if (maxTimeAt >= 0 && replayFlags[maxTimeAt + 1]) process.env['CONTRACT_MAX_TIME'] = replayFlags[maxTimeAt + 1];
   process.env['CONTRACT_ONLY'] = test;
   if (pathed?.path) process.env['CONTRACT_PATH'] = pathed.path;
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));

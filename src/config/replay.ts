@@ -25,8 +25,9 @@ export function replayContext(settings: RunSettings, env: NodeJS.ProcessEnv, run
   if (settings.runs !== 100) out.push(['CONTRACT_RUNS', String(settings.runs)]);
   if (settings.allowProductionWrites) out.push(['CONTRACT_ALLOW_PRODUCTION_WRITES', '1']);
   out.push(['CONTRACT_SEED', String(runSeed)]);
-  // A deep run draws more cases (and longer flow sequences) from the same seed: its failures replay only deep.
-  return { env: out, ...(settings.deep ? { flags: ['--deep'] } : {}) };
+  // A deep run draws more cases (and longer flow sequences) from the same seed: its failures replay only deep, and
+  // within the same budget (a flow's deep exploration goes on until it).
+  return { env: out, ...(settings.deep ? { flags: ['--deep', ...(settings.maxTime ? ['--max-time', settings.maxTime.label] : [])] } : {}) };
 }
 
 /** A word for bash: left bare when safe, else single-quoted — except a `$VAR` reference, double-quoted to expand. */
@@ -38,5 +39,5 @@ export function shellWord(s: string): string {
 /** `CONTRACT_…=… npm run contract -- --only '<test>'`: one line that runs as printed in bash. */
 export function replayCommand(ctx: ReplayContext, test: string, path?: string): string {
   const assignments = [...ctx.env, ...(path ? [['CONTRACT_PATH', path] as [string, string]] : [])].map(([k, v]) => `${k}=${shellWord(v)}`);
-  return `${assignments.join(' ')} npm run contract -- ${(ctx.flags ?? []).map((f) => `${f} `).join('')}--only ${shellWord(test)}`;
+  return `${assignments.join(' ')} npm run contract -- ${(ctx.flags ?? []).map((f) => `${shellWord(f)} `).join('')}--only ${shellWord(test)}`;
 }

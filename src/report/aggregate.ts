@@ -90,6 +90,7 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
   // A run in which no check judged anything has checked nothing: it cannot say the contract holds.
   if (!report.outcomes.some((o) => o.status === 'passed' || o.status === 'violated' || o.status === 'inferred')) {
+    if (report.timeBudget?.ranOut) return { verdict: 'incomplete', because: `the time budget (${report.timeBudget.label}) ran out before any check could judge anything` };
     return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
   }
   if (report.errors.length || report.cutShort.length || notReached) {

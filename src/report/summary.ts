@@ -15,6 +15,8 @@ interface CheckRow {
   findings: number;
   occurrences: number;
   reasons: Set<string>;
+  /** Why it was not reached, where it was not (time budget, request budget, an open circuit). */
+  notReachedReasons: Set<string>;
 }
 
 /** Per check, across operations: how many operations each outcome, and the findings with their occurrences. */
@@ -22,7 +24,7 @@ export function checkRows(outcomes: readonly Outcome[], findings: readonly Findi
   const rows = new Map<string, CheckRow>();
   const row = (check: string) => {
     let r = rows.get(check);
-    if (!r) rows.set(check, (r = { check, passed: 0, violated: 0, inferred: 0, notApplicable: 0, notReached: 0, findings: 0, occurrences: 0, reasons: new Set() }));
+    if (!r) rows.set(check, (r = { check, passed: 0, violated: 0, inferred: 0, notApplicable: 0, notReached: 0, findings: 0, occurrences: 0, reasons: new Set(), notReachedReasons: new Set() }));
     return r;
   };
   for (const o of outcomes) {
@@ -31,8 +33,10 @@ export function checkRows(outcomes: readonly Outcome[], findings: readonly Findi
     else if (o.status === 'violated') r.violated++;
     else if (o.status === 'inferred') r.inferred++;
     else {
-      if (o.status === 'not-reached') r.notReached++;
-      else r.notApplicable++;
+      if (o.status === 'not-reached') {
+        r.notReached++;
+        if (o.reason) r.notReachedReasons.add(o.reason);
+      } else r.notApplicable++;
       if (o.reason) r.reasons.add(o.reason);
     }
   }
@@ -121,7 +125,9 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   // A check that could judge nothing anywhere gets one line under its reason, below the table, not a row of zeros.
   const idle = rows.filter((r) => r.passed + r.violated + r.inferred + r.notReached === 0);
   for (const r of rows.filter((x) => !idle.includes(x))) {
-    const na = r.notApplicable + r.notReached && r.reasons.size ? `  ${r.notReached ? 'not reached' : 'n/a'}: ${[...r.reasons][0]}${r.reasons.size > 1 ? ` (+${r.reasons.size - 1} more reasons)` : ''}` : '';
+    // Not reached first: it is what makes the run incomplete.
+    const reasons = r.notReached && r.notReachedReasons.size ? r.notReachedReasons : r.reasons;
+    const na = r.notApplicable + r.notReached && reasons.size ? `  ${r.notReached ? 'not reached' : 'n/a'}: ${[...reasons][0]}${r.reasons.size > 1 ? ` (+${r.reasons.size - 1} more reasons)` : ''}` : '';
     const found = r.findings ? `${r.findings} (${r.occurrences})` : '-';
     lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${na}`);
   }
@@ -173,7 +179,8 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   if (report.deep && report.operations?.length) {
     lines.push('', `Deep run — how far it got per operation (cases judged · requests sent):`);
-    for (const o of report.operations.slice(0, 30)) lines.push(`  ${o.operation}: ${o.cases.toLocaleString('en-US')} cases · ${o.requests.toLocaleString('en-US')} requests${o.notSent ? ` · ${o.notSent} not sent` : ''}`);
+    // A flow's requests are its operations': a flow row counts its command sequences.
+    for (const o of report.operations.slice(0, 30)) lines.push(`  ${o.operation}: ${o.cases.toLocaleString('en-US')} ${o.operation.startsWith('flow ') ? 'sequences' : `cases · ${o.requests.toLocaleString('en-US')} requests`}${o.notSent ? ` · ${o.notSent} not sent` : ''}`);
     if (report.operations.length > 30) lines.push(`  … and ${report.operations.length - 30} more (${dir}/summary.md)`);
   }
   if (report.cutShort.length) {
