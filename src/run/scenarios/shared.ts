@@ -108,11 +108,19 @@ export function judgeScenario(ctx: RunContext, ledger: Ledger, id: string, op: O
     ledger.notApplicable(id, op.key, 'still rate limited (429) after the retries');
     return [];
   }
+  // No answer at all (timeout, connection failure, a body past the limit): the transport checks report that, once;
+  // what this rule expects of an answer was not shown either way.
+  if (!exchange.response) {
+    ledger.notApplicable(id, op.key, `no answer to judge (${exchange.failure?.kind ?? 'none'}: see ${TRANSPORT_CHECK[exchange.failure?.kind ?? ''] ?? 'the transport checks'})`);
+    return [];
+  }
   ledger.judged(op.key, [id]);
   const found = toViolations(id, severity, op, exchange, findings, ctx.checkOptions.inferred);
   ledger.record(found);
   return found;
 }
+
+const TRANSPORT_CHECK: Record<string, string> = { timeout: 'response-timeout', network: 'connection-failed', 'too-large': 'response-too-large' };
 
 /** A finding, shown as the value it got. */
 export function statusFinding(expected: string, exchange: Exchange): Finding {
