@@ -166,8 +166,13 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         for (const wake of o.waiting.splice(0)) wake();
       }
       const wait = exchange.response?.status === 429 ? retryAfterMs(exchange.response.headers['retry-after']) : undefined;
-      const pastDeadline = wait !== undefined && options.deadline !== undefined && Date.now() + wait >= options.deadline.at;
-      if (wait === undefined || rateLimited >= maxRetries || wait > maxWait || pastDeadline) return rateLimited ? { ...exchange, rateLimited } : exchange;
+      if (wait !== undefined && options.deadline && Date.now() + wait >= options.deadline.at && rateLimited < maxRetries && wait <= maxWait) {
+        // The retry would come after the time budget: it is not sent, and the rule it was for is not reached.
+        deadlineHit = `the time budget (${options.deadline.label}) ran out`;
+        o.notSent++;
+        return { request: exchange.request, failure: { kind: 'deadline', message: deadlineHit }, ms: exchange.ms, rateLimited: rateLimited + 1 };
+      }
+      if (wait === undefined || rateLimited >= maxRetries || wait > maxWait) return rateLimited ? { ...exchange, rateLimited } : exchange;
       rateLimited++;
       await new Promise((r) => setTimeout(r, wait));
     }

@@ -214,7 +214,7 @@ export function markdownSummary(report: RunReport, source?: TokenSource): string
   const out = [
     `# Contract run — ${report.verdict}`,
     '',
-    `${report.because}. Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property · inferred findings: \`${report.policy.inferred}\``,
+    `${report.because}. Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property${report.deep ? ' · **deep run**' : ''}${report.timeBudget ? ` · time budget ${report.timeBudget.label}` : ''} · inferred findings: \`${report.policy.inferred}\``,
     '',
   ];
   if (report.verdict === 'incomplete') out.push('> **Incomplete:** not every check was run to the end — see "not reached" below. Nothing here says the contract holds where it was not checked.', '');

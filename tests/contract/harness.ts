@@ -55,6 +55,8 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
 export async function verdict(t: TestContext, result: ScenarioResult): Promise<void> {
   const ctx = await contract();
   ctx.clock.testFinished();
+  const planned = inject('contractTests');
+  if (planned) ctx.clock.plan(planned);
   // The run's running totals ride along with every result: the reports take each worker's latest.
   t.task.meta.contract = { ...result, transport: { ...ctx.transport.stats(), pid: process.pid, at: Date.now(), cases: ctx.clock.casesByLabel() } };
   const failing = result.errors.filter((v) => !isKnown(ctx.baseline, v));
