@@ -302,11 +302,26 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));
   const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined as unknown as string });
   if (code === EXIT.cannotRun) return code;
-  const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { findings: Array<{ id: string; severity: string; count: number }> };
+  const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as {
+    findings: Array<{ id: string; severity: string; count: number }>;
+    outcomes: Array<{ check: string; operation: string; status: string; reason?: string }>;
+  };
   const again = after.findings.find((f) => f.id === finding.id);
   const what = `${finding.check} · ${finding.operation}${finding.location ? ` at ${finding.location}` : ''} (${test})`;
   if (again) {
     console.log(`STILL FAILING: ${finding.id} ${what} — ${again.count} occurrence(s) · reports in ${reports}/`);
+    return EXIT.violated;
+  }
+  // Gone is not fixed unless the check judged that operation again: a 500 or a cut-short run hides a finding too.
+  const outcome = after.outcomes.find((o) => o.check === finding.check && o.operation === finding.operation);
+  if (!outcome || !['passed', 'inferred', 'warned'].includes(outcome.status)) {
+    const why = outcome?.reason ? `${outcome.status}: ${outcome.reason}` : (outcome?.status ?? 'the replayed test did not run it');
+    console.log(`NOT JUDGED: ${finding.id} ${what} — the replay could not judge it (${why}), so it is neither fixed nor still failing · reports in ${reports}/`);
+    return EXIT.incomplete;
+  }
+  const others = after.findings.filter((f) => f.severity === 'error');
+  if (others.length) {
+    console.log(`FIXED: ${finding.id} ${what} no longer occurs — but the replayed test found ${others.length} other finding(s): ${others.map((f) => f.id).join(', ')} · reports in ${reports}/`);
     return EXIT.violated;
   }
   console.log(`FIXED: ${finding.id} ${what} no longer occurs · reports in ${reports}/`);

@@ -22,10 +22,10 @@ export class Redactor {
     if (!this.mayHoldSecret(input)) return input;
     let out = input;
     for (const { value, label } of this.known) if (out.includes(value)) out = out.split(value).join(label);
-    if (this.shaped) out = out.replace(this.shaped, (token) => `${token.slice(0, 4)}…${token.slice(-4)}`);
+    if (this.shaped) out = out.replace(this.shaped, (token) => (unissued(token) ? token : `${token.slice(0, 4)}…${token.slice(-4)}`));
     return out
-      .replace(JWT, (jwt) => `eyJ…${jwt.slice(-4)}`)
-      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (_m, head: string, secret: string) => `${head}…${secret.slice(-4)}`);
+      .replace(JWT, (jwt) => (unissued(jwt) ? jwt : `eyJ…${jwt.slice(-4)}`))
+      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (m, head: string, secret: string) => (unissued(secret) ? m : `${head}…${secret.slice(-4)}`));
   }
 
   private mayHoldSecret(input: string): boolean {
@@ -58,6 +58,18 @@ function forms(token: string): string[] {
   const form = new URLSearchParams({ t: token }).toString().slice(2);
   const lower = url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
   return [token, ...basic, url, form, lower, JSON.stringify(token).slice(1, -1)];
+}
+
+/**
+ * Marks a credential the suite made up to be refused (an unknown token, a wrong scheme): no secret, so printed in
+ * full and a curl line replays it as sent. Matrix tokens are replaced before this is ever asked.
+ */
+export const UNISSUED = 'unissued';
+
+function unissued(value: string): boolean {
+  if (value.includes(UNISSUED)) return true;
+  // A Basic credential or a JWT made of one: the mark is inside the base64.
+  return value.split('.').some((part) => part.length >= 8 && Buffer.from(part, 'base64').toString('latin1').includes(UNISSUED));
 }
 
 /** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */

@@ -53,9 +53,9 @@ export function evaluateInvariant(inv: Invariant, object: Record<string, unknown
     return { expected: `${describeCondition(inv.then)} whenever ${describeCondition(inv.when)} [${inv.id}]`, actual: `${inv.then.field}=${show(fieldOf(object, inv.then.field))} while ${whenObserved}` };
   }
   if (inv.rule === 'nonNullIff' || inv.rule === 'nonNullWhen') {
-    const subject = object[inv.when.field];
+    const subject = fieldOf(object, inv.when.field);
     const condition = inv.when.nonNull !== undefined || inv.when.in || 'equals' in inv.when ? holds(inv.when, object) : subject !== null && subject !== undefined;
-    const value = object[inv.field];
+    const value = fieldOf(object, inv.field);
     const nonNull = value !== null && value !== undefined;
     // nonNullWhen is one direction of nonNullIff: set whenever the condition holds, free otherwise.
     if (nonNull === condition || (inv.rule === 'nonNullWhen' && !condition)) return undefined;
@@ -67,9 +67,10 @@ export function evaluateInvariant(inv: Invariant, object: Record<string, unknown
   }
   if (inv.rule !== 'notAfter') return undefined;
   // Any representation: RFC 3339 strings, epoch seconds or milliseconds (told apart by magnitude).
-  const [a, b] = [instantOf(object[inv.field]), instantOf(object[inv.other])];
+  const [first, second] = [fieldOf(object, inv.field), fieldOf(object, inv.other)];
+  const [a, b] = [instantOf(first), instantOf(second)];
   if (a === undefined || b === undefined || a <= b) return undefined;
-  return { expected: `${inv.field} ≤ ${inv.other} [${inv.id}]`, actual: `${inv.field}=${show(object[inv.field])}, ${inv.other}=${show(object[inv.other])}` };
+  return { expected: `${inv.field} ≤ ${inv.other} [${inv.id}]`, actual: `${inv.field}=${show(first)}, ${inv.other}=${show(second)}` };
 }
 
 const declaresInvariants = (s: Record<string, unknown>) => Array.isArray(s['x-invariants']);

@@ -80,6 +80,11 @@ export interface ResponseCheck {
   /** `true`, or why the check cannot say anything about this operation under this spec. */
   appliesTo(op: Operation, spec: SpecModel): true | string;
   run(op: Operation, exchange: Exchange, spec: SpecModel, options: CheckOptions): Finding[] | null;
+  /**
+   * The rule relates the answer to this very request (its path, say): a static example the mock serves for any
+   * request says nothing about it either way.
+   */
+  echoesRequest?: true;
 }
 
 /**

@@ -203,7 +203,9 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const shown = { ...headers };
     // The record shows which credential went where, never its value (reports still pass it through the Redactor).
     if (auth.kind === 'token') for (const [k, v] of Object.entries(placeCredential(auth.scheme, `<redacted:${auth.name}>`).headers ?? {})) shown[k] = v;
-    if (auth.kind === 'raw') for (const k of Object.keys(auth.headers ?? {})) shown[k] = `<${auth.label}>`;
+    // A probe's own credential is made up (printed as sent, so curl replays it); a matrix token placed wrongly on
+    // purpose is redacted like any other.
+    if (auth.kind === 'raw') for (const [k, v] of Object.entries(auth.headers ?? {})) shown[k] = options.redactor.text(v);
     // Built here from generated values and the token's label, so it never holds a token value; reports still
     // pass everything through the Redactor once more.
     const record = {

@@ -52,9 +52,9 @@ export interface RunReport {
   because: string;
 }
 
-const RANK: Record<OutcomeStatus, number> = { violated: 4, inferred: 3, passed: 2, 'not-reached': 1, 'not-applicable': 0 };
+const RANK: Record<OutcomeStatus, number> = { violated: 5, inferred: 4, warned: 3, passed: 2, 'not-reached': 1, 'not-applicable': 0 };
 
-/** One row per (check, operation) across every test: violated beats inferred beats passed beats not-reached. */
+/** One row per (check, operation) across every test: violated beats inferred beats warned beats passed beats not-reached. */
 export function mergeOutcomes(results: readonly ScenarioResult[]): Outcome[] {
   const merged = new Map<string, Outcome>();
   for (const o of results.flatMap((r) => r.outcomes)) {
@@ -89,7 +89,7 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
   // A run in which no check judged anything has checked nothing: it cannot say the contract holds.
-  if (!report.outcomes.some((o) => o.status === 'passed' || o.status === 'violated' || o.status === 'inferred')) {
+  if (!report.outcomes.some((o) => o.status === 'passed' || o.status === 'warned' || o.status === 'violated' || o.status === 'inferred')) {
     if (report.timeBudget?.ranOut) return { verdict: 'incomplete', because: `the time budget (${report.timeBudget.label}) ran out before any check could judge anything` };
     return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
   }

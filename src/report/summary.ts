@@ -8,35 +8,41 @@ import type { TokenSource } from '../config/tokens.ts';
 interface CheckRow {
   check: string;
   passed: number;
+  warned: number;
   violated: number;
   inferred: number;
   notApplicable: number;
   notReached: number;
   findings: number;
   occurrences: number;
+  /** Why not applicable / why not reached, kept apart so a label never carries the other's reason. */
   reasons: Set<string>;
-  /** Why it was not reached, where it was not (time budget, request budget, an open circuit). */
-  notReachedReasons: Set<string>;
+  unreached: Set<string>;
 }
 
-/** Per check, across operations: how many operations each outcome, and the findings with their occurrences. */
+/**
+ * Per check, across operations: how many operations each outcome (a check that found only warnings or inferences
+ * is counted under those, never as passed), and its failing findings with their occurrences — the same ones the
+ * Findings section lists.
+ */
 export function checkRows(outcomes: readonly Outcome[], findings: readonly Finding[] = []): CheckRow[] {
   const rows = new Map<string, CheckRow>();
   const row = (check: string) => {
     let r = rows.get(check);
-    if (!r) rows.set(check, (r = { check, passed: 0, violated: 0, inferred: 0, notApplicable: 0, notReached: 0, findings: 0, occurrences: 0, reasons: new Set(), notReachedReasons: new Set() }));
+    if (!r) rows.set(check, (r = { check, passed: 0, warned: 0, violated: 0, inferred: 0, notApplicable: 0, notReached: 0, findings: 0, occurrences: 0, reasons: new Set(), unreached: new Set() }));
     return r;
   };
   for (const o of outcomes) {
     const r = row(o.check);
     if (o.status === 'passed') r.passed++;
+    else if (o.status === 'warned') r.warned++;
     else if (o.status === 'violated') r.violated++;
     else if (o.status === 'inferred') r.inferred++;
-    else {
-      if (o.status === 'not-reached') {
-        r.notReached++;
-        if (o.reason) r.notReachedReasons.add(o.reason);
-      } else r.notApplicable++;
+    else if (o.status === 'not-reached') {
+      r.notReached++;
+      if (o.reason) r.unreached.add(o.reason);
+    } else {
+      r.notApplicable++;
       if (o.reason) r.reasons.add(o.reason);
     }
   }
@@ -121,15 +127,14 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   const dir = reportsDir.replace(/\/+$/, '');
   const width = Math.max(...rows.map((r) => r.check.length), 5);
   const lines = ['', `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed} · inferred findings: ${report.policy.inferred}`];
-  lines.push(`  ${'check'.padEnd(width)}  passed  violated  inferred   n/a  not reached  findings (occurrences)   — operations per outcome`);
+  lines.push(`  ${'check'.padEnd(width)}  passed  warned  violated  inferred   n/a  not reached  findings (occurrences)   — operations per outcome`);
   // A check that could judge nothing anywhere gets one line under its reason, below the table, not a row of zeros.
-  const idle = rows.filter((r) => r.passed + r.violated + r.inferred + r.notReached === 0);
+  const idle = rows.filter((r) => r.passed + r.warned + r.violated + r.inferred + r.notReached === 0);
+  const firstOf = (label: string, reasons: Set<string>) => (reasons.size ? `  ${label}: ${[...reasons][0]}${reasons.size > 1 ? ` (+${reasons.size - 1} more reasons)` : ''}` : '');
   for (const r of rows.filter((x) => !idle.includes(x))) {
-    // Not reached first: it is what makes the run incomplete.
-    const reasons = r.notReached && r.notReachedReasons.size ? r.notReachedReasons : r.reasons;
-    const na = r.notApplicable + r.notReached && reasons.size ? `  ${r.notReached ? 'not reached' : 'n/a'}: ${[...reasons][0]}${r.reasons.size > 1 ? ` (+${r.reasons.size - 1} more reasons)` : ''}` : '';
+    const why = r.notReached ? firstOf('not reached', r.unreached) || firstOf('n/a', r.reasons) : r.notApplicable ? firstOf('n/a', r.reasons) : '';
     const found = r.findings ? `${r.findings} (${r.occurrences})` : '-';
-    lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${na}`);
+    lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.warned).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${why}`);
   }
   if (idle.length) {
     const byReason = new Map<string, string[]>();
@@ -190,7 +195,7 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   lines.push(
     '',
-    `${VERDICT_LINE[report.verdict]} — ${report.because}; ${plural(t.failing.length, 'finding')} (${plural(t.occurrences, 'occurrence')}), ${t.inferred.length} unconfirmed inference(s), ${t.warnings.length} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${dir}/`,
+    `${VERDICT_LINE[report.verdict]} — ${report.because}; ${plural(t.failing.length, 'finding')} (${plural(t.occurrences, 'occurrence')}), ${t.inferred.length} unconfirmed inference(s), ${t.warnings.length} warning(s)${t.spec.length ? `, ${t.spec.length} spec finding(s)` : ''} in ${(report.durationMs / 1000).toFixed(1)} s · reports in ${dir}/`,
   );
   return lines.join('\n');
 }
@@ -218,8 +223,8 @@ export function markdownSummary(report: RunReport, source?: TokenSource): string
     '',
   ];
   if (report.verdict === 'incomplete') out.push('> **Incomplete:** not every check was run to the end — see "not reached" below. Nothing here says the contract holds where it was not checked.', '');
-  out.push('| check | passed | violated | inferred | not applicable | not reached | findings (occurrences) | why not checked |', '|---|---:|---:|---:|---:|---:|---:|---|');
-  for (const r of rows) out.push(`| \`${r.check}\` | ${r.passed} | ${r.violated} | ${r.inferred} | ${r.notApplicable} | ${r.notReached} | ${r.findings ? `${r.findings} (${r.occurrences})` : ''} | ${[...r.reasons].join('; ')} |`);
+  out.push('| check | passed | warned | violated | inferred | not applicable | not reached | findings (occurrences) | why not checked |', '|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) out.push(`| \`${r.check}\` | ${r.passed} | ${r.warned} | ${r.violated} | ${r.inferred} | ${r.notApplicable} | ${r.notReached} | ${r.findings ? `${r.findings} (${r.occurrences})` : ''} | ${[...[...r.unreached].map((u) => `not reached: ${u}`), ...r.reasons].join('; ')} |`);
   const section = (title: string, groups: FindingGroup[], replay: boolean) => {
     if (!groups.length) return;
     out.push('', `## ${title}`, '', '```', ...groupLines(report, groups, source, 200, replay).map((l) => l.replace(/^ {2}/, '')), '```');

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Violation } from '../checks/types.ts';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
 import { skipReason } from '../run/scenarios/result.ts';
 import { EXIT_CODE, mergeOutcomes, mergeWarnings, trafficOf, verdictOf, type RunReport } from './aggregate.ts';
@@ -69,11 +70,8 @@ export class ContractReporter implements Reporter {
     const { runSeed, baseline } = this.options;
     const replay = (r: ScenarioResult) => replayCommand(this.options.replay, r.name, r.stateful ? undefined : r.path);
     // Every occurrence the tests booked; the shrunk counterexamples lead each finding's examples.
-    const occurrences = results.flatMap((r) => (r.occurrences ?? r.errors).map((v) => ({ ...v, test: r.name })));
-    const findings = groupFindings(
-      [...occurrences, ...results.flatMap((r) => [...r.warnings, ...r.inferences].map((v) => ({ ...v, test: r.name })))],
-      results.flatMap((r) => r.errors),
-    ).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
+    const occurrences = results.flatMap((r) => booked(r).map((v) => ({ ...v, test: r.name })));
+    const findings = groupFindings(occurrences, results.flatMap((r) => r.errors)).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
     const seen = new Set(findings.map((f) => f.id));
     const outcomes = mergeOutcomes(results);
     const { deadlineHit, ...traffic } = trafficOf(results);
@@ -140,4 +138,14 @@ export class ContractReporter implements Reporter {
   get exitCode(): number {
     return this.report ? EXIT_CODE[this.report.verdict] : EXIT_CODE['cannot-run'];
   }
+}
+
+/**
+ * Every occurrence a test booked; a severity it booked none of (a scenario that reports its findings without a
+ * ledger) comes from its result lists instead.
+ */
+function booked(r: ScenarioResult): Violation[] {
+  const occurrences = r.occurrences ?? [];
+  const has = (severity: Violation['severity']) => occurrences.some((v) => v.severity === severity);
+  return [...occurrences, ...(has('error') ? [] : r.errors), ...(has('inference') ? [] : r.inferences), ...(has('warning') ? [] : r.warnings)];
 }

@@ -3,11 +3,11 @@ import type { NotSentKind } from '../client/exchange.ts';
 import { ObservationLog } from '../drift/observe.ts';
 
 /**
- * `passed`: judged something and found nothing; `violated`: a documented rule broken; `inferred`: only
- * unconfirmed inferences; `not-applicable`: nothing to judge here (with the reason); `not-reached`: the run was
+ * `passed`: judged something and found nothing; `warned`: found only drift the contract tolerates (warnings);
+ * `violated`: a documented rule broken; `inferred`: only unconfirmed inferences; `not-applicable`: nothing to judge here (with the reason); `not-reached`: the run was
  * cut short (request budget, deadline) before this check judged anything.
  */
-export type OutcomeStatus = 'passed' | 'violated' | 'inferred' | 'not-applicable' | 'not-reached';
+export type OutcomeStatus = 'passed' | 'warned' | 'violated' | 'inferred' | 'not-applicable' | 'not-reached';
 
 /** The verdict of one check on one operation in one run, as the summary and reports show it. */
 export interface Outcome {
@@ -101,8 +101,14 @@ export class Ledger {
   record(violations: readonly Violation[]): void {
     for (const v of violations) {
       const row = this.row(v.check, v.operation);
-      if (v.severity === 'warning') row.warnings += 1;
-      else if (v.severity === 'inference') {
+      if (v.severity === 'warning') {
+        row.warnings += 1;
+        // Something was judged and found: never shown as a clean pass.
+        if (row.status !== 'violated' && row.status !== 'inferred') {
+          row.status = 'warned';
+          delete row.reason;
+        }
+      } else if (v.severity === 'inference') {
         row.inferences += 1;
         if (row.status !== 'violated') row.status = 'inferred';
       } else row.status = 'violated';

@@ -74,6 +74,12 @@ describe('replay that replays', () => {
       const still = await bash(`npm run contract -- replay ${id} --reports ${reports}`);
       expect(still.out, still.out.slice(-2500)).toMatch(new RegExp(`STILL FAILING: ${id} enum-value-undocumented · GET /kyc/status`));
       expect(still.status).toBe(1);
+      // Gone because nothing could judge it (the server now answers HTML) is not fixed.
+      await server.close();
+      server = await serverOn(port, ['html-body']);
+      const unjudged = await bash(`npm run contract -- replay ${id} --reports ${reports}`);
+      expect(unjudged.out, unjudged.out.slice(-1500)).toMatch(new RegExp(`NOT JUDGED: ${id} enum-value-undocumented · GET /kyc/status .* the replay could not judge it \\(not-applicable: no response it could judge`));
+      expect(unjudged.status).toBe(3);
       await server.close();
       server = await serverOn(port, []);
       const fixed = await bash(`npm run contract -- replay ${id} --reports ${reports}`);
@@ -105,6 +111,24 @@ describe('curl that runs', () => {
   });
 });
 
+describe('curl that runs, for the credentials the suite made up', () => {
+  test('an auth probe prints the made-up credential it sent (no secret), so its curl line gets the same answer', async () => {
+    const server = await startAccountServer({ faults: ['auth-prefix-ignored'] });
+    try {
+      const run = await runContract(['--only', 'GET /domains › bad credentials get 401'], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_RUNS: '10', CONTRACT_SEED: '4' });
+      expect(run.status).toBe(1);
+      const curls = printed(run.out, /^curl -sS -X GET .*-H "Authorization: Bearer sk_unissued_[a-z0-9]+"$/);
+      expect(curls.length, run.out.slice(-2000)).toBeGreaterThan(0);
+      expect(run.out).not.toMatch(/Authorization: <[^>]+>/);
+      const sent = await bash(`${curls[0]} -o /dev/null -w '%{http_code}'`);
+      // The faulty server takes a credential without the app_ prefix: the pasted line shows it doing so.
+      expect(sent.out.trim()).toBe('200');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('one finding per fault', () => {
   test('a fault that breaks one rule on every response is printed once, with its count; counts agree everywhere', async () => {
     const server = await startAccountServer({ faults: ['envelope-message'] });
@@ -122,7 +146,7 @@ describe('one finding per fault', () => {
       expect(run.stdout).toMatch(new RegExp(`the contract is violated — .*; ${findings.length} findings? \\(${occurrences} occurrences?\\)`));
       const junitFailures = Number(/<testsuites [^>]*failures="(\d+)"/.exec(run.file('junit.xml'))![1]);
       expect(junitFailures).toBe(new Set(findings.flatMap((f: { tests: string[] }) => f.tests)).size);
-      const tableFindings = /envelope-message-empty\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+(\d+) \((\d+)\)/.exec(run.stdout)!;
+      const tableFindings = /envelope-message-empty\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+(\d+) \((\d+)\)/.exec(run.stdout)!;
       const own = findings.filter((f: { check: string }) => f.check === 'envelope-message-empty');
       expect([Number(tableFindings[1]), Number(tableFindings[2])]).toEqual([own.length, own.reduce((n: number, f: { count: number }) => n + f.count, 0)]);
       // The test's own failure text names each finding once, with the token it was seen with.
@@ -184,6 +208,9 @@ describe('incomplete is its own verdict', () => {
       expect(report.outcomes.some((o: { status: string }) => o.status === 'not-reached')).toBe(true);
       expect(run.file('summary.md')).toMatch(/# Contract run — incomplete[\s\S]*\*\*Incomplete:\*\*/);
       expect(run.file('junit.xml')).toMatch(/type="incomplete"/);
+      // vitest's own tally never counts a cut-short test as passed.
+      const tally = /Tests\s+(?:\d+ failed \| )?(?:(\d+) passed)?(?: \| )?(?:\d+ skipped)? \((\d+)\)/.exec(run.stdout.replace(/\x1b\[[0-9;]*m/g, ''))!;
+      expect(Number(tally[1] ?? 0)).toBeLessThanOrEqual(Number(tally[2]) - report.cutShort.length);
     } finally {
       await server.close();
     }

@@ -38,3 +38,21 @@ describe('Redactor', () => {
     expect(redactor.text('GET /v0/kyc/status?refresh=true')).toBe('GET /v0/kyc/status?refresh=true');
   });
 });
+
+describe('credentials the suite made up to be refused', () => {
+  const redactor = new Redactor([{ name: 'full-a', token: 'app_live_realtoken_0001' }], ['app_']);
+  const b64url = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  test.each([
+    ['an unknown token with the prefix', 'Authorization: Bearer app_unissued_k3j4h5g6'],
+    ['a token without the prefix', 'Authorization: Bearer sk_unissued_k3j4h5g6'],
+    ['a Basic credential', `Authorization: Basic ${Buffer.from('app_unissued_k3j4h5g6:x').toString('base64')}`],
+    ['an unknown JWT', `Authorization: Bearer ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'unissued-k3j4h5g6' })}.k3j4h5g6`],
+  ])('%s is printed as sent: no secret, and curl must send the same', (_what, line) => {
+    expect(redactor.text(line)).toBe(line);
+  });
+  test('a real token, or anything shaped like one, is still hidden', () => {
+    expect(redactor.text('Bearer app_live_realtoken_0001')).toBe('Bearer <redacted:full-a>');
+    expect(redactor.text('Bearer app_live_someoneelses_9999')).not.toContain('someoneelses');
+    expect(redactor.text(`Bearer ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'user-1' })}.sig12345`)).not.toContain('user-1');
+  });
+});

@@ -81,6 +81,7 @@ export const problemStatusMismatch = defineCheck({
 /** `instance` names this occurrence: the request's path (or URI), as the declaration says. */
 export const problemInstanceMismatch = defineCheck({
   id: 'problem-instance-mismatch',
+  echoesRequest: true,
   family: 'problem',
   severity: 'error',
   summary: "a problem's `instance` is not the request's path",

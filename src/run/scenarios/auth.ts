@@ -11,6 +11,7 @@ import { checkProperty, propertyRun } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
+import { UNISSUED } from '../../redact.ts';
 
 export interface BadCredential {
   label: string;
@@ -26,8 +27,8 @@ const b64url = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url
 
 /** A credential nobody issued, shaped like the scheme's own (prefix, JWT) so only validation can refuse it. */
 function unknownCredential(scheme: SecurityScheme, s: string): string {
-  if (/jwt/i.test(scheme.bearerFormat ?? '')) return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: `unknown-${s}`, iat: 1_700_000_000 })}.${s}`;
-  return `${scheme.tokenPrefix ?? ''}unknown_${s}`;
+  if (/jwt/i.test(scheme.bearerFormat ?? '')) return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: `${UNISSUED}-${s}`, iat: 1_700_000_000 })}.${s}`;
+  return `${scheme.tokenPrefix ?? ''}${UNISSUED}_${s}`;
 }
 
 /**
@@ -43,7 +44,7 @@ export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityS
   const out: BadCredential[] = [{ label: 'no credential', check: 'auth-not-enforced', mock: true, auth: fc.constant({ kind: 'none' }), basis: security }];
   if (scheme.kind === 'bearer') {
     out.push({ label: 'empty bearer', check: 'auth-not-enforced', mock: true, auth: fc.constant(raw('empty bearer', { headers: { Authorization: 'Bearer ' } })), basis: security });
-    out.push({ label: 'Basic scheme instead of Bearer', check: 'auth-not-enforced', mock: true, auth: secret.map((s) => raw('Basic scheme', { headers: { Authorization: `Basic ${Buffer.from(`${scheme.tokenPrefix ?? ''}${s}:x`).toString('base64')}` } })), basis: security });
+    out.push({ label: 'Basic scheme instead of Bearer', check: 'auth-not-enforced', mock: true, auth: secret.map((s) => raw('Basic scheme', { headers: { Authorization: `Basic ${Buffer.from(`${scheme.tokenPrefix ?? ''}${UNISSUED}_${s}:x`).toString('base64')}` } })), basis: security });
   }
   if (scheme.kind === 'apiKey' && header !== 'Authorization') {
     out.push({ label: `empty ${header}`, check: 'auth-not-enforced', mock: false, auth: fc.constant(raw(`empty ${header}`, { headers: { [header]: '' } })), basis: security });
@@ -66,7 +67,7 @@ export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityS
     }
   }
   if (scheme.tokenPrefix) {
-    out.push({ label: `credential without the ${scheme.tokenPrefix} prefix`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`credential without ${scheme.tokenPrefix}`, placedBy(scheme, `sk_${s}`))), basis: at('x-token-prefix') });
+    out.push({ label: `credential without the ${scheme.tokenPrefix} prefix`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`credential without ${scheme.tokenPrefix}`, placedBy(scheme, `sk_${UNISSUED}_${s}`))), basis: at('x-token-prefix') });
   }
   out.push({ label: `unknown ${scheme.name} credential`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`unknown ${scheme.name} credential`, placedBy(scheme, unknownCredential(scheme, s)))), basis: security });
   return out;

@@ -14,7 +14,7 @@ export interface ScenarioResult {
   warnings: Violation[];
   /** Unconfirmed inferences: the server disagrees with what the spec only guessed (CONTRACT_INFERRED=warn). */
   inferences: Violation[];
-  /** Every error occurrence the scenario booked (capped), the shrunk counterexample's among them: the reports count these. */
+  /** Every occurrence the scenario booked, of each severity (capped), the shrunk counterexample's among them: the reports count these. */
   occurrences?: Violation[];
   seed?: number;
   path?: string;
@@ -32,6 +32,8 @@ export interface ScenarioResult {
   gaps?: string[];
   /** A stateful test: its failure replays from the seed, not from a fast-check path (server state moved on). */
   stateful?: boolean;
+  /** Why the test had nothing to run at all (the spec gives it nothing): reported as skipped with this reason. */
+  skip?: string;
 }
 
 /** Occurrences kept per test: enough to count and show a fault, bounded so a result stays small to pass around. */
@@ -43,7 +45,9 @@ export function resultOf(name: string, ledger: Ledger, property?: PropertyResult
   const warnings = dedupe(property ? property.warnings : all.filter((v) => v.severity === 'warning'));
   const inferences = dedupe(all.filter((v) => v.severity === 'inference'));
   const gapList = gaps ? [...gaps] : [];
-  const occurrences = all.filter((v) => v.severity === 'error').slice(0, MAX_OCCURRENCES);
+  // Each severity counted the same way (every occurrence, capped per severity), so a finding's count agrees with
+  // the ledger's tallies whatever its severity.
+  const occurrences = (['error', 'inference', 'warning'] as const).flatMap((severity) => all.filter((v) => v.severity === severity).slice(0, MAX_OCCURRENCES));
   return {
     name,
     outcomes: ledger.outcomes(),
@@ -76,8 +80,14 @@ export function notApplicable(name: string, operation: string, checks: string[],
   return resultOf(name, ledger);
 }
 
+/** A test the spec gives nothing to run (no operation of its family): skipped, and listed as such in every report. */
+export function nothingToRun(name: string, reason: string): ScenarioResult {
+  return { ...resultOf(name, new Ledger()), skip: reason };
+}
+
 /** Whether a scenario judged nothing at all: reported as a skipped test with its reasons, never as a pass. */
 export function skipReason(result: ScenarioResult): string | undefined {
+  if (result.skip) return result.skip;
   if (result.errors.length || result.outcomes.some((o) => o.status !== 'not-applicable')) return undefined;
   const reasons = [...new Set(result.outcomes.map((o) => o.reason).filter((r): r is string => !!r))];
   return reasons.length ? reasons.join('; ') : 'nothing to judge';

@@ -33,14 +33,17 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
     return violations;
   }
   ledger.observations.add(observe(op, exchange, ctx.spec), exchange);
-  const { violations, judgedBy } = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions);
+  const { violations, judgedBy } = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions, example ? STATIC : RESPONSE_CHECKS);
   ledger.judged(op.key, judgedBy);
-  for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, nothingToJudge(exchange));
+  for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, example && c.echoesRequest ? `the mock served the spec's example "${example.name}", made for no request in particular: nothing to compare with this one` : nothingToJudge(exchange));
   const found = example ? blameExample(example, violations) : violations;
   if (found !== violations) ledger.judged(op.key, ['spec-example-invalid']);
   ledger.record(found);
   return found;
 }
+
+/** What a static example can be judged by: every check that does not compare the answer with its request. */
+const STATIC = RESPONSE_CHECKS.filter((c) => !c.echoesRequest);
 
 const BODY_INDEPENDENT = RESPONSE_CHECKS.filter((c) => ['status-code-undocumented', 'server-error', 'content-type-not-json', 'body-not-json', 'response-timeout', 'response-too-large', 'connection-failed'].includes(c.id));
 
@@ -83,7 +86,7 @@ function blameExample(example: { name: string; at: string }, violations: Violati
   if (!broken.length) return violations;
   return [
     ...violations.filter((v) => !broken.includes(v)),
-    ...broken.map((v): Violation => ({
+    ...broken.map(({ inferred: _documented, ...v }): Violation => ({
       ...v,
       check: 'spec-example-invalid',
       severity: 'warning',
@@ -93,7 +96,7 @@ function blameExample(example: { name: string; at: string }, violations: Violati
       expected: `the spec's example "${name}" to hold the contract — ${v.check}: ${v.expected}`,
       actual: v.actual,
     })),
-  ].map(({ inferred: _i, ...v }) => v);
+  ];
 }
 
 /** Books one scenario judge on an exchange under its check id. */
