@@ -24,7 +24,6 @@ declare module 'vitest' {
 }
 
 let context: Promise<RunContext & { baseline?: Baseline }> | undefined;
-let stopProgress: (() => void) | undefined;
 
 /** The run's context, built once per worker from the target the global setup provided. */
 export function contract(): Promise<RunContext & { baseline?: Baseline }> {
@@ -42,7 +41,8 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
     // A deep run shares its time budget out over the tests the CLI counted before the run.
     const planned = inject('contractTests');
     if (planned) ctx.clock.plan(planned);
-    stopProgress ??= ctx.clock.startProgress(settings.progressMs);
+    // Once per worker, as the context: a progress line on stderr every CONTRACT_PROGRESS seconds (unref'd).
+    ctx.clock.startProgress(settings.progressMs);
     return { ...ctx, ...(settings.baseline ? { baseline: readBaseline(settings.baseline) } : {}) };
   })();
   return context;
