@@ -108,20 +108,11 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
 /** 0 holds · 1 violated · 2 could not run · 3 incomplete (nothing violated, but not everything was checked). */
 export const EXIT_CODE: Record<Verdict, number> = { holds: 0, violated: 1, 'cannot-run': 2, incomplete: 3 };
 
-/** A worker's running totals, as its last test reported them (see ScenarioResult.transport). */
-type Snapshot = NonNullable<ScenarioResult['transport']>;
-
 /**
- * The run's traffic from the results: each worker's latest totals added up, the circuits that opened with the
- * requests they held back, how the server throttled, and how far the run got per operation.
+ * The run's traffic from the results: what each test's stretch of the run sent and judged, added up per operation;
+ * the circuits that opened with the requests they held back; how the server throttled (each worker's latest state).
  */
 export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, 'circuits' | 'throttle' | 'operations'> & { deadlineHit?: string } {
-  const latest = new Map<number, Snapshot>();
-  for (const r of results) {
-    const t = r.transport;
-    if (t && (latest.get(t.pid)?.at ?? -1) <= t.at) latest.set(t.pid, t);
-  }
-  const snapshots = [...latest.values()];
   const ops = new Map<string, { operation: string; cases: number; requests: number; notSent: number }>();
   const op = (operation: string) => {
     let o = ops.get(operation);
@@ -129,26 +120,31 @@ export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, '
     return o;
   };
   const circuits = new Map<string, NonNullable<RunReport['circuits']>[number]>();
-  for (const s of snapshots) {
-    for (const [key, o] of Object.entries(s.operations)) {
+  const latest = new Map<number, NonNullable<ScenarioResult['traffic']>>();
+  let deadlineHit: string | undefined;
+  for (const r of results) {
+    const t = r.traffic;
+    if (!t) continue;
+    for (const [key, o] of Object.entries(t.operations)) {
       op(key).requests += o.sent;
       op(key).notSent += o.notSent;
-      if (o.open) circuits.set(key, { operation: key, ...o.open, notSent: 0 });
+      if (o.open && !circuits.has(key)) circuits.set(key, { operation: key, ...o.open, notSent: 0 });
     }
-    for (const [label, n] of Object.entries(s.cases)) op(label).cases += n;
+    for (const [label, n] of Object.entries(t.cases)) op(label).cases += n;
+    if (t.throttle && (latest.get(t.pid)?.at ?? -1) <= t.at) latest.set(t.pid, t);
+    deadlineHit ??= t.deadlineHit;
   }
   for (const r of results) for (const n of r.notSent ?? []) if (n.kind === 'circuit-open') circuits.get(n.operation) && (circuits.get(n.operation)!.notSent += n.count);
-  const throttled = snapshots.filter((s) => s.throttle);
+  const throttled = [...latest.values()].map((t) => t.throttle!);
   const throttle = throttled.length
     ? {
-        answered429: throttled.reduce((n, s) => n + s.throttle!.answered429, 0),
-        concurrency: Math.max(...throttled.map((s) => s.throttle!.concurrency)),
-        lowest: Math.min(...throttled.map((s) => s.throttle!.lowest)),
-        final: Math.min(...throttled.map((s) => s.throttle!.final)),
-        ...(throttled.some((s) => s.throttle!.allowedPerSecond !== undefined) ? { allowedPerSecond: throttled.reduce((n, s) => n + (s.throttle!.allowedPerSecond ?? 0), 0) } : {}),
+        answered429: throttled.reduce((n, t) => n + t.answered429, 0),
+        concurrency: Math.max(...throttled.map((t) => t.concurrency)),
+        lowest: Math.min(...throttled.map((t) => t.lowest)),
+        final: Math.min(...throttled.map((t) => t.final)),
+        ...(throttled.some((t) => t.allowedPerSecond !== undefined) ? { allowedPerSecond: throttled.reduce((n, t) => n + (t.allowedPerSecond ?? 0), 0) } : {}),
       }
     : undefined;
-  const deadlineHit = snapshots.find((s) => s.deadlineHit)?.deadlineHit;
   return {
     ...(circuits.size ? { circuits: [...circuits.values()] } : {}),
     ...(throttle ? { throttle } : {}),

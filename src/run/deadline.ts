@@ -1,5 +1,19 @@
 import type { RunSettings } from '../config/env.ts';
-import type { Transport } from '../client/transport.ts';
+import type { Transport, TransportStats } from '../client/transport.ts';
+
+/**
+ * What one worker's run did between two contract tests' ends, carried with each test's result to the reports:
+ * requests sent and not sent and cases judged per operation (added up there), the circuits open, and the
+ * throttling state as it stands (the latest of each worker is the run's).
+ */
+export interface Traffic {
+  pid: number;
+  at: number;
+  operations: Record<string, { sent: number; notSent: number; open?: { kind: 'timeout' | 'network'; after: number } }>;
+  cases: Record<string, number>;
+  throttle?: TransportStats['throttle'];
+  deadlineHit?: string;
+}
 
 /**
  * The run's clock: the time budget (CONTRACT_MAX_TIME) and how a deep run (--deep) shares it out, plus what the run
@@ -26,10 +40,11 @@ export class RunClock {
   private readonly cases = new Map<string, number>();
   private casesTotal = 0;
   private now: string | undefined;
+  private reported: { operations: TransportStats['operations']; cases: Map<string, number> } = { operations: {}, cases: new Map() };
 
   constructor(
     settings: Pick<RunSettings, 'deadline' | 'maxTime' | 'deep'>,
-    private readonly transport?: Pick<Transport, 'sent'>,
+    private readonly transport?: Pick<Transport, 'sent' | 'stats'>,
   ) {
     this.deadline = settings.deadline;
     this.label = settings.maxTime?.label;
@@ -87,9 +102,20 @@ export class RunClock {
     this.now = label;
   }
 
-  /** Cases judged per operation (or flow), for the report. */
-  casesByLabel(): Record<string, number> {
-    return Object.fromEntries(this.cases);
+  /** What the run did since the last call (see Traffic): small, whatever the number of operations. */
+  traffic(at = Date.now()): Traffic {
+    const stats = this.transport?.stats();
+    const operations: Traffic['operations'] = {};
+    for (const [key, o] of Object.entries(stats?.operations ?? {})) {
+      const before = this.reported.operations[key];
+      const sent = o.sent - (before?.sent ?? 0);
+      const notSent = o.notSent - (before?.notSent ?? 0);
+      if (sent || notSent || (o.open && !before?.open)) operations[key] = { sent, notSent, ...(o.open ? { open: o.open } : {}) };
+    }
+    const cases: Record<string, number> = {};
+    for (const [label, n] of this.cases) if (n !== (this.reported.cases.get(label) ?? 0)) cases[label] = n - (this.reported.cases.get(label) ?? 0);
+    this.reported = { operations: structuredClone(stats?.operations ?? {}), cases: new Map(this.cases) };
+    return { pid: process.pid, at, operations, cases, ...(stats?.throttle ? { throttle: stats.throttle } : {}), ...(stats?.deadlineHit ? { deadlineHit: stats.deadlineHit } : {}) };
   }
 
   /** One progress line: time left (or spent), tests, cases, requests, what is being explored. */

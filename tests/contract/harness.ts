@@ -57,8 +57,8 @@ export async function verdict(t: TestContext, result: ScenarioResult): Promise<v
   ctx.clock.testFinished();
   const planned = inject('contractTests');
   if (planned) ctx.clock.plan(planned);
-  // The run's running totals ride along with every result: the reports take each worker's latest.
-  t.task.meta.contract = { ...result, transport: { ...ctx.transport.stats(), pid: process.pid, at: Date.now(), cases: ctx.clock.casesByLabel() } };
+  // What the run's transport did meanwhile rides along with every result: the reports add it up.
+  t.task.meta.contract = { ...result, traffic: ctx.clock.traffic() };
   const failing = result.errors.filter((v) => !isKnown(ctx.baseline, v));
   if (failing.length) {
     const text = formatFailure({ ...result, errors: failing }, replayContext(ctx.settings, process.env, ctx.runSeed), tokenSource(process.env));

@@ -3,7 +3,7 @@ import type { RequestCase } from '../../arbitraries/requests.ts';
 import { Ledger, type Outcome } from '../ledger.ts';
 import type { PropertyResult } from '../property.ts';
 import type { ObservationTally } from '../../drift/observe.ts';
-import type { TransportStats } from '../../client/transport.ts';
+import type { Traffic } from '../deadline.ts';
 
 /** What one scenario (one contract test) hands to the test runner and, through it, to the reports. */
 export interface ScenarioResult {
@@ -24,8 +24,8 @@ export interface ScenarioResult {
   unsent?: number;
   /** Requests not sent, by why (budget, time budget, open circuit) and operation. */
   notSent?: Array<{ kind: 'budget' | 'deadline' | 'circuit-open'; operation: string; count: number; reason: string }>;
-  /** The transport's running totals when the test ended (cumulative per worker process): traffic, throttling. */
-  transport?: TransportStats & { pid: number; at: number; cases: Record<string, number> };
+  /** What the run's transport did since the previous test ended (requests, cases, circuits, throttling). */
+  traffic?: Traffic;
   rateLimited?: number;
   observations: ObservationTally[];
   /** Inputs the generator could not make valid (the requests were not sent). */
