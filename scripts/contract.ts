@@ -259,7 +259,7 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       const { testModules } = await vitest.collect();
       const tests = testModules.flatMap((m) => [...m.children.allTests()]).filter((t) => t.options.mode === 'run' || t.options.mode === 'only').length;
       vitest.getRootProject().provide('contractTests', tests);
-      console.log(`contract: deep run — ${tests} contract test(s) share ${settings.maxTime!.label}${settings.progressMs ? `; progress every ${settings.progressMs / 1000}s on stderr` : ''}`);
+      console.log(`contract: deep run — ${tests} contract test(s) share ${settings.maxTime ? settings.maxTime.label : 'no time budget (--max-time off: each property runs to its cap)'}${settings.progressMs ? `; progress every ${settings.progressMs / 1000}s on stderr` : ''}`);
       await vitest.start();
     } finally {
       await vitest.close();
