@@ -12,6 +12,8 @@ import { buildSpecModel, createContext, tokenAuth } from '../../src/run/context.
 import { verdictOf } from '../../src/report/aggregate.ts';
 import { checkAuthentication } from '../../src/run/scenarios/auth.ts';
 import { checkResponses } from '../../src/run/scenarios/responses.ts';
+import { checkInvalidInputs } from '../../src/run/scenarios/inputs.ts';
+import { invalidRequestFamilies } from '../../src/arbitraries/requests.ts';
 import { productionWriteBlocked } from '../../src/run/scenarios/shared.ts';
 import { FIXTURE_TOKENS, startAccountServer, type AccountServer, type Fault } from '../fixtures/account-server.ts';
 import { startBadDayProxy } from '../fixtures/bad-days.ts';
@@ -354,5 +356,25 @@ describe('throttling: the server sets the pace (AIMD)', () => {
       strict.closeAllConnections();
       await new Promise((r) => strict.close(r));
     }
+  });
+});
+
+describe('a deep run', () => {
+  test('breaks each request every way the spec allows (each rule of each input, boundaries included), not only the ways the draws picked', async () => {
+    const ctx = await contextFor([], { runs: 3, deep: true });
+    const families = invalidRequestFamilies(spec, op('listRoles'), { identity: {} })!;
+    const broken = new Set<string>();
+    const send = ctx.transport.send;
+    ctx.transport.send = (o, request, auth, extra) => {
+      if (request.invalid) broken.add(`${request.invalid.target} ${request.invalid.rule}`);
+      return send(o, request, auth, extra);
+    };
+    const normal = new Set<string>();
+    await checkInvalidInputs({ ...ctx, settings: { ...ctx.settings, deep: false }, transport: { ...ctx.transport, send: (o, r, a, e) => (r.invalid && normal.add(`${r.invalid.target} ${r.invalid.rule}`), send(o, r, a, e)) } }, op('listRoles'), 'normal');
+    const result = await checkInvalidInputs(ctx, op('listRoles'), 'deep');
+    expect(result.errors).toEqual([]);
+    expect(families.length).toBeGreaterThan(normal.size);
+    expect(broken.size).toBe(families.length);
+    expect(ctx.clock.traffic().cases['GET /roles']).toBeGreaterThanOrEqual(families.length * 3);
   });
 });
