@@ -77,7 +77,8 @@ export class ObservationLog {
   }
 }
 
-const HEADINGS: Record<ObservationKind, string> = {
+/** What each kind of observation is, as a heading (drift.md, the HTML report). */
+export const HEADINGS: Record<ObservationKind, string> = {
   'enum-value-unknown': 'values outside a documented enum',
   'field-unknown': 'fields the spec does not document',
   'status-undocumented': 'status codes the spec does not document',

@@ -88,7 +88,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function totals(report: RunReport) {
+/** The run's findings by what they mean: failing, known (baseline), inferred, warnings, defects of the spec. */
+export function totals(report: RunReport) {
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   return {
     failing,
@@ -98,6 +99,13 @@ function totals(report: RunReport) {
     warnings: report.findings.filter((f) => f.severity === 'warning' && f.check !== 'spec-example-invalid'),
     spec: report.findings.filter((f) => f.check === 'spec-example-invalid'),
   };
+}
+
+/** The command that runs a finding's test again: its shrunk occurrence's (seed and path), else its first test's. */
+export function replayOf(report: RunReport, f: Finding): string | undefined {
+  const occurrence = report.violations.find((v) => v.finding === f.id);
+  const test = f.tests[0];
+  return occurrence?.replay ?? (test ? replayCommand(report.replay, test) : undefined);
 }
 
 /** Each group once: the rule, where, on which operations, how often; one example with its curl and replay. */
@@ -111,9 +119,8 @@ function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSour
     if (withReplay && example?.request) {
       for (const t of tokensIn(example.request)) lines.push(`      ${tokenExport(t, source)}`);
       lines.push(`      ${curlLine(example.request)}`);
-      const test = g.findings[0]!.tests[0];
-      const occurrence = report.violations.find((v) => v.finding === g.findings[0]!.id);
-      if (test) lines.push(`      reproduce: ${occurrence?.replay ?? replayCommand(report.replay, test)}`);
+      const replay = replayOf(report, g.findings[0]!);
+      if (replay) lines.push(`      reproduce: ${replay}`);
     }
   }
   if (groups.length > limit) lines.push(`  … and ${groups.length - limit} more (${reportsDir}/summary.md, ${reportsDir}/contract.json)`);

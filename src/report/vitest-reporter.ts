@@ -13,6 +13,8 @@ import { findingId, groupFindings, isKnown, keyOf, type Baseline } from '../run/
 import { consoleSummary, markdownSummary } from './summary.ts';
 import { junitXml, type JunitCase } from './junit.ts';
 import { inferencesMarkdown } from './inferences.ts';
+import { htmlReport } from './html.ts';
+import { signOffFacts } from './sign-off.ts';
 
 export interface ReporterOptions {
   spec: string;
@@ -47,6 +49,8 @@ export class ContractReporter implements Reporter {
   private readonly cases: JunitCase[] = [];
   private readonly errors: string[] = [];
   private readonly started = Date.now();
+  /** Requests the contract tests sent, when they counted them (test meta `contractRequests`). */
+  private requests: number | undefined;
   report?: RunReport;
 
   constructor(private readonly options: ReporterOptions) {}
@@ -55,6 +59,8 @@ export class ContractReporter implements Reporter {
     const meta = testCase.meta().contract;
     const file = relative(process.cwd(), testCase.module.moduleId);
     const ms = testCase.diagnostic()?.duration ?? 0;
+    const sent = testCase.meta().contractRequests;
+    if (sent !== undefined) this.requests = (this.requests ?? 0) + sent;
     if (meta) this.cases.push({ file, result: meta, ms });
     else if (testCase.result().state === 'failed') {
       const message = testCase.result().errors?.[0]?.message?.split('\n')[0] ?? 'failed';
@@ -127,6 +133,9 @@ export class ContractReporter implements Reporter {
     const observations = this.options.redactor.value(log.list());
     writeFileSync(`${out}/drift.json`, JSON.stringify({ target: report.target, observations, inferences: report.findings.filter((f) => f.severity === 'inference') }, null, 2) + '\n');
     writeFileSync(`${out}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`) + inferencesMarkdown(report));
+    const figures = { tests: results.length, cases: results.reduce((n, r) => n + (r.runs ?? 0), 0), ...(this.requests !== undefined ? { requests: this.requests } : {}) };
+    const source = this.options.tokenSource;
+    writeFileSync(`${out}/index.html`, this.options.redactor.text(htmlReport(report, { ...signOffFacts(report.spec), figures, drift: observations, ...(source ? { tokenSource: source } : {}) })));
     if (this.options.writeBaseline) {
       mkdirSync(dirname(this.options.writeBaseline), { recursive: true });
       const entries = report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').map(({ id, check, operation, location, basis, severity }) => ({ id, check, operation, location, basis, severity }));

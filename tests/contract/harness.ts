@@ -16,6 +16,8 @@ import { schemesOf } from '../../src/spec/rules.ts';
 declare module 'vitest' {
   interface TaskMeta {
     contract?: ScenarioResult;
+    /** Requests this test sent (the figures of reports/index.html). */
+    contractRequests?: number;
   }
   interface ProvidedContext {
     /** How many contract tests this run has (counted by the CLI for a deep run, which shares its time out over them). */
@@ -24,6 +26,8 @@ declare module 'vitest' {
 }
 
 let context: Promise<RunContext & { baseline?: Baseline }> | undefined;
+/** The worker's requests already counted in an earlier test's figures. */
+let countedSent = 0;
 
 /** The run's context, built once per worker from the target the global setup provided. */
 export function contract(): Promise<RunContext & { baseline?: Baseline }> {
@@ -59,6 +63,9 @@ export async function verdict(t: TestContext, result: ScenarioResult): Promise<v
   if (planned) ctx.clock.plan(planned);
   // What the run's transport did meanwhile rides along with every result: the reports add it up.
   t.task.meta.contract = { ...result, traffic: ctx.clock.traffic() };
+  // A worker runs its tests one at a time: what its transport sent since the last verdict is this test's.
+  t.task.meta.contractRequests = ctx.transport.sent - countedSent;
+  countedSent = ctx.transport.sent;
   const failing = result.errors.filter((v) => !isKnown(ctx.baseline, v));
   if (failing.length) {
     const text = formatFailure({ ...result, errors: failing }, replayContext(ctx.settings, process.env, ctx.runSeed), tokenSource(process.env));
