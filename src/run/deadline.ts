@@ -83,7 +83,8 @@ export class RunClock {
     if (!Number.isFinite(end)) return end;
     const left = Math.max(1, (this.planned ?? this.finished + 20) - this.finished);
     const averageBase = this.finished ? this.baseSpent / this.finished : 0;
-    const share = (end - at - averageBase * (left - 1)) / left;
+    // Half as much again held back for the tests to come: their base runs vary (and a shared machine slows them).
+    const share = (end - at - 1.5 * averageBase * (left - 1)) / left;
     return at + Math.max(0, share);
   }
 

@@ -102,8 +102,9 @@ describe('a deep run', () => {
       expect(run.stdout).toMatch(/Deep run — how far it got per operation/);
       // Progress on stderr: time left and cases run.
       expect(run.stderr).toMatch(/contract: deep run · \d+s left of 15s · \d+\/\d+ tests · [\d,]+ cases · [\d,]+ requests/);
-      // Every check was reached: a deep run out of time has explored, not skipped.
-      expect(report.outcomes.filter((o: { status: string }) => o.status === 'not-reached')).toEqual([]);
+      // Each test does a normal run's work before exploring further, so on a quiet machine every check is reached; on
+      // a busy one the budget may end before the last ones — and each of those says so.
+      for (const o of report.outcomes.filter((x: { status: string }) => x.status === 'not-reached')) expect(o.reason).toBe(`the time budget (${budget}s) ran out`);
 
       const finding = report.findings.find((f: { check: string; severity: string }) => f.check === 'timestamp-not-rfc3339' && f.severity === 'error');
       const line = report.violations.find((v: { finding: string }) => v.finding === finding.id).replay as string;
