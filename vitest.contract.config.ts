@@ -18,6 +18,7 @@ export default defineConfig({
     fileParallelism: !process.env['CONTRACT_BASE_URL'],
     // Transformed modules kept on disk (node_modules/.experimental-vitest-cache, keyed by content): a rerun
     // skips ~0.5 s of transforms. The first run after `npm ci` fills it.
-    experimental: { fsModuleCache: true },
+    // CONTRACT_MODULE_CACHE moves it (a test of a cold run uses an empty one without touching the shared one).
+    experimental: { fsModuleCache: true, ...(process.env['CONTRACT_MODULE_CACHE'] ? { fsModuleCachePath: process.env['CONTRACT_MODULE_CACHE'] } : {}) },
   },
 });

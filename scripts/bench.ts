@@ -5,11 +5,14 @@
  *   2. whole suite: `npm run contract` on the embedded mock (Prism start-up apart) and on a local server
  *   3. scale: synthetic specs of 10/100/1000 operations and the DigitalOcean spec (each in its own process)
  *   4. spec drift: the largest synthetic spec and DigitalOcean's against an edited copy (bench/drift-one.ts)
+ *   5. bad days: a hung operation, half a body and a stall, 429 + Retry-After on the first request of each kind
+ *      (bench/bad-days.ts); `npm run bench -- --bad-days` runs this section alone
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { BAD_DAYS, runBadDay } from '../bench/bad-days.ts';
 import { measureFloor, measureOverhead, median } from '../bench/overhead.ts';
 import { syntheticSpec } from '../bench/synthetic.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../tests/fixtures/account-server.ts';
@@ -25,7 +28,21 @@ const say = (...lines: string[]) => {
 };
 
 say(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} · ${new Date().toISOString().slice(0, 10)}`);
-say(`Command: npm run bench${quick ? ' -- --quick' : ''}`);
+say(`Command: npm run bench${quick ? ' -- --quick' : ''}${process.argv.includes('--bad-days') ? ' -- --bad-days' : ''}`);
+
+/** 5. Bad days: `npm run contract` at defaults against the Account fixture behind a proxy having a bad day. */
+async function badDays(): Promise<void> {
+  say('', '## Bad days (`npm run contract` at defaults: CONTRACT_TIMEOUT_MS 10 s, 4 in flight, 100 runs; the Account fixture behind a proxy)', '');
+  say('| situation | wall time | exit | requests the server saw | answered 429 |', '|---|---:|---:|---:|---:|');
+  for (const [name, { title }] of Object.entries(BAD_DAYS)) {
+    const r = await runBadDay(name);
+    say(`| ${title} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.code} | ${r.received} | ${r.throttled} |`);
+  }
+}
+if (process.argv.includes('--bad-days')) {
+  await badDays();
+  process.exit(0);
+}
 
 // 1. Engine overhead
 say('', '## Engine overhead', '', 'Median of 3 alternating rounds each, after one warm-up round of each; every round is checked to have sent exactly N requests.', '');
@@ -107,5 +124,6 @@ for (const file of specs.slice(-2)) {
     say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
   }
 }
+await badDays();
 writeFileSync(join(dir, 'bench.md'), out.join('\n') + '\n');
 console.log(`\n(also written to ${join(dir, 'bench.md')})`);

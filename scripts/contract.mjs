@@ -4,16 +4,58 @@
  * goes through tsx's loader hooks, which made loading vitest three times slower (BENCHMARKS.md). vitest starts
  * loading here, at once, alongside Prism and the spec.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 const vitest = import('vitest/node');
 vitest.catch(() => undefined); // reported where it is awaited
 const tsx = register({ namespace: 'salesive-contract' });
+let code = 2;
 try {
   const { contract } = await tsx.import('./contract.ts', import.meta.url);
-  process.exit(await contract(() => vitest));
+  code = await contract(() => vitest);
 } catch (error) {
   // contract() reports its own errors; this is the script itself failing to load.
   console.error(`contract: ${String(error?.message ?? error).split('\n')[0]}`);
-  process.exit(2);
+}
+await endChildren();
+process.exit(code);
+
+/**
+ * Nothing of the run outlives it. Prism and the vitest workers are stopped (and waited for) by the run itself; what
+ * is left is tsx's esbuild service: on a cold run (an empty tsx cache, e.g. a fresh clone or machine) tsx starts a
+ * long-lived `esbuild --service` child from its loader thread and never stops it — it is unref'd, so this process
+ * exits past it and it lingers, re-parented, until it notices its stdin closed (measured: still in the process
+ * group more than a second after `npm run contract` returned). It is ended here and reaped by its parent thread
+ * before this process exits; anything else still running is ended the same way.
+ */
+async function endChildren() {
+  const pending = children();
+  if (!pending.length) return;
+  for (const pid of pending) signal(pid, 'SIGTERM');
+  for (let waited = 0; waited < 2000 && children().length; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  for (const pid of children()) signal(pid, 'SIGKILL');
+}
+
+/** This process's children, of every thread (Linux; elsewhere none are known and nothing is done). */
+function children() {
+  try {
+    return readdirSync('/proc/self/task').flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readSettings } from '../src/config/env.ts';
+import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 
@@ -32,6 +32,8 @@ interface Flags {
   preflight: boolean;
   allowProductionWrites?: boolean;
   writeProbes: boolean;
+  maxTime?: string;
+  deep?: boolean;
 }
 
 function program(): Command {
@@ -55,6 +57,8 @@ function program(): Command {
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
     .option('--no-write-probes', 'send no write probes (tenant ids in writes, boundary and malformed bodies on writes, undocumented write methods) (CONTRACT_WRITE_PROBES=0)')
+    .option('--max-time <duration>', 'the run\'s time budget, e.g. 90s, 10m or 600 (seconds), or off; past it nothing more is sent and the run ends incomplete (CONTRACT_MAX_TIME; default 15m live, none on the mock)', maxTimeOf)
+    .option('--deep', 'a deep run: more runs per property, flows explored longer, going on until the time budget (CONTRACT_DEEP=1)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -62,6 +66,11 @@ function program(): Command {
 function shardOf(v: string): string {
   const m = /^(\d+)\/(\d+)$/.exec(v);
   if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError('expected <index>/<count>, e.g. 1/3');
+  return v;
+}
+
+function maxTimeOf(v: string): string {
+  if (v.trim() !== 'off' && parseDuration(v) === undefined) throw new InvalidArgumentError('expected a duration like 90s, 10m or 600 (seconds), or off');
   return v;
 }
 
@@ -111,6 +120,8 @@ function applyFlags(flags: Flags): void {
   set('CONTRACT_ONLY', flags.only);
   set('CONTRACT_INFERRED', flags.inferred);
   set('CONTRACT_BASELINE', flags.baseline);
+  set('CONTRACT_MAX_TIME', flags.maxTime);
+  if (flags.deep) process.env['CONTRACT_DEEP'] = '1';
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
   if (!flags.writeProbes) process.env['CONTRACT_WRITE_PROBES'] = '0';
 }
@@ -134,6 +145,8 @@ function loadEnvFile(file: string | undefined): void {
 }
 
 async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise<number> {
+  // The time budget runs from here, start-up included: one instant for this process and the workers.
+  armDeadline(process.env, { fresh: true });
   const settings = readSettings(process.env);
   // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
@@ -202,7 +215,8 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       );
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against the embedded Prism mock`);
     }
-    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`);
+    const budget = settings.maxTime ? ` · time budget ${settings.maxTime.label}${settings.deep ? ' (deep run: exploring until then)' : ''}` : '';
+    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property${budget} · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`);
     const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
     const source = tokenSource(process.env);
     const reporter = new ContractReporter({
@@ -214,6 +228,8 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       redactor: redactorFor(tokens ?? [], spec),
       policy: { inferred: settings.inferred, nullable: settings.nullable },
       replay: replayContext(settings, process.env, runSeed),
+      ...(settings.maxTime ? { maxTime: settings.maxTime.label } : {}),
+      ...(settings.deep ? { deep: true } : {}),
       ...(source && settings.baseUrl ? { tokenSource: source } : {}),
       ...(baseline ? { baseline } : {}),
       ...(writeBaseline ? { writeBaseline } : {}),
@@ -224,22 +240,33 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       },
       ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
     });
-    const { startVitest } = await loadVitest();
+    const { startVitest, createVitest } = await loadVitest();
     const only = process.env['CONTRACT_ONLY']?.trim();
-    const vitest = await startVitest(
-      'test',
-      [],
-      {
-        config: 'vitest.contract.config.ts',
-        run: true,
-        watch: false,
-        // vitest matches the full name, the describe block's title in front: anchor the end only.
-        ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
-        ...(flags.shard ? { shard: flags.shard } : {}),
-      },
-      { test: { reporters: ['default', reporter] } },
-    );
-    await vitest.close();
+    const options = {
+      config: 'vitest.contract.config.ts',
+      run: true,
+      watch: false,
+      // vitest matches the full name, the describe block's title in front: anchor the end only.
+      ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
+      ...(flags.shard ? { shard: flags.shard } : {}),
+    };
+    const overrides = { test: { reporters: ['default', reporter] } };
+    if (!settings.deep) {
+      const vitest = await startVitest('test', [], options, overrides);
+      await vitest.close();
+      return reporter.exitCode;
+    }
+    // A deep run shares its time budget out over its tests: they are counted first (collected, not run).
+    const vitest = await createVitest('test', options, overrides);
+    try {
+      const { testModules } = await vitest.collect();
+      const tests = testModules.flatMap((m) => [...m.children.allTests()]).filter((t) => t.options.mode === 'run' || t.options.mode === 'only').length;
+      vitest.getRootProject().provide('contractTests', tests);
+      console.log(`contract: deep run — ${tests} contract test(s) share ${settings.maxTime ? settings.maxTime.label : 'no time budget (--max-time off: each property runs to its cap)'}${settings.progressMs ? `; progress every ${settings.progressMs / 1000}s on stderr` : ''}`);
+      await vitest.start();
+    } finally {
+      await vitest.close();
+    }
     return reporter.exitCode;
   } finally {
     await mock?.stop();
@@ -254,7 +281,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (!id) throw new CannotRunError('replay: which finding? npm run contract -- replay <id> (ids are in the summary and reports/contract.json)');
   const file = join(flags.reports, 'contract.json');
   if (!existsSync(file)) throw new CannotRunError(`replay: ${file} does not exist — run npm run contract first (or pass --reports <dir>)`);
-  const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]> }; violations?: Array<{ finding: string; test: string; path?: string }> };
+  const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]>; flags?: string[] }; violations?: Array<{ finding: string; test: string; path?: string }> };
   const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
   if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
   // A test that recorded a fast-check path replays straight to the failure; a stateful one replays its whole
@@ -269,6 +296,10 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
     }
     process.env[name] = value;
   }
+  const replayFlags = before.replay?.flags ?? [];
+  if (replayFlags.includes('--deep')) process.env['CONTRACT_DEEP'] = '1';
+  const maxTimeAt = replayFlags.indexOf('--max-time');
+  if (maxTimeAt >= 0 && replayFlags[maxTimeAt + 1]) process.env['CONTRACT_MAX_TIME'] = replayFlags[maxTimeAt + 1];
   process.env['CONTRACT_ONLY'] = test;
   if (pathed?.path) process.env['CONTRACT_PATH'] = pathed.path;
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));

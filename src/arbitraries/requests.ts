@@ -172,6 +172,12 @@ function describeSchema(ctx: WalkContext, pointer: string): string {
  * operation takes no input that can be wrong.
  */
 export function invalidRequests(ctx: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> | undefined {
+  const families = invalidRequestFamilies(ctx, op, options);
+  return families ? fc.oneof(...families) : undefined;
+}
+
+/** The ways to break a request, one arbitrary per rule and input (what `invalidRequests` draws from); a deep run tries each. */
+export function invalidRequestFamilies(ctx: WalkContext, op: Operation, options: RequestOptions = {}): Array<fc.Arbitrary<RequestCase>> | undefined {
   const all = validRequests(ctx, op, options);
   // Mutations start from a valid request: when none can be made, there is nothing to break one rule of.
   if (fc.sample(all, { numRuns: 10, seed: 1 }).every((c) => c.unsatisfiable)) return undefined;
@@ -193,7 +199,7 @@ export function invalidRequests(ctx: WalkContext, op: Operation, options: Reques
     if (op.body.required) mutations.push(valid.map((c) => ({ ...without(c as unknown as Record<string, unknown>, 'body'), invalid: { target: 'request body', rule: 'required', basis: ctx.provenance.at(`${bodyPointer.replace(/\/content\/.*$/, '')}/required`) } }) as RequestCase));
     bodyMutations(ctx, valid.filter((c) => !!c.body && typeof c.body === 'object'), bodyPointer, '', 0, mutations);
   }
-  return mutations.length ? fc.oneof(...mutations) : undefined;
+  return mutations.length ? mutations : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { defineCheck, type ResponseCheck } from './types.ts';
-import type { FailureKind } from '../client/exchange.ts';
+import { notSent, type FailureKind } from '../client/exchange.ts';
 
 function failureCheck(id: string, kind: FailureKind, summary: string): ResponseCheck {
   return defineCheck({
@@ -8,8 +8,8 @@ function failureCheck(id: string, kind: FailureKind, summary: string): ResponseC
     severity: 'error',
     summary,
     appliesTo: () => true,
-    // Every request sent is judged by the transport checks: one that was never sent (budget) is not.
-    run: (_op, exchange) => (exchange.failure?.kind === 'budget' ? null : exchange.failure?.kind === kind ? [{ location: '', expected: 'a complete HTTP response', actual: exchange.failure.message }] : []),
+    // Every request sent is judged by the transport checks: one never sent (budget, deadline, circuit open) is not.
+    run: (_op, exchange) => (notSent(exchange) ? null : exchange.failure?.kind === kind ? [{ location: '', expected: 'a complete HTTP response', actual: exchange.failure.message }] : []),
   });
 }
 

@@ -19,8 +19,19 @@ export interface ReceivedResponse {
   jsonError?: string;
 }
 
-/** `budget`: not sent, because CONTRACT_MAX_REQUESTS was spent — not a failure of the server. */
-export type FailureKind = 'timeout' | 'network' | 'too-large' | 'budget';
+/**
+ * Why an exchange has no response. The last three mean it was never sent — not a failure of the server:
+ * `budget` CONTRACT_MAX_REQUESTS was spent, `deadline` the run's time budget (CONTRACT_MAX_TIME) ran out,
+ * `circuit-open` the operation had already failed twice in a row (timeouts or connection failures).
+ */
+export type FailureKind = 'timeout' | 'network' | 'too-large' | NotSentKind;
+export type NotSentKind = 'budget' | 'deadline' | 'circuit-open';
+
+/** The reason an exchange was never sent (what a check it would have fed reports as "not reached"), if it was not. */
+export function notSent(e: Pick<Exchange, 'failure'>): { kind: NotSentKind; reason: string } | undefined {
+  const f = e.failure;
+  return f && (f.kind === 'budget' || f.kind === 'deadline' || f.kind === 'circuit-open') ? { kind: f.kind, reason: f.message } : undefined;
+}
 
 /**
  * One request and its outcome, captured once and shared by every check, report and replay line. Exactly one

@@ -1,10 +1,10 @@
 import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
-import pLimit from 'p-limit';
 import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
 import type { SecurityScheme } from '../spec/rules.ts';
 import type { Redactor } from '../redact.ts';
-import type { Exchange } from './exchange.ts';
+import type { Exchange, FailureKind } from './exchange.ts';
+import { AdaptiveLimit } from './throttle.ts';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from './undici-fetch.ts';
 
 /**
@@ -36,7 +36,7 @@ export interface TransportOptions {
   /** A body larger than this is not read to the end (a hostile or broken server must not exhaust memory). */
   maxBodyBytes?: number;
   redactor: Redactor;
-  /** Requests in flight at once (a live sandbox is shared). */
+  /** Requests in flight at once (a live sandbox is shared); lowered for the rest of the run when the server throttles. */
   concurrency?: number;
   /** Requests this transport may send in all, retries included; past it, exchanges fail as `budget`. */
   maxRequests?: number;
@@ -44,12 +44,29 @@ export interface TransportOptions {
   maxRetries?: number;
   /** A Retry-After longer than this is not waited for. */
   maxRetryWaitMs?: number;
+  /**
+   * The run's time budget: from `at` (epoch ms) on nothing more is sent (what is in flight finishes); `label` is how
+   * the budget is named in reports ("15m").
+   */
+  deadline?: { at: number; label: string };
+  /** Timeouts or connection failures in a row after which an operation's further requests are not sent (default 2). */
+  breakAfter?: number;
+}
+
+/** What the run's traffic looked like, for the reports: per operation, and how the server throttled. */
+export interface TransportStats {
+  sent: number;
+  operations: Record<string, { sent: number; notSent: number; open?: { kind: 'timeout' | 'network'; after: number } }>;
+  /** Set once the time budget stopped a request. */
+  deadlineHit?: string;
+  throttle?: { answered429: number; concurrency: number; lowest: number; final: number; allowedPerSecond?: number };
 }
 
 export interface Transport {
   /** Requests sent so far (retries included). */
   readonly sent: number;
   send(op: Operation, request: RequestCase, auth: Auth, extraHeaders?: Record<string, string>): Promise<Exchange>;
+  stats(): TransportStats;
 }
 
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
@@ -68,22 +85,93 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     querySerializer: createQuerySerializer(),
   });
   const request = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<{ response: Response }>;
-  const limit = pLimit(options.concurrency ?? 4);
+  const limit = new AdaptiveLimit(options.concurrency ?? 4);
   const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
   const maxRetries = options.maxRetries ?? 3;
   const maxWait = options.maxRetryWaitMs ?? 30_000;
+  const breakAfter = options.breakAfter ?? 2;
   let sent = 0;
+  let deadlineHit: string | undefined;
+  /** Per operation: requests sent, not sent, failures in a row, and whether its circuit is open. */
+  const ops = new Map<string, OperationState>();
+  const opState = (key: string) => {
+    let o = ops.get(key);
+    if (!o) ops.set(key, (o = { sent: 0, notSent: 0, failing: 0, inFlight: 0, waiting: [] }));
+    return o;
+  };
 
-  /** One attempt, budget permitting; 429s are waited out (bounded) and counted, never judged on their own. */
-  async function sendWithRetries(attempt: () => Promise<Exchange>, shown: Exchange['request']): Promise<Exchange> {
+  /**
+   * After a timeout or connection failure, an operation's next request waits for those of its requests still in
+   * flight: sent together, they tend to fail together, and the circuit is then open before one more is sent.
+   */
+  async function settled(o: OperationState): Promise<void> {
+    while (o.failing > 0 && o.inFlight > 0 && !o.open) await new Promise<void>((r) => o.waiting.push(r));
+  }
+
+  /** Why this request may not go out now, if it may not: budget spent, time budget out, circuit open. */
+  function refusal(op: Operation): { kind: FailureKind; message: string } | undefined {
+    if (sent >= maxRequests) return { kind: 'budget', message: `the request budget (CONTRACT_MAX_REQUESTS=${maxRequests}) was spent` };
+    if (options.deadline && Date.now() >= options.deadline.at) {
+      deadlineHit = `the time budget (${options.deadline.label}) ran out`;
+      return { kind: 'deadline', message: deadlineHit };
+    }
+    const open = ops.get(op.key)?.open;
+    if (open) return { kind: 'circuit-open', message: `${op.key} was not asked again after ${open.after} ${open.kind === 'timeout' ? 'timeouts' : 'connection failures'} in a row (circuit breaker)` };
+    return undefined;
+  }
+
+  /** A failure that says the operation does not answer: two in a row, and the rest of its requests are not sent. */
+  function tally(op: Operation, exchange: Exchange): void {
+    const o = opState(op.key);
+    const kind = exchange.failure?.kind;
+    if (kind === 'timeout' || kind === 'network') {
+      if (++o.failing >= breakAfter && !o.open) o.open = { kind, after: o.failing };
+    } else if (exchange.response) o.failing = 0;
+  }
+
+  /**
+   * One request, slot, budget, deadline and circuit permitting; a 429 is waited out per Retry-After (bounded, the
+   * slot given back meanwhile) and counted, never judged on its own — and it halves the requests in flight.
+   */
+  async function sendWithRetries(op: Operation, attempt: () => Promise<Exchange>, shown: Exchange['request']): Promise<Exchange> {
     let rateLimited = 0;
+    const o = opState(op.key);
     for (;;) {
-      if (sent >= maxRequests) {
-        return { request: shown, failure: { kind: 'budget', message: `CONTRACT_MAX_REQUESTS (${maxRequests}) spent` }, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
+      await settled(o);
+      const grantedAt = await limit.acquire();
+      if (o.failing > 0 && o.inFlight > 0 && !o.open) {
+        limit.release();
+        continue;
       }
-      sent++;
-      const exchange = await attempt();
+      let exchange: Exchange;
+      try {
+        const refused = refusal(op);
+        if (refused) {
+          o.notSent++;
+          return { request: shown, failure: refused, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
+        }
+        sent++;
+        o.sent++;
+        o.inFlight++;
+        try {
+          exchange = await attempt();
+        } finally {
+          o.inFlight--;
+        }
+        tally(op, exchange);
+        if (exchange.response?.status === 429) limit.throttle(grantedAt);
+        else if (exchange.response) limit.answered();
+      } finally {
+        limit.release();
+        for (const wake of o.waiting.splice(0)) wake();
+      }
       const wait = exchange.response?.status === 429 ? retryAfterMs(exchange.response.headers['retry-after']) : undefined;
+      if (wait !== undefined && options.deadline && Date.now() + wait >= options.deadline.at && rateLimited < maxRetries && wait <= maxWait) {
+        // The retry would come after the time budget: it is not sent, and the rule it was for is not reached.
+        deadlineHit = `the time budget (${options.deadline.label}) ran out`;
+        o.notSent++;
+        return { request: exchange.request, failure: { kind: 'deadline', message: deadlineHit }, ms: exchange.ms, rateLimited: rateLimited + 1 };
+      }
       if (wait === undefined || rateLimited >= maxRetries || wait > maxWait) return rateLimited ? { ...exchange, rateLimited } : exchange;
       rateLimited++;
       await new Promise((r) => setTimeout(r, wait));
@@ -94,7 +182,18 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     get sent() {
       return sent;
     },
-    send: (op, c, auth, extraHeaders = {}) => limit(() => sendOnce(op, c, auth, extraHeaders)),
+    send: (op, c, auth, extraHeaders = {}) => sendOnce(op, c, auth, extraHeaders),
+    stats: () => {
+      const operations: TransportStats['operations'] = {};
+      for (const [key, o] of ops) operations[key] = { sent: o.sent, notSent: o.notSent, ...(o.open ? { open: o.open } : {}) };
+      const allowed = limit.allowedPerSecond();
+      return {
+        sent,
+        operations,
+        ...(deadlineHit ? { deadlineHit } : {}),
+        ...(limit.throttled ? { throttle: { answered429: limit.throttled, concurrency: limit.max, lowest: limit.lowest, final: limit.current, ...(allowed !== undefined ? { allowedPerSecond: allowed } : {}) } } : {}),
+      };
+    },
   };
 
   async function sendOnce(op: Operation, given: RequestCase, auth: Auth, extraHeaders: Record<string, string>): Promise<Exchange> {
@@ -116,8 +215,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       headers: shown,
       ...(c.rawBody !== undefined ? { rawBody: c.rawBody } : c.body !== undefined ? { body: c.body } : {}),
     };
-    const exchange = await sendWithRetries(() => attemptOnce(op, c, headers, record), record);
-    // Nothing went out (budget spent, or the request could not even be built): where it would have gone.
+    const exchange = await sendWithRetries(op, () => attemptOnce(op, c, headers, record), record);
+    // Nothing went out (budget or time spent, circuit open, or the request could not even be built): where it would have gone.
     record.url ||= options.redactor.text(resolveUrl(options.baseUrl, op.path, c));
     return auth.kind === 'token' ? { ...exchange, token: auth.name } : exchange;
   }
@@ -140,6 +239,17 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     if (slot.url) record.url = options.redactor.text(slot.url);
     return { request: record, ...(slot.captured ?? { failure: { kind: 'network', message: 'no response captured' } }), ms: performance.now() - started };
   }
+}
+
+interface OperationState {
+  sent: number;
+  notSent: number;
+  /** Timeouts or connection failures in a row (any answer resets it). */
+  failing: number;
+  inFlight: number;
+  /** Requests waiting for the ones in flight to settle (see `settled`). */
+  waiting: Array<() => void>;
+  open?: { kind: 'timeout' | 'network'; after: number };
 }
 
 /** The URL a request would go to, for a request that never went out (openapi-fetch builds the real one). */

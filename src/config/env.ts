@@ -31,7 +31,21 @@ export interface RunSettings {
   writeProbes: boolean;
   /** Replay one property exactly: its test name (`--only`) and fast-check path (CONTRACT_PATH). */
   replay?: { test: string; path: string };
+  /**
+   * The run's time budget (CONTRACT_MAX_TIME / --max-time): 15 minutes live and for a deep run, none on the mock
+   * unless set. `label` is how reports name it ("15m").
+   */
+  maxTime?: { ms: number; label: string };
+  /** When the budget runs out (epoch ms): set once by whoever starts the run, so every process stops at one instant. */
+  deadline?: number;
+  /** A deep run (--deep): more runs per property, flows explored longer, going on until the time budget. */
+  deep: boolean;
+  /** How often a progress line goes to stderr (CONTRACT_PROGRESS, seconds; 0: never). */
+  progressMs: number;
 }
+
+/** The default time budget of a live run (and of a deep one): a nightly job never runs into its CI limit. */
+export const DEFAULT_MAX_TIME = { ms: 15 * 60_000, label: '15m' };
 
 export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
   const baseUrl = env['CONTRACT_BASE_URL']?.trim();
@@ -65,7 +79,46 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
     writeProbes: env['CONTRACT_WRITE_PROBES'] !== '0',
     ...replayOf(env),
+    ...maxTimeOf(env, !!baseUrl),
+    deep: flag(env, 'CONTRACT_DEEP'),
+    progressMs: nonNegative(env, 'CONTRACT_PROGRESS', 10) * 1000,
   };
+}
+
+/**
+ * A duration as people write one: `90s`, `10m`, `1h`, `500ms`, or plain seconds (`600`). Undefined when it is not one.
+ */
+export function parseDuration(raw: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return ms > 0 ? Math.round(ms) : undefined;
+}
+
+/** CONTRACT_MAX_TIME (`off` for none), else the default for live and deep runs; CONTRACT_DEADLINE, the instant. */
+function maxTimeOf(env: NodeJS.ProcessEnv, live: boolean): Pick<RunSettings, 'maxTime' | 'deadline'> {
+  const raw = env['CONTRACT_MAX_TIME']?.trim();
+  let maxTime: RunSettings['maxTime'];
+  if (raw && raw !== 'off') {
+    const ms = parseDuration(raw);
+    if (ms === undefined) throw new CannotRunError(`CONTRACT_MAX_TIME: expected a duration like 90s, 10m or 600 (seconds), or off — got ${JSON.stringify(raw)}`);
+    maxTime = { ms, label: raw.replace(/\s+/g, '') };
+  } else if (!raw && (live || flag(env, 'CONTRACT_DEEP'))) maxTime = DEFAULT_MAX_TIME;
+  const at = env['CONTRACT_DEADLINE']?.trim();
+  return { ...(maxTime ? { maxTime } : {}), ...(maxTime && at && Number.isFinite(Number(at)) ? { deadline: Number(at) } : {}) };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const v = env[name]?.trim();
+  return !!v && v !== '0' && v !== 'false';
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new CannotRunError(`${name}: expected a number of seconds (0: never), got ${JSON.stringify(raw)}`);
+  return value;
 }
 
 /** CONTRACT_SPEC names a file; CONTRACT_API a contract of spec/apis.json. Both at once must agree. */
@@ -99,4 +152,14 @@ function replayOf(env: NodeJS.ProcessEnv): Pick<RunSettings, 'replay'> {
   const test = env['CONTRACT_ONLY']?.trim();
   if (!test) throw new CannotRunError('CONTRACT_PATH replays one property: pass the test name with --only (as the replay line does)');
   return { replay: { test, path } };
+}
+
+/**
+ * Fixes the instant the time budget runs out (CONTRACT_DEADLINE), once, at the start of the run: the CLI, the global
+ * setup and the workers then all stop at the same moment. `fresh` drops an instant inherited from elsewhere.
+ */
+export function armDeadline(env: NodeJS.ProcessEnv, { fresh = false, now = Date.now() } = {}): void {
+  if (fresh) delete env['CONTRACT_DEADLINE'];
+  const { maxTime } = readSettings(env);
+  if (maxTime && !env['CONTRACT_DEADLINE']) env['CONTRACT_DEADLINE'] = String(now + maxTime.ms);
 }

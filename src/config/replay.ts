@@ -9,6 +9,8 @@ import { tokenSource } from './tokens.ts';
 export interface ReplayContext {
   /** Environment assignments, in the order printed. Values are literal, except `$CONTRACT_TOKENS` (kept as a reference). */
   env: Array<[name: string, value: string]>;
+  /** Flags of `npm run contract` that change what a test generates (`--deep`), printed before `--only`. */
+  flags?: string[];
 }
 
 export function replayContext(settings: RunSettings, env: NodeJS.ProcessEnv, runSeed: number): ReplayContext {
@@ -24,7 +26,9 @@ export function replayContext(settings: RunSettings, env: NodeJS.ProcessEnv, run
   if (settings.allowProductionWrites) out.push(['CONTRACT_ALLOW_PRODUCTION_WRITES', '1']);
   if (!settings.writeProbes) out.push(['CONTRACT_WRITE_PROBES', '0']);
   out.push(['CONTRACT_SEED', String(runSeed)]);
-  return { env: out };
+  // A deep run draws more cases (and longer flow sequences) from the same seed: its failures replay only deep, and
+  // within the same budget (a flow's deep exploration goes on until it).
+  return { env: out, ...(settings.deep ? { flags: ['--deep', ...(settings.maxTime ? ['--max-time', settings.maxTime.label] : [])] } : {}) };
 }
 
 /** A word for bash: left bare when safe, else single-quoted — except a `$VAR` reference, double-quoted to expand. */
@@ -36,5 +40,5 @@ export function shellWord(s: string): string {
 /** `CONTRACT_…=… npm run contract -- --only '<test>'`: one line that runs as printed in bash. */
 export function replayCommand(ctx: ReplayContext, test: string, path?: string): string {
   const assignments = [...ctx.env, ...(path ? [['CONTRACT_PATH', path] as [string, string]] : [])].map(([k, v]) => `${k}=${shellWord(v)}`);
-  return `${assignments.join(' ')} npm run contract -- --only ${shellWord(test)}`;
+  return `${assignments.join(' ')} npm run contract -- ${(ctx.flags ?? []).map((f) => `${shellWord(f)} `).join('')}--only ${shellWord(test)}`;
 }

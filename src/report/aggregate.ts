@@ -1,4 +1,5 @@
 import type { Violation } from '../checks/types.ts';
+import type { ReplayContext } from '../config/replay.ts';
 import type { Finding, FindingKey } from '../run/findings.ts';
 import type { Outcome, OutcomeStatus } from '../run/ledger.ts';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
@@ -17,7 +18,7 @@ export interface RunReport {
   durationMs: number;
   policy: { inferred: 'warn' | 'fail' | 'off'; nullable: 'strict' | 'lenient' };
   /** How to re-run exactly this run (no secret: a token matrix given inline is named, not copied). */
-  replay: { env: Array<[string, string]> };
+  replay: ReplayContext;
   /** One row per (check, operation), every check kept, not-reached ones included. */
   outcomes: Outcome[];
   /** Every finding once, with its count, tokens and one or two examples; `known` when in the baseline. */
@@ -36,6 +37,16 @@ export interface RunReport {
   /** Contract tests that judged nothing, with why (reported as skipped, never as passed). */
   skipped: Array<{ test: string; reason: string }>;
   rateLimited: number;
+  /** The run's time budget (CONTRACT_MAX_TIME), and what it stopped when it ran out. */
+  timeBudget?: { label: string; ranOut: boolean; testsCut: number; notSent: number };
+  /** Operations whose circuit opened: after `after` timeouts or connection failures in a row, `notSent` requests were not sent. */
+  circuits?: Array<{ operation: string; kind: 'timeout' | 'network'; after: number; notSent: number }>;
+  /** How the server throttled (429s): the concurrency it was lowered to, and the rate the server allowed. */
+  throttle?: { answered429: number; concurrency: number; lowest: number; final: number; allowedPerSecond?: number };
+  /** How far the run got per operation (or flow): cases judged, requests sent and not sent. */
+  operations?: Array<{ operation: string; cases: number; requests: number; notSent: number }>;
+  /** A deep run (--deep): more runs per property, flows explored longer, until the time budget. */
+  deep?: boolean;
   verdict: Verdict;
   /** Why the verdict is what it is, in one line. */
   because: string;
@@ -72,17 +83,23 @@ export function mergeWarnings(results: readonly ScenarioResult[]): Violation[] {
 }
 
 /** The verdict, from one pure function: cannot-run over violated over incomplete over holds. */
-export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes'> & { ran: number }): { verdict: Verdict; because: string } {
+export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes' | 'timeBudget'> & { ran: number }): { verdict: Verdict; because: string } {
   if (report.ran === 0) return { verdict: 'cannot-run', because: report.errors[0] ?? 'no contract test ran' };
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
   // A run in which no check judged anything has checked nothing: it cannot say the contract holds.
   if (!report.outcomes.some((o) => o.status === 'passed' || o.status === 'warned' || o.status === 'violated' || o.status === 'inferred')) {
+    if (report.timeBudget?.ranOut) return { verdict: 'incomplete', because: `the time budget (${report.timeBudget.label}) ran out before any check could judge anything` };
     return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
   }
   if (report.errors.length || report.cutShort.length || notReached) {
-    const why = [report.errors.length ? `${report.errors.length} test(s) could not run` : '', report.cutShort.length ? `${report.cutShort.length} test(s) cut short by the request budget` : '', notReached ? `${notReached} check(s) not reached` : ''].filter(Boolean);
+    const why = [
+      report.errors.length ? `${report.errors.length} test(s) could not run` : '',
+      report.cutShort.length ? `${report.cutShort.length} test(s) cut short by the request budget` : '',
+      report.timeBudget?.ranOut ? `the time budget (${report.timeBudget.label}) ran out` : '',
+      notReached ? `${notReached} check(s) not reached` : '',
+    ].filter(Boolean);
     return { verdict: 'incomplete', because: why.join(', ') };
   }
   return { verdict: 'holds', because: 'every check that could judge found the contract kept' };
@@ -90,3 +107,48 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
 
 /** 0 holds · 1 violated · 2 could not run · 3 incomplete (nothing violated, but not everything was checked). */
 export const EXIT_CODE: Record<Verdict, number> = { holds: 0, violated: 1, 'cannot-run': 2, incomplete: 3 };
+
+/**
+ * The run's traffic from the results: what each test's stretch of the run sent and judged, added up per operation;
+ * the circuits that opened with the requests they held back; how the server throttled (each worker's latest state).
+ */
+export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, 'circuits' | 'throttle' | 'operations'> & { deadlineHit?: string } {
+  const ops = new Map<string, { operation: string; cases: number; requests: number; notSent: number }>();
+  const op = (operation: string) => {
+    let o = ops.get(operation);
+    if (!o) ops.set(operation, (o = { operation, cases: 0, requests: 0, notSent: 0 }));
+    return o;
+  };
+  const circuits = new Map<string, NonNullable<RunReport['circuits']>[number]>();
+  const latest = new Map<number, NonNullable<ScenarioResult['traffic']>>();
+  let deadlineHit: string | undefined;
+  for (const r of results) {
+    const t = r.traffic;
+    if (!t) continue;
+    for (const [key, o] of Object.entries(t.operations)) {
+      op(key).requests += o.sent;
+      op(key).notSent += o.notSent;
+      if (o.open && !circuits.has(key)) circuits.set(key, { operation: key, ...o.open, notSent: 0 });
+    }
+    for (const [label, n] of Object.entries(t.cases)) op(label).cases += n;
+    if (t.throttle && (latest.get(t.pid)?.at ?? -1) <= t.at) latest.set(t.pid, t);
+    deadlineHit ??= t.deadlineHit;
+  }
+  for (const r of results) for (const n of r.notSent ?? []) if (n.kind === 'circuit-open') circuits.get(n.operation) && (circuits.get(n.operation)!.notSent += n.count);
+  const throttled = [...latest.values()].map((t) => t.throttle!);
+  const throttle = throttled.length
+    ? {
+        answered429: throttled.reduce((n, t) => n + t.answered429, 0),
+        concurrency: Math.max(...throttled.map((t) => t.concurrency)),
+        lowest: Math.min(...throttled.map((t) => t.lowest)),
+        final: Math.min(...throttled.map((t) => t.final)),
+        ...(throttled.some((t) => t.allowedPerSecond !== undefined) ? { allowedPerSecond: throttled.reduce((n, t) => n + (t.allowedPerSecond ?? 0), 0) } : {}),
+      }
+    : undefined;
+  return {
+    ...(circuits.size ? { circuits: [...circuits.values()] } : {}),
+    ...(throttle ? { throttle } : {}),
+    ...(ops.size ? { operations: [...ops.values()].sort((a, b) => a.operation.localeCompare(b.operation)) } : {}),
+    ...(deadlineHit ? { deadlineHit } : {}),
+  };
+}

@@ -25,6 +25,7 @@ export function formatFinding(f: Finding): string {
   const lines = [`${f.known ? 'known ' : ''}${LABEL[f.severity]} ${f.check} · ${f.operation}${statuses}${f.location ? ` at ${f.location}` : ''} · ${seen} · id ${f.id}`];
   if (first) lines.push(`    expected ${first.expected}`, `    received ${first.actual}`);
   if (f.inferred) lines.push(`    inferred: ${f.inferred.reason} (x-inferred at ${f.inferred.marking})`);
+  if (f.notSent !== undefined) lines.push(`    circuit breaker: ${f.operation} was not asked again — ${f.notSent} request(s) to it not sent (its checks are "not reached"); the other operations went on`);
   return lines.join('\n');
 }
 

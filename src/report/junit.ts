@@ -45,8 +45,10 @@ export function junitXml(report: RunReport, cases: readonly JunitCase[], known: 
       } else if (failing.length) {
         inner = `<failure message="${esc(`${failing.length} finding(s): ${failing.map((x) => x.check).join(', ')}`)}" type="contract">${esc(failing.map(formatFinding).join('\n\n'))}</failure>`;
         f++;
-      } else if (c.result.unsent) {
-        inner = `<error message="${esc(`incomplete: ${c.result.unsent} request(s) not sent (CONTRACT_MAX_REQUESTS)`)}" type="incomplete"/>`;
+      } else if (c.result.notSent?.length || c.result.unsent) {
+        const why = c.result.notSent?.length ? [...new Set(c.result.notSent.map((n) => n.reason))].join('; ') : 'CONTRACT_MAX_REQUESTS';
+        const count = c.result.notSent?.reduce((n, x) => n + x.count, 0) ?? c.result.unsent!;
+        inner = `<error message="${esc(`incomplete: ${count} request(s) not sent (${why})`)}" type="incomplete"/>`;
         e++;
       } else if (reason) {
         inner = `<skipped message="${esc(`not applicable: ${reason}`)}"/>`;

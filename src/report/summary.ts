@@ -105,7 +105,7 @@ export function totals(report: RunReport) {
 export function replayOf(report: RunReport, f: Finding): string | undefined {
   const occurrence = report.violations.find((v) => v.finding === f.id);
   const test = f.tests[0];
-  return occurrence?.replay ?? (test ? replayCommand({ env: report.replay.env }, test) : undefined);
+  return occurrence?.replay ?? (test ? replayCommand(report.replay, test) : undefined);
 }
 
 /** Each group once: the rule, where, on which operations, how often; one example with its curl and replay. */
@@ -184,7 +184,17 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   if (report.skipped.length) lines.push('', `${plural(report.skipped.length, 'test')} skipped: nothing to judge there (${[...new Set(report.skipped.map((s) => s.reason))].slice(0, 3).join('; ')}${new Set(report.skipped.map((s) => s.reason)).size > 3 ? '; …' : ''})`);
   for (const e of report.errors) lines.push(`could not run: ${e}`);
-  if (report.rateLimited) lines.push('', `rate limited: ${report.rateLimited} answer(s) of 429 were waited out (Retry-After) and retried — not violations`);
+  if (report.rateLimited || report.throttle) lines.push('', throttleLine(report));
+  for (const c of report.circuits ?? []) lines.push('', circuitLine(c));
+  if (report.timeBudget?.ranOut) {
+    lines.push('', `TIME BUDGET RAN OUT (${report.timeBudget.label}): ${plural(report.timeBudget.testsCut, 'test')} stopped short, ${report.timeBudget.notSent} request(s) not sent — every check not reached says so; raise CONTRACT_MAX_TIME / --max-time for a complete run`);
+  }
+  if (report.deep && report.operations?.length) {
+    lines.push('', `Deep run — how far it got per operation (cases judged · requests sent):`);
+    // A flow's requests are its operations': a flow row counts its command sequences.
+    for (const o of report.operations.slice(0, 30)) lines.push(`  ${o.operation}: ${o.cases.toLocaleString('en-US')} ${o.operation.startsWith('flow ') ? 'sequences' : `cases · ${o.requests.toLocaleString('en-US')} requests`}${o.notSent ? ` · ${o.notSent} not sent` : ''}`);
+    if (report.operations.length > 30) lines.push(`  … and ${report.operations.length - 30} more (${dir}/summary.md)`);
+  }
   if (report.cutShort.length) {
     const unsent = report.cutShort.reduce((n, c) => n + c.unsent, 0);
     lines.push('', `REQUEST BUDGET SPENT: ${report.cutShort.length} test(s) stopped short, ${unsent} request(s) not sent — raise CONTRACT_MAX_REQUESTS for a complete run:`);
@@ -197,13 +207,26 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   return lines.join('\n');
 }
 
+/** How the server throttled and what the suite did about it: never a violation. */
+function throttleLine(report: RunReport): string {
+  const t = report.throttle;
+  const waited = `${report.rateLimited} answer(s) of 429 were waited out (Retry-After, bounded) and retried`;
+  if (!t) return `rate limited: ${waited} — not violations`;
+  const rate = t.allowedPerSecond !== undefined ? `; the server allowed about ${t.allowedPerSecond.toFixed(1)} requests/s from its first 429 on` : '';
+  return `rate limited: ${t.answered429} answer(s) of 429; ${waited}; requests in flight lowered from ${t.concurrency} to ${t.lowest} (${t.final} at the end)${rate} — not violations`;
+}
+
+function circuitLine(c: NonNullable<RunReport['circuits']>[number]): string {
+  return `CIRCUIT OPEN: ${c.operation} — ${c.after} ${c.kind === 'timeout' ? 'timeouts' : 'connection failures'} in a row, so its other ${c.notSent} request(s) were not sent (its checks are "not reached"); the other operations went on`;
+}
+
 export function markdownSummary(report: RunReport, source?: TokenSource): string {
   const rows = checkRows(report.outcomes, report.findings);
   const t = totals(report);
   const out = [
     `# Contract run — ${report.verdict}`,
     '',
-    `${report.because}. Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property · inferred findings: \`${report.policy.inferred}\``,
+    `${report.because}. Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property${report.deep ? ' · **deep run**' : ''}${report.timeBudget ? ` · time budget ${report.timeBudget.label}` : ''} · inferred findings: \`${report.policy.inferred}\``,
     '',
   ];
   if (report.verdict === 'incomplete') out.push('> **Incomplete:** not every check was run to the end — see "not reached" below. Nothing here says the contract holds where it was not checked.', '');
@@ -221,6 +244,13 @@ export function markdownSummary(report: RunReport, source?: TokenSource): string
   section(`Spec findings (${t.spec.length}) — the spec's own examples break it`, groupAcrossOperations(t.spec), false);
   if (report.gaps.length) out.push('', '## Could not generate', '', ...report.gaps.map((g) => `- ${g}`));
   if (report.skipped.length) out.push('', `## Skipped (${report.skipped.length}) — nothing to judge`, '', ...report.skipped.map((s) => `- ${s.test}: ${s.reason}`));
+  if (report.rateLimited || report.throttle) out.push('', '## Rate limited', '', throttleLine(report));
+  if (report.circuits?.length) out.push('', '## Circuits opened', '', ...report.circuits.map((c) => `- ${circuitLine(c).replace(/^CIRCUIT OPEN: /, '')}`));
+  if (report.timeBudget?.ranOut) out.push('', `## Time budget ran out (${report.timeBudget.label})`, '', `${plural(report.timeBudget.testsCut, 'test')} stopped short, ${report.timeBudget.notSent} request(s) not sent — raise \`CONTRACT_MAX_TIME\` / \`--max-time\`.`);
+  if (report.operations?.length) {
+    out.push('', `## ${report.deep ? 'Deep run — how far it got' : 'Traffic'} per operation`, '', '| operation | cases judged | requests sent | not sent |', '|---|---:|---:|---:|');
+    for (const o of report.operations) out.push(`| ${o.operation} | ${o.cases} | ${o.requests} | ${o.notSent} |`);
+  }
   if (report.cutShort.length) out.push('', `## Request budget spent`, '', `${report.cutShort.length} test(s) stopped short — raise \`CONTRACT_MAX_REQUESTS\`:`, '', ...report.cutShort.map((c) => `- ${c.test} (${c.unsent} not sent)`));
   if (report.errors.length) out.push('', '## Could not run', '', ...report.errors.map((e) => `- ${e}`));
   return out.join('\n') + '\n';

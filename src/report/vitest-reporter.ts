@@ -4,7 +4,7 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Violation } from '../checks/types.ts';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
 import { skipReason } from '../run/scenarios/result.ts';
-import { EXIT_CODE, mergeOutcomes, mergeWarnings, verdictOf, type RunReport } from './aggregate.ts';
+import { EXIT_CODE, mergeOutcomes, mergeWarnings, trafficOf, verdictOf, type RunReport } from './aggregate.ts';
 import { replayCommand, type ReplayContext } from '../config/replay.ts';
 import type { TokenSource } from '../config/tokens.ts';
 import type { Redactor } from '../redact.ts';
@@ -31,6 +31,10 @@ export interface ReporterOptions {
   writeBaseline?: string;
   /** What to say when no contract test ran at all. */
   nothingRan?: string;
+  /** The run's time budget (CONTRACT_MAX_TIME), as reports name it. */
+  maxTime?: string;
+  /** A deep run (--deep). */
+  deep?: boolean;
   /** Whether the target went away during the run (the embedded mock died): then nothing it answered counts. */
   targetGone?: () => string | undefined;
   print?: (text: string) => void;
@@ -76,6 +80,13 @@ export class ContractReporter implements Reporter {
     const findings = groupFindings(occurrences, results.flatMap((r) => r.errors)).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
     const seen = new Set(findings.map((f) => f.id));
     const outcomes = mergeOutcomes(results);
+    const { deadlineHit, ...traffic } = trafficOf(results);
+    // A timeout or connection failure that opened its operation's circuit says how many requests it held back.
+    for (const f of findings) {
+      const circuit = traffic.circuits?.find((c) => c.operation === f.operation && f.check === (c.kind === 'timeout' ? 'response-timeout' : 'connection-failed'));
+      if (circuit) f.notSent = circuit.notSent;
+    }
+    const timeCut = results.filter((r) => r.notSent?.some((n) => n.kind === 'deadline'));
     const base = {
       tool: 'kyc-contract-suite' as const,
       reportVersion: 2 as const,
@@ -86,7 +97,7 @@ export class ContractReporter implements Reporter {
       startedAt: new Date(this.started).toISOString(),
       durationMs: Date.now() - this.started,
       policy: this.options.policy,
-      replay: { env: this.options.replay.env },
+      replay: this.options.replay,
       outcomes,
       findings,
       violations: results.flatMap((r) => r.errors.map((v) => ({ ...v, test: r.name, finding: findingId(keyOf(v)), replay: replay(r), ...(r.path && !r.stateful ? { path: r.path } : {}) }))),
@@ -101,6 +112,11 @@ export class ContractReporter implements Reporter {
         return reason ? [{ test: r.name, reason }] : [];
       }),
       rateLimited: results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
+      ...(this.options.maxTime
+        ? { timeBudget: { label: this.options.maxTime, ranOut: !!deadlineHit || timeCut.length > 0, testsCut: timeCut.length, notSent: timeCut.reduce((n, r) => n + r.notSent!.filter((x) => x.kind === 'deadline').reduce((m, x) => m + x.count, 0), 0) } }
+        : {}),
+      ...traffic,
+      ...(this.options.deep ? { deep: true } : {}),
     };
     const gone = this.options.targetGone?.();
     if (gone) base.errors.unshift(this.options.redactor.text(gone));

@@ -11,6 +11,7 @@ import { escapeToken, getAt } from '../spec/pointer.ts';
 import { checkExtensions } from '../spec/extensions.ts';
 import { readRules, schemesOf } from '../spec/rules.ts';
 import { Validators } from '../spec/validators.ts';
+import { RunClock } from './deadline.ts';
 
 export type TargetKind = 'mock' | 'live';
 
@@ -30,6 +31,8 @@ export interface RunContext {
   transport: Transport;
   redactor: Redactor;
   checkOptions: CheckOptions;
+  /** The time budget, a deep run's shares of it, and what the run has done so far. */
+  clock: RunClock;
 }
 
 export async function buildSpecModel(specPath: string): Promise<SpecModel> {
@@ -92,17 +95,21 @@ export function createContext<Paths extends {} = {}>(args: {
   tokens: TokenEntry[];
 }): RunContext {
   const redactor = redactorFor(args.tokens, args.spec);
+  const { deadline, maxTime } = args.settings;
+  const transport = createTransport<Paths>({
+    baseUrl: args.target.baseUrl,
+    timeoutMs: args.settings.timeoutMs,
+    // The budget protects a shared sandbox; the embedded mock is ours, and a run cut short there would only be incomplete.
+    maxRequests: args.target.kind === 'mock' && !args.settings.maxRequestsSet ? Number.POSITIVE_INFINITY : args.settings.maxRequests,
+    concurrency: args.settings.concurrency,
+    redactor,
+    ...(deadline !== undefined && maxTime ? { deadline: { at: deadline, label: maxTime.label } } : {}),
+  });
   return {
     ...args,
     redactor,
-    transport: createTransport<Paths>({
-      baseUrl: args.target.baseUrl,
-      timeoutMs: args.settings.timeoutMs,
-      // The budget protects a shared sandbox; the embedded mock is ours, and a run cut short there would only be incomplete.
-      maxRequests: args.target.kind === 'mock' && !args.settings.maxRequestsSet ? Number.POSITIVE_INFINITY : args.settings.maxRequests,
-      concurrency: args.settings.concurrency,
-      redactor,
-    }),
+    transport,
+    clock: new RunClock(args.settings, transport),
     checkOptions: { nullable: args.settings.nullable, inferred: args.settings.inferred },
   };
 }

@@ -31,6 +31,8 @@ export interface Finding extends FindingKey {
   examples: Violation[];
   /** In the baseline: known, reported, not failing. */
   known?: boolean;
+  /** A timeout or connection failure that opened its operation's circuit: the requests to it not sent afterwards. */
+  notSent?: number;
 }
 
 export function keyOf(v: Pick<Violation, 'check' | 'operation' | 'location' | 'basis' | 'inSpec'>): FindingKey {

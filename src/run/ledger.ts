@@ -1,4 +1,5 @@
 import type { Violation } from '../checks/types.ts';
+import type { NotSentKind } from '../client/exchange.ts';
 import { ObservationLog } from '../drift/observe.ts';
 
 /**
@@ -30,6 +31,11 @@ export class Ledger {
   readonly violations: Violation[] = [];
   /** Exchanges not sent because the request budget was spent: the scenario stopped short. */
   unsent = 0;
+  /** Exchanges not sent, by why: the budget, the time budget, an open circuit (per operation). */
+  readonly notSentBy: Array<{ kind: NotSentKind; operation: string; count: number; reason: string }> = [];
+  /** Operations this scenario could not finish (nothing more was sent): why, for the checks it had not judged yet. */
+  private readonly cut = new Map<string, string>();
+  private readonly counted = new WeakSet<object>();
   /** 429s waited out (flow control, not contract). */
   rateLimited = 0;
   /** What the server did beyond the spec (live drift), whatever the verdicts. */
@@ -62,8 +68,25 @@ export class Ledger {
   }
 
   notApplicable(check: string, operation: string, reason: string): void {
+    // Once nothing more could be sent, "nothing to judge" (no answer to compare, no link to follow) is "not reached".
+    const cut = this.cut.get(operation);
+    if (cut) return this.notReached(check, operation, cut);
     const row = this.row(check, operation);
     if (row.evaluated === 0 && row.status === 'not-applicable') row.reason ??= reason;
+  }
+
+  /** An exchange that was never sent: the checks it would have fed are not reached, and the scenario stopped short. */
+  notSent(exchange: object, kind: NotSentKind, operation: string, reason: string, checks: Iterable<string>): void {
+    // Counted once per exchange, however many judges look at it.
+    if (!this.counted.has(exchange)) {
+      this.counted.add(exchange);
+      if (kind === 'budget') this.unsent += 1;
+      const entry = this.notSentBy.find((e) => e.kind === kind && e.operation === operation);
+      if (entry) entry.count += 1;
+      else this.notSentBy.push({ kind, operation, count: 1, reason });
+    }
+    this.cut.set(operation, reason);
+    for (const check of checks) this.notReached(check, operation, reason);
   }
 
   /** The run was cut short before this check judged anything here: not a pass, not "nothing to judge". */

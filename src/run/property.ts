@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Violation } from '../checks/types.ts';
 import { ClockValue } from '../arbitraries/clock.ts';
+import type { RunClock } from './deadline.ts';
 
 export interface PropertySpec<T> {
   arbitrary: fc.Arbitrary<T>;
@@ -16,6 +17,14 @@ export interface PropertySpec<T> {
    * same seed; only a failure goes through `fc.check`, sequentially, to shrink.
    */
   concurrent?: boolean;
+  /**
+   * The run's clock: each value probed is a case of `label` (an operation) for the progress lines and reports, and
+   * in a deep run the property goes on past its runs — the same seed's stream, so its first runs are a normal
+   * run's — until its share of the time budget is spent or `maxRuns`.
+   */
+  clock?: RunClock;
+  label?: string;
+  maxRuns?: number;
 }
 
 export interface PropertyResult<T> {
@@ -46,26 +55,69 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   const probeOnce = async (value: T): Promise<Violation[]> => {
     const key = keyOf(value);
     let found = seen.get(key);
-    if (!found) seen.set(key, (found = await spec.probe(value)));
+    if (!found) {
+      seen.set(key, (found = await spec.probe(value)));
+      if (spec.label) spec.clock?.countCase(spec.label);
+    }
     return found;
   };
+  const deep = !spec.path && spec.clock?.deep && (spec.maxRuns ?? 0) > spec.runs;
   if (spec.concurrent && !spec.path) {
     // An operation without inputs draws the same request again and again: send each distinct one once.
     const values = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
     const found = await Promise.all(values.map((v) => probeOnce(v)));
     found.forEach(keep);
     const firstFailure = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
-    if (firstFailure < 0) return { seed: spec.seed, runs: spec.runs, sent: values.length, errors: [], warnings: [...warnings.values()] };
-    const shrunk = await sequential(spec, probeOnce, keep, warnings);
+    let failing: { value: T; errors: Violation[] } | undefined = firstFailure >= 0 ? { value: values[firstFailure]!, errors: found[firstFailure]! } : undefined;
+    let runs = spec.runs;
+    if (!failing && deep) ({ runs, failing } = await extend(spec, spec.clock!, probeOnce, keep));
+    if (!failing) return { seed: spec.seed, runs, sent: seen.size, errors: [], warnings: [...warnings.values()] };
+    // fast-check walks the same stream up to the failure (every value up to it already probed: answered from
+    // memory, nothing sent again), then shrinks it.
+    const shrunk = await sequential({ ...spec, runs }, probeOnce, keep, warnings);
     // A server that fails only now and then may pass the second, sequential pass: report what the batch saw.
     if (shrunk.errors.length) return shrunk;
-    return { seed: spec.seed, runs: values.length, counterexample: values[firstFailure]!, errors: found[firstFailure]!.filter((v) => v.severity === 'error'), warnings: [...warnings.values()] };
+    return { seed: spec.seed, runs, counterexample: failing.value, errors: failing.errors.filter((v) => v.severity === 'error'), warnings: [...warnings.values()] };
   }
-  return sequential(spec, probeOnce, keep, warnings);
+  const base = await sequential(spec, probeOnce, keep, warnings);
+  if (!deep || base.errors.length || base.counterexample !== undefined) return base;
+  // Deep, one at a time: fast-check goes on along the same stream (the base runs answered from memory) for the share.
+  const until = spec.clock!.extensionUntil();
+  return sequential({ ...spec, runs: spec.maxRuns! }, probeOnce, keep, warnings, Math.max(1, until - Date.now()));
+}
+
+/**
+ * A deep property's further runs, probed in growing chunks of the same seed's stream (so a run's index, and the
+ * replay path, are those fast-check gives it), until its share of the time budget is spent, its cap is reached, or
+ * the stream has nothing new to offer (an operation with few distinct inputs).
+ */
+async function extend<T>(spec: PropertySpec<T>, clock: RunClock, probeOnce: (value: T) => Promise<Violation[]>, keep: (vs: Violation[]) => void): Promise<{ runs: number; failing?: { value: T; errors: Violation[] } }> {
+  const until = clock.extensionUntil();
+  const known = new Set<string>();
+  let runs = spec.runs;
+  let stale = 0;
+  while (Date.now() < until && runs < spec.maxRuns! && !clock.expired()) {
+    const next = Math.min(spec.maxRuns!, runs * 2);
+    const fresh = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: next }).slice(runs)).filter((v) => !known.has(keyOf(v)));
+    for (const v of fresh) known.add(keyOf(v));
+    // Chunks small enough to notice the end of the share between them, large enough to keep every slot busy.
+    for (let i = 0; i < fresh.length; i += 64) {
+      if (Date.now() >= until || clock.expired()) return { runs: runs + i };
+      const chunk = fresh.slice(i, i + 64);
+      const found = await Promise.all(chunk.map((v) => probeOnce(v)));
+      found.forEach(keep);
+      const at = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
+      if (at >= 0) return { runs: next, failing: { value: chunk[at]!, errors: found[at]! } };
+    }
+    runs = next;
+    // Twice nothing new: this operation's inputs are exhausted.
+    if (!fresh.length && ++stale >= 2) break;
+  }
+  return { runs };
 }
 
 /** fast-check's own sequential loop: finds (again) and shrinks a failure, replays a path straight to one. */
-async function sequential<T>(spec: PropertySpec<T>, probeOnce: (value: T) => Promise<Violation[]>, keep: (vs: Violation[]) => void, warnings: Map<string, Violation>): Promise<PropertyResult<T>> {
+async function sequential<T>(spec: PropertySpec<T>, probeOnce: (value: T) => Promise<Violation[]>, keep: (vs: Violation[]) => void, warnings: Map<string, Violation>, timeLimitMs?: number): Promise<PropertyResult<T>> {
   const property = fc.asyncProperty(spec.arbitrary, async (value) => {
     const found = await probeOnce(value);
     keep(found);
@@ -75,6 +127,8 @@ async function sequential<T>(spec: PropertySpec<T>, probeOnce: (value: T) => Pro
     numRuns: spec.runs,
     seed: spec.seed,
     ...(spec.path ? { path: spec.path } : {}),
+    // A deep run's share of the time: stop drawing new runs then (not a failure); a failure found is still shrunk.
+    ...(timeLimitMs !== undefined ? { interruptAfterTimeLimit: timeLimitMs } : {}),
   });
   if (details.failed && details.counterexample) {
     const [counterexample] = details.counterexample;
@@ -117,12 +171,23 @@ function distinct<T>(values: T[]): T[] {
  * the whole run) and, when this is the property being replayed, the fast-check path straight to its failure.
  */
 export function propertyRun(
-  settings: { runs: number; concurrency: number; replay?: { test: string; path: string } },
+  settings: { runs: number; concurrency: number; replay?: { test: string; path: string }; deep?: boolean },
   runSeed: number,
   name: string,
-): { runs: number; seed: number; path?: string; concurrent: boolean } {
-  return { runs: settings.runs, seed: seedFor(runSeed, name), concurrent: settings.concurrency > 1, ...(settings.replay?.test === name ? { path: settings.replay.path } : {}) };
+  progress?: { clock: RunClock; label: string },
+): { runs: number; seed: number; path?: string; concurrent: boolean; clock?: RunClock; label?: string; maxRuns?: number } {
+  return {
+    runs: settings.runs,
+    seed: seedFor(runSeed, name),
+    concurrent: settings.concurrency > 1,
+    ...(settings.replay?.test === name ? { path: settings.replay.path } : {}),
+    ...(progress ? { clock: progress.clock, label: progress.label } : {}),
+    ...(settings.deep ? { maxRuns: settings.runs * DEEP_RUNS_FACTOR } : {}),
+  };
 }
+
+/** A deep run's cap on runs per property, as a multiple of CONTRACT_RUNS: the time budget is what ends it first. */
+export const DEEP_RUNS_FACTOR = 100;
 
 /** A per-property seed from the run's seed and the property's name: one printed seed replays the whole run. */
 export function seedFor(runSeed: number, name: string): number {

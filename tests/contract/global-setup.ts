@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { readSettings } from '../../src/config/env.ts';
+import { armDeadline, readSettings } from '../../src/config/env.ts';
 import { readTokens } from '../../src/config/tokens.ts';
 import { CannotRunError } from '../../src/errors.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
@@ -26,6 +26,8 @@ declare module 'vitest' {
  * under plain vitest (npm test) it is started here.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Under plain vitest the time budget starts here (npm run contract has fixed it already: one instant for all).
+  armDeadline(process.env);
   const settings = readSettings(process.env);
   const spec = await buildSpecModel(settings.specPath);
   const runSeed = settings.seed ?? Number(process.env['CONTRACT_RUN_SEED'] ?? randomInt(0, 2 ** 31 - 1));

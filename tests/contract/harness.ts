@@ -19,6 +19,10 @@ declare module 'vitest' {
     /** Requests this test sent (the figures of reports/index.html). */
     contractRequests?: number;
   }
+  interface ProvidedContext {
+    /** How many contract tests this run has (counted by the CLI for a deep run, which shares its time out over them). */
+    contractTests?: number;
+  }
 }
 
 let context: Promise<RunContext & { baseline?: Baseline }> | undefined;
@@ -38,6 +42,11 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules, inUse)!;
     // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.
     const ctx = createContext<paths>({ spec, target: { kind: provided.kind, baseUrl: provided.baseUrl }, settings, runSeed: provided.runSeed, tokens });
+    // A deep run shares its time budget out over the tests the CLI counted before the run.
+    const planned = inject('contractTests');
+    if (planned) ctx.clock.plan(planned);
+    // Once per worker, as the context: a progress line on stderr every CONTRACT_PROGRESS seconds (unref'd).
+    ctx.clock.startProgress(settings.progressMs);
     return { ...ctx, ...(settings.baseline ? { baseline: readBaseline(settings.baseline) } : {}) };
   })();
   return context;
@@ -48,8 +57,12 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
  * finding once, the shrunk request as curl, the replay line); skips it, with the reasons, when it judged nothing.
  */
 export async function verdict(t: TestContext, result: ScenarioResult): Promise<void> {
-  t.task.meta.contract = result;
   const ctx = await contract();
+  ctx.clock.testFinished();
+  const planned = inject('contractTests');
+  if (planned) ctx.clock.plan(planned);
+  // What the run's transport did meanwhile rides along with every result: the reports add it up.
+  t.task.meta.contract = { ...result, traffic: ctx.clock.traffic() };
   // A worker runs its tests one at a time: what its transport sent since the last verdict is this test's.
   t.task.meta.contractRequests = ctx.transport.sent - countedSent;
   countedSent = ctx.transport.sent;
@@ -61,10 +74,20 @@ export async function verdict(t: TestContext, result: ScenarioResult): Promise<v
     error.stack = text;
     throw error;
   }
-  // Cut short by the budget: not a pass, whatever it saw before — vitest's own line must not show a tick.
-  if (result.unsent) t.skip(`not reached: cut short, ${result.unsent} request(s) not sent — raise CONTRACT_MAX_REQUESTS for a complete run`);
+  // Cut short — the request budget, the time budget, an open circuit: not a pass, whatever it saw before; vitest's
+  // own line must not show a tick.
+  if (result.notSent?.length) t.skip(`not reached: cut short, ${cutShort(result.notSent)}`);
   const skip = skipReason(result);
   if (skip) t.skip(`not applicable: ${skip}`);
+}
+
+const RAISE = { budget: ' — raise CONTRACT_MAX_REQUESTS for a complete run', deadline: ' — raise CONTRACT_MAX_TIME / --max-time for a complete run', 'circuit-open': '' } as const;
+
+/** "14 request(s) not sent — the time budget (2s) ran out — raise …", each reason once. */
+function cutShort(notSent: NonNullable<ScenarioResult['notSent']>): string {
+  const count = notSent.reduce((n, x) => n + x.count, 0);
+  const why = [...new Map(notSent.map((x) => [x.reason, `${x.reason}${RAISE[x.kind]}`])).values()];
+  return `${count} request(s) not sent — ${why.join('; ')}`;
 }
 
 /**

@@ -161,7 +161,7 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
   const property = await checkProperty({
     // The variant travels by its label: a counterexample must be plain data (it is reported and replayed).
     arbitrary: fc.tuple(validRequests(ctx.spec, op, identity ? { identity } : {}), fc.oneof(...variants.map((v) => v.auth.map((auth) => ({ auth, variant: { label: v.label } }))))),
-    ...propertyRun(ctx.settings, ctx.runSeed, name),
+    ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }),
     runs: Math.max(variants.length * 4, Math.ceil(ctx.settings.runs / 5)),
     probe: async ([request, { auth, variant: v }]) => {
       const variant = variants.find((x) => x.label === v.label)!;

@@ -11,7 +11,7 @@ import { isGranted } from '../../spec/rules.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import type { Flow, FlowRule, TransitionDeclaration } from '../flows/declaration.ts';
 import { Ledger } from '../ledger.ts';
-import { propertyRun } from '../property.ts';
+import { DEEP_RUNS_FACTOR, propertyRun, seedFor } from '../property.ts';
 import { firstRequest } from './discover.ts';
 import { judgeNegative, negativeCasesOf, negativeRequest } from './negatives.ts';
 import { crossTenantBasis } from './tenant.ts';
@@ -64,19 +64,30 @@ export async function checkFlow(ctx: RunContext, flow: Flow, name: string): Prom
 
   let failing: Violation[] = directed.violations;
   const commands = runner.commands();
+  const explore = (maxCommands: number, options: fc.Parameters<[Iterable<fc.AsyncCommand<Model, Real>>]>) =>
+    fc.check(
+      fc.asyncProperty(fc.commands(commands, { maxCommands }), async (cmds) => {
+        const real: Real = { violations: [] };
+        await fc.asyncModelRun(() => ({ model: runner.freshModel(), real }), cmds);
+        ctx.clock.countCase(label);
+        if (real.violations.length) {
+          if (!failing.length) failing = real.violations;
+          return false;
+        }
+        return true;
+      }),
+      options,
+    );
   // No replay path: the server's state has moved on since, so a recorded path cannot be walked again.
-  const details = await fc.check(
-    fc.asyncProperty(fc.commands(commands, { maxCommands: 8 }), async (cmds) => {
-      const real: Real = { violations: [] };
-      await fc.asyncModelRun(() => ({ model: runner.freshModel(), real }), cmds);
-      if (real.violations.length) {
-        if (!failing.length) failing = real.violations;
-        return false;
-      }
-      return true;
-    }),
-    (({ runs, concurrent: _sequential, path: _stateful, ...rest }) => ({ ...rest, numRuns: Math.min(runs, 25) }))(propertyRun(ctx.settings, ctx.runSeed, name)),
-  );
+  const { runs, seed } = propertyRun(ctx.settings, ctx.runSeed, name);
+  let details = await explore(8, { seed, numRuns: Math.min(runs, 25) });
+  if (ctx.clock.deep && !details.failed && !failing.length) {
+    // Deep: longer sequences, many more of them, for this flow's share of the time budget — on a seed of their own,
+    // so the normal run's exploration above stays exactly what it is (and replays the same).
+    const until = ctx.clock.extensionUntil();
+    const deeper = await explore(DEEP_MAX_COMMANDS, { seed: seedFor(ctx.runSeed, `${name} (deep)`), numRuns: runs * DEEP_RUNS_FACTOR, interruptAfterTimeLimit: Math.max(1, until - Date.now()) });
+    details = { ...deeper, numRuns: details.numRuns + deeper.numRuns };
+  }
   const result = resultOf(name, ledger);
   return {
     ...result,
@@ -87,6 +98,9 @@ export async function checkFlow(ctx: RunContext, flow: Flow, name: string): Prom
     ...(details.counterexample ? { counterexample: String(details.counterexample[0]) } : {}),
   };
 }
+
+/** Commands per sequence a deep run explores (8 otherwise). */
+const DEEP_MAX_COMMANDS = 24;
 
 class FlowRunner {
   /** A singleton flow's model survives between command sequences: the server's state does too. */

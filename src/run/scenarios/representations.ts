@@ -44,7 +44,7 @@ export async function checkRepresentations(ctx: RunContext, op: Operation, name:
   // on whatever resources the inputs reach, not on one; fast-check shrinks a failing one to the smallest request.
   const property = await checkProperty({
     arbitrary: requests,
-    ...propertyRun(ctx.settings, ctx.runSeed, name),
+    ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }),
     runs: Math.min(ctx.settings.runs, 10),
     probe: async (base) => {
       // The header under test is ours to set: a generated value of it would only be an unknown one.

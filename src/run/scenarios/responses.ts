@@ -27,7 +27,7 @@ export interface Probe {
 export async function checkResponses(ctx: RunContext, op: Operation, name: string, pathValues?: Record<string, unknown[]>): Promise<ScenarioResult> {
   const built = await responsesProperty(ctx, op, pathValues);
   if ('skip' in built) return notApplicable(name, op.key, RESPONSE_SCENARIO_CHECKS, built.skip);
-  const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name) });
+  const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }) });
   return resultOf(name, built.ledger, property, built.gaps);
 }
 

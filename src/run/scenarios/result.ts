@@ -3,6 +3,7 @@ import type { RequestCase } from '../../arbitraries/requests.ts';
 import { Ledger, type Outcome } from '../ledger.ts';
 import type { PropertyResult } from '../property.ts';
 import type { ObservationTally } from '../../drift/observe.ts';
+import type { Traffic } from '../deadline.ts';
 
 /** What one scenario (one contract test) hands to the test runner and, through it, to the reports. */
 export interface ScenarioResult {
@@ -21,6 +22,10 @@ export interface ScenarioResult {
   runs?: number;
   /** Requests the budget stopped this scenario from sending. */
   unsent?: number;
+  /** Requests not sent, by why (budget, time budget, open circuit) and operation. */
+  notSent?: Array<{ kind: 'budget' | 'deadline' | 'circuit-open'; operation: string; count: number; reason: string }>;
+  /** What the run's transport did since the previous test ended (requests, cases, circuits, throttling). */
+  traffic?: Traffic;
   rateLimited?: number;
   observations: ObservationTally[];
   /** Inputs the generator could not make valid (the requests were not sent). */
@@ -56,6 +61,7 @@ export function resultOf(name: string, ledger: Ledger, property?: PropertyResult
     // Carried to the reports across processes: plain data only (a value may hold an arbitrary or a class).
     ...(property?.counterexample !== undefined ? { counterexample: plain(property.counterexample) } : {}),
     ...(ledger.unsent ? { unsent: ledger.unsent } : {}),
+    ...(ledger.notSentBy.length ? { notSent: ledger.notSentBy.map((e) => ({ ...e })) } : {}),
     ...(ledger.rateLimited ? { rateLimited: ledger.rateLimited } : {}),
     ...(gapList.length ? { gaps: gapList } : {}),
   };

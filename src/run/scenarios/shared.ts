@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Exchange } from '../../client/exchange.ts';
+import { notSent, type Exchange } from '../../client/exchange.ts';
 import { toViolations, type Finding, type Violation } from '../../checks/types.ts';
 import { planFor, RESPONSE_CHECKS, runResponseChecks } from '../../checks/registry.ts';
 import { getAt } from '../../spec/pointer.ts';
@@ -12,15 +12,13 @@ import type { Ledger } from '../ledger.ts';
 import { observe } from '../../drift/observe.ts';
 import type { RunContext } from '../context.ts';
 
-export const BUDGET_SPENT = 'the request budget (CONTRACT_MAX_REQUESTS) was spent before this was judged';
-
 /** Runs every response check on an exchange, books which ones judged it, and returns the violations. */
 export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, exchange: Exchange): Violation[] {
   ledger.rateLimited += exchange.rateLimited ?? 0;
   const plan = planFor(op, ctx.spec);
-  if (exchange.failure?.kind === 'budget') {
-    ledger.unsent += 1;
-    for (const c of plan.applicable) ledger.notReached(c.id, op.key, BUDGET_SPENT);
+  const unsent = notSent(exchange);
+  if (unsent) {
+    ledger.notSent(exchange, unsent.kind, op.key, unsent.reason, plan.applicable.map((c) => c.id));
     return [];
   }
   for (const [id, reason] of plan.notApplicable) ledger.notApplicable(id, op.key, reason);
@@ -104,12 +102,19 @@ function blameExample(example: { name: string; at: string }, violations: Violati
 /** Books one scenario judge on an exchange under its check id. */
 export function judgeScenario(ctx: RunContext, ledger: Ledger, id: string, op: Operation, exchange: Exchange, findings: Finding[], severity: 'error' | 'warning' = 'error'): Violation[] {
   // Unsent, or still throttled after the retries: nothing was learnt about this rule.
-  if (exchange.failure?.kind === 'budget') {
-    ledger.notReached(id, op.key, BUDGET_SPENT);
+  const unsent = notSent(exchange);
+  if (unsent) {
+    ledger.notSent(exchange, unsent.kind, op.key, unsent.reason, [id]);
     return [];
   }
   if (exchange.response?.status === 429) {
     ledger.notApplicable(id, op.key, 'still rate limited (429) after the retries');
+    return [];
+  }
+  // No answer at all (timeout, connection failure, a body past the limit): the transport checks report that, once;
+  // what this rule expects of an answer was not shown either way.
+  if (!exchange.response) {
+    ledger.notApplicable(id, op.key, `no answer to judge (${exchange.failure?.kind ?? 'none'}: see ${TRANSPORT_CHECK[exchange.failure?.kind ?? ''] ?? 'the transport checks'})`);
     return [];
   }
   ledger.judged(op.key, [id]);
@@ -117,6 +122,8 @@ export function judgeScenario(ctx: RunContext, ledger: Ledger, id: string, op: O
   ledger.record(found);
   return found;
 }
+
+const TRANSPORT_CHECK: Record<string, string> = { timeout: 'response-timeout', network: 'connection-failed', 'too-large': 'response-too-large' };
 
 /** A finding, shown as the value it got. */
 export function statusFinding(expected: string, exchange: Exchange): Finding {

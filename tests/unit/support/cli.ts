@@ -18,7 +18,7 @@ export interface CliRun {
 }
 
 /** The environment a test run starts from: nothing of the developer's own settings leaks in. */
-export const CLEAN_ENV = { CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', CONTRACT_SPEC: '', CONTRACT_API: '', CONTRACT_SEED: '', CONTRACT_INFERRED: '', CONTRACT_BASELINE: '', CONTRACT_ONLY: '', CONTRACT_PATH: '', CONTRACT_ENV_FILE: '', CONTRACT_WRITE_PROBES: '' };
+export const CLEAN_ENV = { CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', CONTRACT_SPEC: '', CONTRACT_API: '', CONTRACT_SEED: '', CONTRACT_INFERRED: '', CONTRACT_BASELINE: '', CONTRACT_ONLY: '', CONTRACT_PATH: '', CONTRACT_ENV_FILE: '', CONTRACT_MAX_TIME: '', CONTRACT_DEEP: '', CONTRACT_DEADLINE: '', CONTRACT_WRITE_PROBES: '' };
 
 /** Runs `npm run contract` (its launcher) as a user would, with a clean environment, reports in a temp dir. */
 export function runContract(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliRun> {
