@@ -147,7 +147,8 @@ export async function measureFloor(requests: number): Promise<FloorResult> {
       const values = fc.sample(built.arbitrary, { seed: 1, numRuns: n });
       const generate = performance.now() - t;
       t = performance.now();
-      for (const { request } of values) {
+      for (const [probe] of values) {
+        const { request } = probe!;
         await call(op.method.toUpperCase(), op.path, { params: { path: request.path, query: request.query }, ...(request.body !== undefined ? { body: request.body } : {}), headers: { Authorization: `Bearer ${TOKEN.token}` }, parseAs: 'text' });
       }
       const openapiFetch = performance.now() - t;

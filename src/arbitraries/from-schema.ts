@@ -178,11 +178,23 @@ export function findUnsatisfiable(value: unknown, depth = 0): Unsatisfiable | un
   return undefined;
 }
 
+/**
+ * The range a value of an OpenAPI numeric format can hold: an int32 or a single-precision float past it is not
+ * one (validators that enforce formats — Prism's — refuse it, and so would a server's parser).
+ * @see https://spec.openapis.org/registry/format/
+ */
+const FORMAT_RANGE: Record<string, number> = { int32: 2 ** 31 - 1, float: 3.4028234663852886e38 };
+
 function numberBounds(s: Schema): { min?: number; max?: number } {
   const exMin = num(s['exclusiveMinimum']);
   const exMax = num(s['exclusiveMaximum']);
-  const min = num(s['minimum']) ?? (exMin !== undefined ? exMin + 1 : undefined);
-  const max = num(s['maximum']) ?? (exMax !== undefined ? exMax - 1 : undefined);
+  let min = num(s['minimum']) ?? (exMin !== undefined ? exMin + 1 : undefined);
+  let max = num(s['maximum']) ?? (exMax !== undefined ? exMax - 1 : undefined);
+  const range = FORMAT_RANGE[String(s['format'])];
+  if (range !== undefined) {
+    min = Math.max(min ?? -range, s['format'] === 'int32' ? -(2 ** 31) : -range);
+    max = Math.min(max ?? range, range);
+  }
   return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
 }
 

@@ -5,6 +5,7 @@ import { keywordBasis, propertyAt, requiredBasis, schemaAt, type WalkContext } f
 import { allowsNull, typesOf } from '../spec/schema.ts';
 import { getAt, parsePointer } from '../spec/pointer.ts';
 import { withValueAt } from '../spec/merge-patch.ts';
+import { requestView } from '../spec/request-view.ts';
 import type { JsonSchema } from '../spec/types.ts';
 import { arbitraryFor, boundedFilter, findUnsatisfiable, Unsatisfiable } from './from-schema.ts';
 import { clockArbitrary, clockOf } from './clock.ts';
@@ -45,7 +46,8 @@ export function identityKey(ctx: WalkContext, pointer: string, extensions: Recor
  * spec's own validator, and an input the generator cannot make valid becomes an `Unsatisfiable` — dropped when
  * optional, named in `unsatisfiable` when required — never sent as valid.
  */
-export function validRequests(ctx: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> {
+export function validRequests(spec: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> {
+  const ctx = requestView(spec);
   const byLocation = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where);
   const inputs = (where: Parameter['in']) =>
     fc.record(Object.fromEntries(byLocation(where).map((p) => [p.name, parameterArbitrary(ctx, p, options)])), {
@@ -101,7 +103,7 @@ function parameterArbitrary(ctx: WalkContext, p: Parameter, options: RequestOpti
   const blank = (v: unknown) => String(v).trim() === '';
   const onTheWire = (v: unknown) => (p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v));
   const fits = (v: unknown) => ctx.validators.validate(schemaPointer, v).length === 0 && onTheWire(v);
-  return boundedFilter(arbitraryFor(ctx.doc, p.schema), fits, `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`);
+  return boundedFilter(arbitraryFor(ctx.doc, (getAt(ctx.doc, schemaPointer) as JsonSchema | undefined) ?? p.schema), fits, `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`);
 }
 
 function identityArbitrary(key: string, options: RequestOptions): fc.Arbitrary<unknown> {
@@ -120,8 +122,16 @@ function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions)
     return body.required ? none : fc.constant(undefined);
   }
   const known = new Map(Object.entries(options.pathValues ?? {}).filter(([k, v]) => k.startsWith('body:') && v.length).map(([k, v]) => [k.slice(5), v]));
-  const generated = bodyValue(ctx, body.schemaPointer, body.schema, options, 0, '', known);
-  const valid = boundedFilter(generated, (value) => findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0, `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`);
+  const schema = (getAt(ctx.doc, body.schemaPointer) as JsonSchema | undefined) ?? body.schema;
+  const generated = bodyValue(ctx, body.schemaPointer, schema, options, 0, '', known);
+  // A whole body of JSON `null` is read as no body by servers and frameworks (Prism: "Body parameter is
+  // required"), even where a 3.0 `nullable` body schema admits it: an edge to probe, not a typical valid request.
+  const notNull = typesOf(schemaAt(ctx, body.schemaPointer)?.schema ?? {}).some((t) => t !== 'null');
+  const valid = boundedFilter(
+    generated,
+    (value) => (value !== null || !notNull) && findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0,
+    `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`,
+  );
   return body.required ? valid : fc.option(valid, { nil: undefined });
 }
 
@@ -169,7 +179,9 @@ function describeSchema(ctx: WalkContext, pointer: string): string {
  * inferred rule is a probe of that inference, not a request the server must refuse. `undefined` when the
  * operation takes no input that can be wrong.
  */
-export function invalidRequests(ctx: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> | undefined {
+export function invalidRequests(spec: WalkContext, op: Operation, options: RequestOptions = {}): fc.Arbitrary<RequestCase> | undefined {
+  // Read-only fields are not the client's to send: breaking one proves nothing (servers ignore them).
+  const ctx = requestView(spec);
   const all = validRequests(ctx, op, options);
   // Mutations start from a valid request: when none can be made, there is nothing to break one rule of.
   if (fc.sample(all, { numRuns: 10, seed: 1 }).every((c) => c.unsatisfiable)) return undefined;

@@ -26,18 +26,23 @@ export interface Probe {
 export async function checkResponses(ctx: RunContext, op: Operation, name: string, pathValues?: Record<string, unknown[]>): Promise<ScenarioResult> {
   const built = await responsesProperty(ctx, op, pathValues);
   if ('skip' in built) return notApplicable(name, op.key, RESPONSE_SCENARIO_CHECKS, built.skip);
-  const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name) });
+  const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name), runs: built.runs });
   return resultOf(name, built.ledger, property, built.gaps);
 }
 
 export const RESPONSE_SCENARIO_CHECKS = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
 
-/** What the responses scenario generates and how it judges one value — apart, so a benchmark can drive it. */
+/**
+ * What the responses scenario generates and how it judges one value — apart, so a benchmark can drive it. A value
+ * is one probe on a live target; on the mock it is one probe per documented response, each asked for by name:
+ * Prism's static answers vary with `Prefer`, not with the inputs, so every example is judged on every run, and
+ * the runs (about `settings.runs` requests in all) only vary the inputs.
+ */
 export async function responsesProperty(
   ctx: RunContext,
   op: Operation,
   pathValues?: Record<string, unknown[]>,
-): Promise<{ skip: string } | { arbitrary: fc.Arbitrary<Probe>; probe: (value: Probe) => Promise<Violation[]>; ledger: Ledger; gaps: Set<string> }> {
+): Promise<{ skip: string } | { arbitrary: fc.Arbitrary<Probe[]>; runs: number; probe: (values: Probe[]) => Promise<Violation[]>; ledger: Ledger; gaps: Set<string> }> {
   const token = grantingToken(ctx, op);
   if (!token) return { skip: 'no token in the matrix grants this operation' };
   const blocked = productionWriteBlocked(ctx, op);
@@ -46,12 +51,15 @@ export async function responsesProperty(
   pathValues ??= ctx.target.kind === 'live' ? await discoverIds(ctx, op, token) : undefined;
   const requests = validRequests(ctx.spec, op, { ...(pathValues ? { pathValues } : {}), identity: token.values });
   const preferences = ctx.target.kind === 'mock' ? mockPreferences(op) : [];
-  const arbitrary: fc.Arbitrary<Probe> = preferences.length ? fc.record({ request: requests, prefer: fc.constantFrom(...preferences) }) : requests.map((request) => ({ request }));
+  const arbitrary: fc.Arbitrary<Probe[]> = preferences.length
+    ? fc.tuple(...preferences.map((prefer) => requests.map((request): Probe => ({ request, prefer }))))
+    : requests.map((request) => [{ request }]);
+  const runs = Math.max(1, Math.ceil(ctx.settings.runs / Math.max(1, preferences.length)));
   const ledger = new Ledger();
   const gaps = new Set<string>();
   ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
   const auth = tokenAuth(ctx, token);
-  const probe = async ({ request, prefer }: Probe) => {
+  const probeOne = async ({ request, prefer }: Probe): Promise<Violation[]> => {
     if (request.unsatisfiable) {
       // Sending it anyway would blame the server for our generator: say what could not be generated instead.
       const why = `could not generate a valid request: ${request.unsatisfiable.join('; ')}`;
@@ -71,7 +79,8 @@ export async function responsesProperty(
     }
     return found;
   };
-  return { arbitrary, probe, ledger, gaps };
+  const probe = async (values: Probe[]) => (values.length === 1 ? probeOne(values[0]!) : (await Promise.all(values.map(probeOne))).flat());
+  return { arbitrary, runs, probe, ledger, gaps };
 }
 
 /**
