@@ -25,6 +25,7 @@ interface Flags {
   only?: string;
   reports: string;
   shard?: string;
+  mergeReports?: string[];
   inferred?: string;
   baseline?: string;
   writeBaseline?: string | true;
@@ -49,7 +50,8 @@ function program(): Command {
     .option('--baseline <file>', 'findings already known (a contract.json or --write-baseline file): reported, not failing (CONTRACT_BASELINE)')
     .option('--write-baseline [file]', 'write this run\'s findings as a baseline (default contract-baseline.json)')
     .option('--reports <dir>', 'where reports go', 'reports')
-    .option('--shard <index/count>', 'run one shard of the contract test files (vitest --shard), e.g. 1/3', shardOf)
+    .option('--shard <index/count>', 'run one shard of the contract tests, split by operation (CONTRACT_SHARD), e.g. 1/3', shardOf)
+    .option('--merge-reports <dirs...>', 'merge the reports directories of every --shard run into one (--reports), with one verdict')
     .option('--dotenv <file>', 'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag')
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
@@ -94,6 +96,7 @@ async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Prom
   loadEnvFile(flags.dotenv);
   if (command === 'replay') return replay(loadVitest, flags, id);
   if (command !== undefined) throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
+  if (flags.mergeReports) return mergeReports(flags);
   applyFlags(flags);
   return run(loadVitest, flags);
 }
@@ -109,6 +112,7 @@ function applyFlags(flags: Flags): void {
   set('CONTRACT_ONLY', flags.only);
   set('CONTRACT_INFERRED', flags.inferred);
   set('CONTRACT_BASELINE', flags.baseline);
+  set('CONTRACT_SHARD', flags.shard);
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
 }
 
@@ -219,6 +223,7 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
         const why = mock?.died();
         return why ? `mock: Prism exited during the run — ${why} (set CONTRACT_MOCK_LOG=<file> to keep all it said)` : undefined;
       },
+      ...(settings.shard ? { shard: settings.shard } : {}),
       ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
     });
     const { startVitest } = await loadVitest();
@@ -232,7 +237,6 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
         watch: false,
         // vitest matches the full name, the describe block's title in front: anchor the end only.
         ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
-        ...(flags.shard ? { shard: flags.shard } : {}),
       },
       { test: { reporters: ['default', reporter] } },
     );
@@ -241,6 +245,15 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   } finally {
     await mock?.stop();
   }
+}
+
+/** `--merge-reports <dir> …`: the shards of one `--shard i/n` fan-out as one run (src/report/merge.ts). */
+async function mergeReports(flags: Flags): Promise<number> {
+  const [{ mergeShardReports }, { readBaseline }, { tokenSource }] = await Promise.all([import('../src/report/merge.ts'), import('../src/run/findings.ts'), import('../src/config/tokens.ts')]);
+  const baseline = flags.baseline ?? process.env['CONTRACT_BASELINE']?.trim();
+  const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
+  const source = tokenSource(process.env);
+  return mergeShardReports(flags.mergeReports!, { outDir: flags.reports, ...(baseline ? { baseline: readBaseline(baseline) } : {}), ...(writeBaseline ? { writeBaseline } : {}), ...(source ? { tokenSource: source } : {}) });
 }
 
 /**

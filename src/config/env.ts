@@ -26,6 +26,8 @@ export interface RunSettings {
   allowProductionWrites: boolean;
   /** Replay one property exactly: its test name (`--only`) and fast-check path (CONTRACT_PATH). */
   replay?: { test: string; path: string };
+  /** Run only this share of the contract tests (CONTRACT_SHARD=i/n, `--shard`): see src/run/shard.ts. */
+  shard?: { index: number; count: number };
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
@@ -59,7 +61,16 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     ...(baseline ? { baseline } : {}),
     allowProductionWrites: env['CONTRACT_ALLOW_PRODUCTION_WRITES'] === '1',
     ...replayOf(env),
+    ...shardOf(env),
   };
+}
+
+function shardOf(env: NodeJS.ProcessEnv): Pick<RunSettings, 'shard'> {
+  const raw = env['CONTRACT_SHARD']?.trim();
+  if (!raw) return {};
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new CannotRunError(`CONTRACT_SHARD: expected <index>/<count> with 1 ≤ index ≤ count, e.g. 1/3, got ${JSON.stringify(raw)}`);
+  return { shard: { index: Number(m[1]), count: Number(m[2]) } };
 }
 
 /**

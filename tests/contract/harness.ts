@@ -12,6 +12,7 @@ import { CannotRunError } from '../../src/errors.ts';
 import { waitForMock } from '../../src/targets/ready.ts';
 import type { Operation } from '../../src/spec/operations.ts';
 import { schemesOf } from '../../src/spec/rules.ts';
+import { inShard } from '../../src/run/shard.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -68,9 +69,22 @@ export function perOperation(title: string, operations: readonly Operation[], na
       test(`${title} › no operation to check`, (t) => t.skip(`not applicable: ${none}`));
       return;
     }
-    for (const op of operations) {
+    const mine = operations.filter((op) => inThisShard(op.key));
+    if (!mine.length) return noneInShard(title);
+    for (const op of mine) {
       const testName = name(op);
       test(testName, async (t) => verdict(t, await run(op, testName)));
     }
   });
+}
+
+/** Whether the test about `key` (an operation key, a flow) runs in this shard of a `--shard i/n` run. */
+export function inThisShard(key: string): boolean {
+  return inShard(key, readSettings(process.env).shard);
+}
+
+/** A family with nothing in this shard still gets a test: a file with none would end the run as "could not run". */
+export function noneInShard(title: string): void {
+  const { index, count } = readSettings(process.env).shard!;
+  test(`${title} › none in shard ${index}/${count}`, (t) => t.skip('not applicable: the other shards hold them'));
 }
