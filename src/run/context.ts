@@ -1,5 +1,6 @@
 import { createTransport, type Auth, type Transport } from '../client/transport.ts';
 import type { CheckOptions, SpecModel } from '../checks/types.ts';
+import { VerdictCache } from '../checks/verdict-cache.ts';
 import type { RunSettings } from '../config/env.ts';
 import type { TokenEntry } from '../config/tokens.ts';
 import { Redactor } from '../redact.ts';
@@ -30,6 +31,8 @@ export interface RunContext {
   transport: Transport;
   redactor: Redactor;
   checkOptions: CheckOptions;
+  /** Judgements of responses already seen (none: every response judged afresh, as the overhead bench compares). */
+  verdicts?: VerdictCache;
 }
 
 export async function buildSpecModel(specPath: string): Promise<SpecModel> {
@@ -90,10 +93,13 @@ export function createContext<Paths extends {} = {}>(args: {
   settings: RunSettings;
   runSeed: number;
   tokens: TokenEntry[];
+  /** Remember judgements (default: yes). */
+  verdictCache?: boolean;
 }): RunContext {
+  const { verdictCache, ...given } = args;
   const redactor = redactorFor(args.tokens, args.spec);
   return {
-    ...args,
+    ...given,
     redactor,
     transport: createTransport<Paths>({
       baseUrl: args.target.baseUrl,
@@ -104,6 +110,7 @@ export function createContext<Paths extends {} = {}>(args: {
       redactor,
     }),
     checkOptions: { nullable: args.settings.nullable, inferred: args.settings.inferred },
+    ...(verdictCache === false ? {} : { verdicts: new VerdictCache() }),
   };
 }
 
