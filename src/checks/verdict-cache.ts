@@ -20,16 +20,26 @@ export interface Judgement {
  */
 export class VerdictCache {
   private readonly entries = new Map<string, unknown>();
+  /** Per operation: lookups and hits so far, and whether remembering was given up on for it. */
+  private readonly usage = new Map<string, { lookups: number; hits: number; off: boolean }>();
   hits = 0;
   misses = 0;
 
-  /** At most this many judgements are kept (the oldest go first): a run over thousands of bodies stays small. */
-  constructor(private readonly capacity = 20_000) {}
+  /**
+   * At most `capacity` judgements are kept (the oldest go first). An operation whose first `trial` lookups hit
+   * less than one time in 16 answers with fresh bodies every time (ids, counters, clocks): it is no longer
+   * hashed nor stored — on such a server the cache would only add work.
+   */
+  constructor(private readonly capacity = 20_000, private readonly trial = 256) {}
 
-  /** The key of an exchange's judgement under `scope` (which checks, which options); none when nothing came back. */
+  /** The key of an exchange's judgement under `scope` (which checks, which options); none: judge it afresh. */
   key(scope: string, op: Operation, exchange: Exchange, spec: SpecModel): string | undefined {
     const r = exchange.response;
     if (!r) return undefined;
+    let usage = this.usage.get(op.key);
+    if (!usage) this.usage.set(op.key, (usage = { lookups: 0, hits: 0, off: false }));
+    if (usage.off) return undefined;
+    if (++usage.lookups === this.trial && usage.hits * 16 < this.trial) usage.off = true;
     const hash = createHash('sha1').update(scope).update('\0').update(op.key).update('\0').update(String(r.status)).update('\0').update(r.headers['content-type'] ?? '').update('\0');
     // The path and query only where a check reads them (a problem's `instance`); else every request would differ.
     if (spec.rules.problemDetails) hash.update(exchange.request.url);
@@ -38,10 +48,13 @@ export class VerdictCache {
     return hash.update(r.text).digest('base64');
   }
 
-  get<T>(key: string): T | undefined {
+  get<T>(key: string, op: Operation): T | undefined {
     const hit = this.entries.get(key) as T | undefined;
     if (hit === undefined) this.misses++;
-    else this.hits++;
+    else {
+      this.hits++;
+      this.usage.get(op.key)!.hits++;
+    }
     return hit;
   }
 

@@ -5,6 +5,7 @@ import type { Exchange } from '../../src/client/exchange.ts';
 import { readSettings } from '../../src/config/env.ts';
 import { buildSpecModel, createContext } from '../../src/run/context.ts';
 import { Ledger } from '../../src/run/ledger.ts';
+import { VerdictCache } from '../../src/checks/verdict-cache.ts';
 import { judgeResponse } from '../../src/run/scenarios/shared.ts';
 import { getAt } from '../../src/spec/pointer.ts';
 import type { JsonSchema } from '../../src/spec/types.ts';
@@ -48,5 +49,23 @@ describe('a remembered judgement is the judgement', () => {
     }
     expect(cached.verdicts!.hits).toBeGreaterThanOrEqual(exchanges.length);
     expect(fresh.verdicts).toBeUndefined();
+  });
+});
+
+describe('remembering stops where it cannot pay', () => {
+  test.each([
+    ['a server that never repeats a body (ids, counters)', (i: number) => `{"id":${i}}`, true],
+    ['a static mock repeating its examples', (i: number) => `{"id":${i % 3}}`, false],
+  ])('%s', async (_name, body, off) => {
+    const spec = await buildSpecModel('spec/salesive-account.yaml');
+    const op = spec.operations[0]!;
+    const cache = new VerdictCache(20_000, 64);
+    const keys = Array.from({ length: 200 }, (_, i) => {
+      const e: Exchange = { request: { operation: op.key, method: 'GET', url: 'http://x/', headers: {} }, response: { status: 200, headers: {}, text: body(i) }, ms: 1 };
+      const key = cache.key('s', op, e, spec);
+      if (key !== undefined && cache.get(key, op) === undefined) cache.set(key, {});
+      return key;
+    });
+    expect(keys.slice(64).every((k) => k === undefined)).toBe(off);
   });
 });

@@ -53,7 +53,7 @@ interface SeenResponse {
 
 function seenResponse(ctx: RunContext, op: Operation, exchange: Exchange): SeenResponse {
   const key = ctx.verdicts?.key(`${ctx.target.kind} ${ctx.checkOptions.nullable}`, op, exchange, ctx.spec);
-  const cached = key === undefined ? undefined : ctx.verdicts!.get<SeenResponse>(key);
+  const cached = key === undefined ? undefined : ctx.verdicts!.get<SeenResponse>(key, op);
   if (cached) return cached;
   const example = ctx.target.kind === 'mock' ? servedExample(ctx, op, exchange) : undefined;
   const seen: SeenResponse =
