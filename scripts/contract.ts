@@ -5,7 +5,7 @@
  * `npm run contract -- replay <finding id>` re-runs the test behind one finding of reports/contract.json.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -156,7 +156,10 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     import('../src/run/findings.ts'),
     import('../src/spec/rules.ts'),
   ]);
-  const loading = buildSpecModel(settings.specPath);
+  // A multi-file spec is bundled here once, for the workers too (src/spec/load.ts handOver).
+  const scratch = mkdtempSync(join(tmpdir(), 'contract-run-'));
+  process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
+  const loading = buildSpecModel(settings.specPath, { handOverTo: scratch });
   // The workers only wait for the mock; a mock that cannot start ends the run here, in one line — unless the spec
   // itself is unreadable, which is the line to print (main's own error path), not Prism's view of it.
   starting?.catch((error) =>

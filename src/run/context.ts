@@ -4,7 +4,7 @@ import { VerdictCache } from '../checks/verdict-cache.ts';
 import type { RunSettings } from '../config/env.ts';
 import type { TokenEntry } from '../config/tokens.ts';
 import { Redactor } from '../redact.ts';
-import { loadSpec } from '../spec/load.ts';
+import { handOver, loadSpec } from '../spec/load.ts';
 import { indexOperations } from '../spec/operations.ts';
 import { Provenance } from '../spec/provenance.ts';
 import { propertyAt, schemaAt } from '../spec/schema-walk.ts';
@@ -35,8 +35,11 @@ export interface RunContext {
   verdicts?: VerdictCache;
 }
 
-export async function buildSpecModel(specPath: string): Promise<SpecModel> {
-  const { doc } = await loadSpec(specPath);
+/** `handOverTo`: a directory of this run where a multi-file spec's bundle is left for the workers (handOver). */
+export async function buildSpecModel(specPath: string, { handOverTo }: { handOverTo?: string } = {}): Promise<SpecModel> {
+  const loaded = await loadSpec(specPath);
+  if (handOverTo) handOver(loaded, handOverTo);
+  const { doc } = loaded;
   const model = { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc), provenance: new Provenance(doc) };
   // A declaration that cannot be read would be a rule that never fires: refused here, in one line.
   checkExtensions(model, specPath);

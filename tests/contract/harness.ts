@@ -28,9 +28,10 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
     const provided = inject('contractTarget');
     const settings = readSettings(process.env);
     // npm run contract announces the mock before it is up (global setup); a mock that never comes up ends the
-    // run from there, in one line — this wait is only for its boot.
+    // run from there, in one line — this wait is only for its boot, and the spec loads meanwhile.
+    const loading = buildSpecModel(settings.specPath);
     if (provided.kind === 'mock' && !(await waitForMock(provided.baseUrl, 60_000))) throw new CannotRunError(`mock: nothing answers at ${provided.baseUrl}`);
-    const spec = await buildSpecModel(settings.specPath);
+    const spec = await loading;
     const inUse = [...new Set(spec.operations.flatMap(schemesOf))];
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules, inUse)!;
     // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.
