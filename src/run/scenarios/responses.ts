@@ -99,10 +99,26 @@ export function mockPreferences(op: Operation): string[] {
   return out;
 }
 
-/** Prism's own validation refusal, with its reason: its problem bodies name stoplight.io/prism/errors. */
-function prismRefusal(exchange: Exchange): string | undefined {
-  const body = exchange.response?.json as { type?: unknown; detail?: unknown; validation?: Array<{ location?: string[]; message?: string }> } | undefined;
+/**
+ * Prism's own validation refusal, with its reason: its problem bodies name stoplight.io/prism/errors — or, when
+ * the spec documents the refusal (a 422 of its own), Prism serves that response and lists what its validator
+ * found in an `sl-violations` header.
+ */
+export function prismRefusal(exchange: Exchange): string | undefined {
+  const r = exchange.response;
+  const said = (v: { location?: string[]; message?: string } | undefined) => (v ? `${(v.location ?? []).join('.')} ${v.message ?? ''}`.trim() : undefined);
+  const header = r?.headers['sl-violations'];
+  if (header) {
+    try {
+      const violations = JSON.parse(header) as Array<{ location?: string[]; message?: string; severity?: string }>;
+      const refused = said(violations.find((v) => v.location?.[0] === 'request' && v.severity === 'Error'));
+      if (refused) return refused;
+    } catch {
+      // "Too many violations! …": cut short by Prism, still its validator's word.
+      if (header.startsWith('Too many violations')) return header.slice(0, 200);
+    }
+  }
+  const body = r?.json as { type?: unknown; detail?: unknown; validation?: Array<{ location?: string[]; message?: string }> } | undefined;
   if (!body || typeof body.type !== 'string' || !body.type.includes('stoplight.io/prism/errors')) return undefined;
-  const first = body.validation?.[0];
-  return first ? `${(first.location ?? []).join('.')} ${first.message ?? ''}`.trim() : String(body.detail ?? body.type);
+  return said(body.validation?.[0]) ?? String(body.detail ?? body.type);
 }
