@@ -56,7 +56,7 @@ const row = (runs: number, results: Map<number, ReturnType<typeof contract>>) =>
     for (const k of lost) misses.push(`runs=${runs} seed=${seed}: ${k}`);
     return [want.size - lost.length, want.size] as const;
   };
-  const totals = { run: [0, 0], spec: [0, 0], mock: [0, 0], cells: [0, 0] };
+  const totals: Record<'run' | 'spec' | 'mock' | 'cells', [number, number]> = { run: [0, 0], spec: [0, 0], mock: [0, 0], cells: [0, 0] };
   const add = (key: keyof typeof totals, [kept, all]: readonly [number, number]) => ((totals[key][0] += kept), (totals[key][1] += all));
   for (const seed of seeds) {
     const want = reference.get(seed)!.report;
