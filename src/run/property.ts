@@ -43,16 +43,16 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   // A value drawn again — in the batch, by fc.check's replay of the same draws, while shrinking, or for the
   // final report — is judged by what it got the first time: sent once, booked once.
   const seen = new Map<string, Violation[]>();
-  const probeOnce = async (value: T): Promise<Violation[]> => {
-    const key = keyOf(value);
+  const probeOnce = async (value: T, key = keyOf(value)): Promise<Violation[]> => {
     let found = seen.get(key);
     if (!found) seen.set(key, (found = await spec.probe(value)));
     return found;
   };
   if (spec.concurrent && !spec.path) {
     // An operation without inputs draws the same request again and again: send each distinct one once.
-    const values = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
-    const found = await Promise.all(values.map((v) => probeOnce(v)));
+    const keyed = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
+    const values = keyed.map(([, v]) => v);
+    const found = await Promise.all(keyed.map(([key, v]) => probeOnce(v, key)));
     found.forEach(keep);
     const firstFailure = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
     if (firstFailure < 0) return { seed: spec.seed, runs: spec.runs, sent: values.length, errors: [], warnings: [...warnings.values()] };
@@ -102,14 +102,18 @@ function keyOf(value: unknown): string {
   );
 }
 
-function distinct<T>(values: T[]): T[] {
+/** Each distinct value once, with its key (worked out once: it is a JSON walk of the whole request). */
+function distinct<T>(values: T[]): Array<[key: string, value: T]> {
   const seen = new Set<string>();
-  return values.filter((v) => {
+  const out: Array<[string, T]> = [];
+  for (const v of values) {
     const key = keyOf(v);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push([key, v]);
+    }
+  }
+  return out;
 }
 
 /**
