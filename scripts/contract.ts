@@ -136,6 +136,8 @@ function loadEnvFile(file: string | undefined): void {
 
 async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise<number> {
   const settings = readSettings(process.env);
+  // The shards of one fan-out are one run: the same seed on each (--merge-reports checks it).
+  if (settings.shard && settings.seed === undefined) throw new CannotRunError(`--shard: set CONTRACT_SEED (or --seed) to the same value on every shard, e.g. the CI run's number, so the ${settings.shard.count} shards make one run`);
   // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
   let starting: Promise<RunningMock> | undefined;

@@ -67,6 +67,13 @@ describe('fan-out and merge, as CI runs them', () => {
     }
   }, 300_000);
 
+  test('a shard without a seed is refused: the shards must draw from one', async () => {
+    const run = await runContract(['--shard', '1/2']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/--shard: set CONTRACT_SEED/);
+  });
+
   test.each([
     ['a shard missing', (dirs: string[]) => dirs.slice(0, 1), /shard 2\/2 is missing/],
     ['a shard given twice', (dirs: string[]) => [dirs[0]!, dirs[0]!, dirs[1]!], /shard 1\/2 is given twice/],
