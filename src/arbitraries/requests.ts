@@ -31,6 +31,11 @@ export interface RequestOptions {
   pathValues?: Record<string, unknown[]>;
   /** The values bound to the identity the request is sent as (`x-identity-value`, docs/extensions.md). */
   identity?: Record<string, unknown>;
+  /**
+   * Required inputs only — optional parameters and optional body fields left out, at every depth: the request
+   * every reading of the spec accepts (a mock's validator that reads an optional input its own way included).
+   */
+  minimal?: boolean;
 }
 
 /** Where an input takes its value from the identity (`x-identity-value` on the parameter or its schema). */
@@ -64,7 +69,7 @@ export function validRequests(spec: WalkContext, op: Operation, options: Request
 const built = new WeakMap<object, WeakMap<Operation, Map<string, fc.Arbitrary<RequestCase>>>>();
 
 function buildValidRequests(ctx: WalkContext, op: Operation, options: RequestOptions): fc.Arbitrary<RequestCase> {
-  const byLocation = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where);
+  const byLocation = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where && (p.required || !options.minimal));
   const inputs = (where: Parameter['in']) =>
     fc.record(Object.fromEntries(byLocation(where).map((p) => [p.name, parameterArbitrary(ctx, p, options)])), {
       requiredKeys: byLocation(where).filter((p) => p.required).map((p) => p.name),
@@ -148,7 +153,7 @@ function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions)
     (value) => (value !== null || !notNull) && findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0,
     `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`,
   );
-  return body.required ? valid : fc.option(valid, { nil: undefined });
+  return body.required ? valid : options.minimal ? fc.constant(undefined) : fc.option(valid, { nil: undefined });
 }
 
 /** Generated bodies are validated with their clock-bound fields as they will be sent. */
@@ -160,13 +165,13 @@ function bodyValue(ctx: WalkContext, pointer: string, schema: JsonSchema, option
   const ids = known.get(at);
   if (ids) return fc.constantFrom(...ids);
   const visit = schemaAt(ctx, pointer);
-  if (!visit || depth > 4 || (!hasBoundInputs(ctx, pointer, depth) && ![...known.keys()].some((k) => k.startsWith(`${at}/`)))) return arbitraryFor(ctx.doc, schema);
+  if (!visit || depth > 4 || (!hasBoundInputs(ctx, pointer, depth) && ![...known.keys()].some((k) => k.startsWith(`${at}/`)))) return arbitraryFor(ctx.doc, schema, 0, { requiredOnly: !!options.minimal });
   const key = identityKey(ctx, pointer);
   if (key !== undefined) return identityArbitrary(key, options);
   const clock = clockOf(ctx, pointer);
   if (clock) return clockArbitrary(clock);
-  const properties = Object.keys((visit.schema['properties'] as Record<string, unknown> | undefined) ?? {});
   const required = new Set((visit.schema['required'] as string[] | undefined) ?? []);
+  const properties = Object.keys((visit.schema['properties'] as Record<string, unknown> | undefined) ?? {}).filter((name) => required.has(name) || !options.minimal);
   const entries = properties.map((name) => {
     const sub = propertyAt(ctx, pointer, name)!;
     return [name, bodyValue(ctx, sub, (visit.schema['properties'] as Record<string, JsonSchema>)[name]!, options, depth + 1, `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, known)] as const;

@@ -63,6 +63,13 @@ describe('requests as the client sends them', () => {
     expect([...targets].sort()).toEqual(['body field name', 'request body']);
   });
 
+  test('a minimal request holds the required inputs only, at every depth', () => {
+    const { ctx, op } = spec({ type: 'object', required: ['name', 'owner'], properties: { name: { type: 'string' }, note: { type: 'string' }, owner: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, nick: { type: 'string' } } } } });
+    const bodies = fc.sample(validRequests(ctx, op, { minimal: true }), { numRuns: 30, seed: 1 }).map((c) => c.body as Record<string, Record<string, unknown>>);
+    expect(bodies.every((b) => Object.keys(b).sort().join() === 'name,owner' && Object.keys(b['owner']!).join() === 'id')).toBe(true);
+    expect(fc.sample(validRequests(ctx, op), { numRuns: 30, seed: 1 }).some((c) => 'note' in (c.body as object))).toBe(true);
+  });
+
   test('a nullable body is sent as an object: a whole body of null reads as no body', () => {
     const { ctx, op } = spec({ type: ['object', 'null'], properties: { name: { type: 'string' } } });
     expect(fc.sample(validRequests(ctx, op), { numRuns: 50, seed: 1 }).every((c) => c.body !== null)).toBe(true);

@@ -34,9 +34,9 @@ export const RESPONSE_SCENARIO_CHECKS = [...RESPONSE_CHECKS.map((c) => c.id), 'v
 
 /**
  * What the responses scenario generates and how it judges one value — apart, so a benchmark can drive it. A value
- * is one probe on a live target; on the mock it is one probe per documented response, each asked for by name:
- * Prism's static answers vary with `Prefer`, not with the inputs, so every example is judged on every run, and
- * the runs (about `settings.runs` requests in all) only vary the inputs.
+ * is one probe on a live target; on the mock it is one probe per documented response, each asked for by name,
+ * plus one with fuller inputs: Prism's static answers vary with `Prefer`, not with the inputs, so every example
+ * is judged on every run, and the runs (about `settings.runs` requests in all) vary the inputs.
  */
 export async function responsesProperty(
   ctx: RunContext,
@@ -49,12 +49,17 @@ export async function responsesProperty(
   if (blocked) return { skip: blocked };
 
   pathValues ??= ctx.target.kind === 'live' ? await discoverIds(ctx, op, token) : undefined;
-  const requests = validRequests(ctx.spec, op, { ...(pathValues ? { pathValues } : {}), identity: token.values });
+  const options = { ...(pathValues ? { pathValues } : {}), identity: token.values };
+  const requests = validRequests(ctx.spec, op, options);
   const preferences = ctx.target.kind === 'mock' ? mockPreferences(op) : [];
+  // On the mock, each documented response is asked for with the smallest valid request (required inputs only: no
+  // optional input Prism's validator might read its own way stands between the request and the example), and one
+  // fuller request per run asks for one of them at random.
+  const minimal = preferences.length ? validRequests(ctx.spec, op, { ...options, minimal: true }) : requests;
   const arbitrary: fc.Arbitrary<Probe[]> = preferences.length
-    ? fc.tuple(...preferences.map((prefer) => requests.map((request): Probe => ({ request, prefer }))))
+    ? fc.tuple(fc.record({ request: requests, prefer: fc.constantFrom(...preferences) }), ...preferences.map((prefer) => minimal.map((request): Probe => ({ request, prefer }))))
     : requests.map((request) => [{ request }]);
-  const runs = Math.max(1, Math.ceil(ctx.settings.runs / Math.max(1, preferences.length)));
+  const runs = Math.max(1, Math.ceil(ctx.settings.runs / (preferences.length + 1)));
   const ledger = new Ledger();
   const gaps = new Set<string>();
   ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
