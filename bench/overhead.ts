@@ -10,14 +10,18 @@ import { PlainRequest } from '../src/client/undici-fetch.ts';
 import { responsesProperty } from '../src/run/scenarios/responses.ts';
 
 const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scheme: 'AppToken', scopes: ['READ_KYC', 'WRITE_KYC'], store: 'a', values: {} };
-const STATUS = JSON.stringify({ status: 200, success: true, message: 'KYC status retrieved', data: { status: 'pending', sessionId: 'sess_1', sessionUrl: 'https://verify.example/s/1', submittedAt: '2026-06-20T10:00:00.000Z', verifiedAt: null, declinedAt: null } });
-const REFRESH = JSON.stringify({ status: 200, success: true, message: 'KYC status refreshed', data: { status: 'in_review' } });
+// Every answer differs (a counter in the session id and the message), as a live server's do: a remembered
+// judgement (the verdict cache) cannot stand in for judging, so the suite's figure is the full path's.
+const status = (n: number) => JSON.stringify({ status: 200, success: true, message: `KYC status retrieved (${n})`, data: { status: 'pending', sessionId: `sess_${n}`, sessionUrl: `https://verify.example/s/${n}`, submittedAt: '2026-06-20T10:00:00.000Z', verifiedAt: null, declinedAt: null } });
+const refresh = (n: number) => JSON.stringify({ status: 200, success: true, message: `KYC status refreshed (${n})`, data: { status: 'in_review' } });
+const STATUS = status(1);
+const REFRESH = refresh(1);
 
 /**
  * A server that costs next to nothing, so the comparison measures the clients; `latencyMs` holds each answer
- * back that long without using CPU, as a real server's work and network would.
+ * back that long without using CPU, as a real server's work and network would. `varied`: every body differs.
  */
-async function tinyServer(latencyMs = 0): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+async function tinyServer(latencyMs = 0, varied = true): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
   let received = 0;
   const server = createServer((req, res) => {
     received++;
@@ -25,7 +29,7 @@ async function tinyServer(latencyMs = 0): Promise<{ url: string; received: () =>
     req.on('end', () => {
       const answer = () => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(req.method === 'POST' ? REFRESH : STATUS);
+        res.end(req.method === 'POST' ? (varied ? refresh(received) : REFRESH) : varied ? status(received) : STATUS);
       };
       if (latencyMs) setTimeout(answer, latencyMs);
       else answer();
@@ -43,9 +47,15 @@ export interface OverheadResult {
   rounds: number;
   /** How long the server held each answer back. */
   latencyMs: number;
+  /** Whether every body differed (true) or the server repeated two bodies (a static mock's case). */
+  varied: boolean;
   rawMs: number;
+  /** The suite with the verdict cache (what a run uses) … */
   suiteMs: number;
   ratio: number;
+  /** … and without it: every response judged afresh. */
+  uncachedMs: number;
+  uncachedRatio: number;
 }
 
 /**
@@ -53,8 +63,8 @@ export interface OverheadResult {
  * raw keep-alive undici loop that only parses the JSON, once through the suite's whole path — generation, typed
  * client, exchange capture and every response check.
  */
-export async function measureOverhead(requests: number, concurrency: number, rounds = 3, latencyMs = 0): Promise<OverheadResult> {
-  const server = await tinyServer(latencyMs);
+export async function measureOverhead(requests: number, concurrency: number, rounds = 3, latencyMs = 0, varied = true): Promise<OverheadResult> {
+  const server = await tinyServer(latencyMs, varied);
   try {
     const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
     const raw = async () => {
@@ -73,11 +83,14 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     };
     const spec = await buildSpecModel('spec/salesive-account.yaml');
     const settings = { ...readSettings({}), concurrency, maxRequests: Number.MAX_SAFE_INTEGER };
-    const ctx = createContext<paths>({ spec, target: { kind: 'live', baseUrl: server.url }, settings, runSeed: 1, tokens: [TOKEN] });
     // The responses scenario's own arbitrary and probe, driven over exactly N values: a real run sends each
     // distinct request once, and GET /kyc/status has no inputs — it would collapse to one request.
-    const built = await Promise.all(['getKycStatus', 'refreshKycStatus'].map((id) => responsesProperty(ctx, spec.operations.find((o) => o.id === id)!)));
-    const suite = async () => {
+    const path = async (verdictCache: boolean) => {
+      const ctx = createContext<paths>({ spec, target: { kind: 'live', baseUrl: server.url }, settings, runSeed: 1, tokens: [TOKEN], verdictCache });
+      return Promise.all(['getKycStatus', 'refreshKycStatus'].map((id) => responsesProperty(ctx, spec.operations.find((o) => o.id === id)!)));
+    };
+    const [cachedPath, uncachedPath] = [await path(true), await path(false)];
+    const through = (built: typeof cachedPath) => async () => {
       const t = performance.now();
       for (const b of built) {
         if ('skip' in b) throw new Error(b.skip);
@@ -94,22 +107,28 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       if (server.received() - before !== requests) throw new Error(`a phase sent ${server.received() - before} requests, not ${requests}`);
       return ms;
     };
-    await timed(raw); // warm both paths (JIT, connections)
+    const suite = through(cachedPath);
+    const uncached = through(uncachedPath);
+    await timed(raw); // warm every path (JIT, connections)
     await timed(suite);
-    // Alternate the two, several rounds, and take each one's median: on a shared 2-core machine a single pair
+    await timed(uncached);
+    // Alternate them, several rounds, and take each one's median: on a shared 2-core machine a single pair
     // of timings swung the ratio by ±30 %.
     const rawRuns: number[] = [];
     const suiteRuns: number[] = [];
+    const uncachedRuns: number[] = [];
     for (let i = 0; i < rounds; i++) {
       rawRuns.push(await timed(raw));
       suiteRuns.push(await timed(suite));
+      uncachedRuns.push(await timed(uncached));
     }
     await pool.close();
     // BENCH_VERBOSE=1: every round, to see the spread behind the medians.
-    if (process.env['BENCH_VERBOSE']) console.error(JSON.stringify({ concurrency, rawRuns: rawRuns.map(Math.round), suiteRuns: suiteRuns.map(Math.round) }));
+    if (process.env['BENCH_VERBOSE']) console.error(JSON.stringify({ concurrency, varied, rawRuns: rawRuns.map(Math.round), suiteRuns: suiteRuns.map(Math.round), uncachedRuns: uncachedRuns.map(Math.round) }));
     const rawMs = median(rawRuns);
     const suiteMs = median(suiteRuns);
-    return { requests, concurrency, rounds, latencyMs, rawMs, suiteMs, ratio: suiteMs / rawMs };
+    const uncachedMs = median(uncachedRuns);
+    return { requests, concurrency, rounds, latencyMs, varied, rawMs, suiteMs, ratio: suiteMs / rawMs, uncachedMs, uncachedRatio: uncachedMs / rawMs };
   } finally {
     await server.close();
   }
@@ -147,7 +166,8 @@ export async function measureFloor(requests: number): Promise<FloorResult> {
       const values = fc.sample(built.arbitrary, { seed: 1, numRuns: n });
       const generate = performance.now() - t;
       t = performance.now();
-      for (const { request } of values) {
+      for (const [probe] of values) {
+        const { request } = probe!;
         await call(op.method.toUpperCase(), op.path, { params: { path: request.path, query: request.query }, ...(request.body !== undefined ? { body: request.body } : {}), headers: { Authorization: `Bearer ${TOKEN.token}` }, parseAs: 'text' });
       }
       const openapiFetch = performance.now() - t;
@@ -171,6 +191,6 @@ export function median(xs: number[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 20000);
-  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 3), Number(process.argv[5] ?? 0));
+  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 3), Number(process.argv[5] ?? 0), process.argv[6] !== 'repeated');
   console.log(JSON.stringify({ ...r, floor: await measureFloor(n) }));
 }

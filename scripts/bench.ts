@@ -1,16 +1,19 @@
 /**
  * npm run bench [-- --quick] — what the suite costs. Not a test: it asserts nothing, it measures and prints
- * Markdown tables for BENCHMARKS.md (the machine and the command go with them).
+ * Markdown tables for BENCHMARKS.md (the machine, the load and the command go with them).
  *   1. engine overhead: the suite's full path vs a raw keep-alive undici loop, same requests, same server
- *   2. whole suite: `npm run contract` on the embedded mock (Prism start-up apart) and on a local server
- *   3. scale: synthetic specs of 10/100/1000 operations and the DigitalOcean spec (each in its own process)
- *   4. spec drift: the largest synthetic spec and DigitalOcean's against an edited copy (bench/drift-one.ts)
- *   5. bad days: a hung operation, half a body and a stall, 429 + Retry-After on the first request of each kind
+ *   2. whole suite: `npm run contract` on the embedded mock and on a local server
+ *   3. real specs on the mock: DigitalOcean and Sumvin's own spec through `npm run contract`, Prism's ceiling on
+ *      the same spec, and DigitalOcean with 1 and 4 shards one after another
+ *   4. scale: synthetic specs of 10/100/1000 operations and the DigitalOcean spec (each in its own process)
+ *   5. spec drift: the largest synthetic spec and DigitalOcean's against an edited copy (bench/drift-one.ts)
+ *   6. bad days: a hung operation, half a body and a stall, 429 + Retry-After on the first request of each kind
  *      (bench/bad-days.ts); `npm run bench -- --bad-days` runs this section alone
+ * The real specs live beside the project (../shared/real-specs/); a clone without them skips their rows.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BAD_DAYS, runBadDay } from '../bench/bad-days.ts';
 import { measureFloor, measureOverhead, median } from '../bench/overhead.ts';
@@ -19,6 +22,10 @@ import { FIXTURE_TOKENS, startAccountServer } from '../tests/fixtures/account-se
 
 const quick = process.argv.includes('--quick');
 const TSX = 'node_modules/.bin/tsx';
+const REAL = '../shared/real-specs';
+const DIGITALOCEAN = `${REAL}/digitalocean/DigitalOcean-public.v2.yaml`;
+const SUMVIN = `${REAL}/sumvin/openapi.json`;
+const realSpecs = existsSync(DIGITALOCEAN) && existsSync(SUMVIN);
 const out: string[] = [];
 const say = (...lines: string[]) => {
   for (const line of lines.length ? lines : ['']) {
@@ -26,11 +33,14 @@ const say = (...lines: string[]) => {
     console.log(line);
   }
 };
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-say(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} · ${new Date().toISOString().slice(0, 10)}`);
+say(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} · ${new Date().toISOString().slice(0, 10)} · load average at the start ${load()} (1 / 5 / 15 min)`);
 say(`Command: npm run bench${quick ? ' -- --quick' : ''}${process.argv.includes('--bad-days') ? ' -- --bad-days' : ''}`);
+if (!realSpecs) say('', `Real-spec rows skipped: ${REAL}/ is not beside this checkout (it holds the DigitalOcean and Sumvin specs).`);
 
-/** 5. Bad days: `npm run contract` at defaults against the Account fixture behind a proxy having a bad day. */
+/** 6. Bad days: `npm run contract` at defaults against the Account fixture behind a proxy having a bad day. */
 async function badDays(): Promise<void> {
   say('', '## Bad days (`npm run contract` at defaults: CONTRACT_TIMEOUT_MS 10 s, 4 in flight, 100 runs; the Account fixture behind a proxy)', '');
   say('| situation | wall time | exit | requests the server saw | answered 429 |', '|---|---:|---:|---:|---:|');
@@ -45,14 +55,15 @@ if (process.argv.includes('--bad-days')) {
 }
 
 // 1. Engine overhead
-say('', '## Engine overhead', '', 'Median of 3 alternating rounds each, after one warm-up round of each; every round is checked to have sent exactly N requests.', '');
-say('| requests | in flight | server holds each answer | raw undici | suite (full path) | ratio |', '|---:|---:|---:|---:|---:|---:|');
+say('', '## Engine overhead', '', 'Median of 3 alternating rounds each, after one warm-up round of each; every round is checked to have sent exactly N requests. The server varies every body (a counter), so the verdict cache cannot stand in for judging; the last row repeats two bodies, as a static mock does.', '');
+say('| requests | in flight | server holds each answer | bodies | raw undici | suite | ratio | suite, no verdict cache | ratio |', '|---:|---:|---:|---|---:|---:|---:|---:|---:|');
 let rawUsAt8 = 0;
 const n = quick ? 4000 : 20000;
-for (const [requests, concurrency, latencyMs] of [[n, 1, 0], [n, 8, 0], [n / 10, 4, 5]] as const) {
-  const r = await measureOverhead(requests, concurrency, 3, latencyMs);
-  if (concurrency === 8 && !latencyMs) rawUsAt8 = (r.rawMs / r.requests) * 1000;
-  say(`| ${r.requests} | ${r.concurrency} | ${latencyMs ? `${latencyMs} ms` : '—'} | ${Math.round(r.rawMs)} ms (${((r.rawMs / r.requests) * 1000).toFixed(0)} µs/req) | ${Math.round(r.suiteMs)} ms (${((r.suiteMs / r.requests) * 1000).toFixed(0)} µs/req) | ${r.ratio.toFixed(2)}× |`);
+const perReq = (ms: number, requests: number) => `${Math.round(ms)} ms (${((ms / requests) * 1000).toFixed(0)} µs/req)`;
+for (const [requests, concurrency, latencyMs, varied] of [[n, 1, 0, true], [n, 8, 0, true], [n / 10, 4, 5, true], [n, 8, 0, false]] as const) {
+  const r = await measureOverhead(requests, concurrency, 3, latencyMs, varied);
+  if (concurrency === 8 && !latencyMs && varied) rawUsAt8 = (r.rawMs / r.requests) * 1000;
+  say(`| ${r.requests} | ${r.concurrency} | ${latencyMs ? `${latencyMs} ms` : '—'} | ${varied ? 'every one differs' : 'two, repeated'} | ${perReq(r.rawMs, r.requests)} | ${perReq(r.suiteMs, r.requests)} | ${r.ratio.toFixed(2)}× | ${perReq(r.uncachedMs, r.requests)} | ${r.uncachedRatio.toFixed(2)}× |`);
 }
 const floor = await measureFloor(n);
 const floorUs = floor.generateUs + floor.openapiFetchUs + floor.validateUs;
@@ -64,43 +75,117 @@ say(
 );
 
 // 2. Whole suite
-function timedContract(env: Record<string, string>): Promise<{ wallMs: number; prismMs?: number; code: number | null; requests?: string }> {
+interface Timed {
+  wallMs: number;
+  prismMs?: number;
+  code: number | null;
+  /** Largest resident set of the run's process tree (every process of it, sampled every 100 ms). */
+  peakRssMb: number;
+  reports: string;
+}
+
+/** `npm run contract` as a user types it (npm's own start-up is part of the wall time). */
+function timedContract(env: Record<string, string>, args: string[] = []): Promise<Timed> {
   return new Promise((done) => {
+    const reports = mkdtempSync(join(tmpdir(), 'bench-reports-'));
     const started = performance.now();
-    // npm run itself, as a user types it: npm's own start-up is part of the wall time.
-    const child = spawn('npm', ['run', '--silent', 'contract', '--', '--reports', mkdtempSync(join(tmpdir(), 'bench-reports-'))], { env: { ...process.env, ...env } });
+    const child = spawn('npm', ['run', '--silent', 'contract', '--', ...args, '--reports', reports], { env: { ...process.env, ...env } });
     let text = '';
+    let peakRssMb = 0;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(child.pid!))), 100);
     child.stdout.on('data', (d) => (text += d));
+    child.stderr.on('data', () => undefined);
     child.on('close', (code) => {
+      clearInterval(sampler);
       const prism = /ready in (\d+) ms/.exec(text);
-      done({ wallMs: performance.now() - started, code, ...(prism ? { prismMs: Number(prism[1]) } : {}) });
+      done({ wallMs: performance.now() - started, code, peakRssMb, reports, ...(prism ? { prismMs: Number(prism[1]) } : {}) });
     });
   });
 }
-say('', '## Whole suite (`npm run contract`, default 100 runs per property)', '', '| target | wall time | Prism start-up (overlapped) | exit |', '|---|---:|---:|---:|');
+
+/** The resident set of a process and all its descendants, in MB (Linux /proc). */
+function treeRssMb(root: number): number {
+  try {
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+    const tree = new Set([root]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, ppid] of rows) if (!tree.has(pid!) && tree.has(ppid!)) (tree.add(pid!), (grew = true));
+    }
+    return Math.round(rows.filter(([pid]) => tree.has(pid!)).reduce((sum, [, , rss]) => sum + rss!, 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+say('', '## Whole suite (`npm run contract`, the Account API)', '', `Load average before: ${load()}.`, '', '| target | wall time | Prism start-up (overlapped) | exit |', '|---|---:|---:|---:|');
 const mockRuns: number[] = [];
 for (let i = 0; i < (quick ? 1 : 5); i++) {
   const r = await timedContract({ CONTRACT_BASE_URL: '' });
   mockRuns.push(r.wallMs);
-  say(`| embedded Prism mock (run ${i + 1}) | ${(r.wallMs / 1000).toFixed(1)} s | ${r.prismMs ? (r.prismMs / 1000).toFixed(1) + ' s' : '—'} | ${r.code} |`);
+  say(`| embedded Prism mock (run ${i + 1}) | ${s(r.wallMs)} | ${r.prismMs ? s(r.prismMs) : '—'} | ${r.code} |`);
 }
-say(`| embedded Prism mock, **median of ${mockRuns.length}** | **${(median(mockRuns) / 1000).toFixed(1)} s** | | |`);
+say(`| embedded Prism mock, **median of ${mockRuns.length}** | **${s(median(mockRuns))}** | | |`);
 const server = await startAccountServer();
 try {
   const r = await timedContract({ CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }), CONTRACT_TOKENS_FILE: '' });
-  say(`| local fixture server, 5 tokens on 2 stores | ${(r.wallMs / 1000).toFixed(1)} s | — | ${r.code} |`);
+  say(`| local fixture server, 5 tokens on 2 stores | ${s(r.wallMs)} | — | ${r.code} |`);
 } finally {
   await server.close();
 }
 
-// 3. Scale
+// 3. Real specs on the mock
+interface Report {
+  durationMs: number;
+  findings: Array<{ check: string; severity: string }>;
+  outcomes: Array<{ check: string; evaluated: number }>;
+}
+const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'contract.json'), 'utf8')) as Report;
+const exchanges = (r: Report) => r.outcomes.filter((o) => o.check === 'connection-failed').reduce((sum, o) => sum + o.evaluated, 0);
+const findingsOf = (r: Report) => {
+  const by = (severity: string) => r.findings.filter((f) => f.severity === severity).length;
+  return `${by('error')} / ${by('warning')} / ${by('inference')}`;
+};
+function prismCeiling(spec: string, path: string, header: string): number | undefined {
+  try {
+    const line = execFileSync(TSX, ['bench/prism-rate.ts', 'warn', '1500', spec, path, '', header], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
+    return (JSON.parse(line) as { requestsPerSecond: Record<string, number> }).requestsPerSecond['4 in flight'];
+  } catch {
+    return undefined;
+  }
+}
+if (realSpecs) {
+  say('', '## Real specs on the embedded mock (`npm run contract -- --spec …`, default settings)', '');
+  say(`Load average before: ${load()}. Requests are the exchanges the run judged; Prism's ceiling is bench/prism-rate.ts on the same spec (a GET without inputs, 4 in flight), measured right after the run.`, '');
+  say('| spec | operations | wall | Prism start-up | exit | findings (errors / warnings / inferences) | requests | requests/s through the suite | Prism alone | peak RSS (process tree) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [spec, operations, path, header] of [[DIGITALOCEAN, 408, '/v2/account', 'authorization:Bearer mock'], [SUMVIN, 184, '/v0/user/me', 'x-sumvin-pat:mock']] as const) {
+    const r = await timedContract({ CONTRACT_BASE_URL: '' }, ['--spec', spec]);
+    const rep = report(r.reports);
+    const ceiling = prismCeiling(spec, path, header);
+    say(`| ${spec.split('/').pop()} | ${operations} | ${s(r.wallMs)} | ${r.prismMs ? s(r.prismMs) : '—'} | ${r.code} | ${findingsOf(rep)} | ${exchanges(rep)} | ${Math.round(exchanges(rep) / (rep.durationMs / 1000))} | ${ceiling ?? '—'} | ${r.peakRssMb} MB |`);
+  }
+  if (!quick) {
+    say('', '### Fan-out: DigitalOcean in 1 and in 4 shards (`--shard i/4`, one after another, then `--merge-reports`)', '');
+    const single = await timedContract({ CONTRACT_BASE_URL: '', CONTRACT_SEED: '7' }, ['--spec', DIGITALOCEAN]);
+    const shards: Timed[] = [];
+    for (let i = 1; i <= 4; i++) shards.push(await timedContract({ CONTRACT_BASE_URL: '', CONTRACT_SEED: '7' }, ['--spec', DIGITALOCEAN, '--shard', `${i}/4`]));
+    const t = performance.now();
+    const merged = await new Promise<number | null>((done) => spawn('npm', ['run', '--silent', 'contract', '--', '--merge-reports', ...shards.map((x) => x.reports), '--reports', mkdtempSync(join(tmpdir(), 'bench-merged-'))], { stdio: 'ignore' }).on('close', done));
+    const largest = Math.max(...shards.map((x) => x.wallMs));
+    say('| run | wall | exit |', '|---|---:|---:|', `| 1 shard | ${s(single.wallMs)} | ${single.code} |`);
+    shards.forEach((x, i) => say(`| shard ${i + 1}/4 | ${s(x.wallMs)} | ${x.code} |`));
+    say(`| --merge-reports of the 4 | ${s(performance.now() - t)} | ${merged} |`, '', `The largest of 4 shards takes **${((largest / single.wallMs) * 100).toFixed(0)} %** of the single run (target: at most ~33 %).`);
+  }
+}
+
+// 4. Scale
 const dir = mkdtempSync(join(tmpdir(), 'bench-specs-'));
-const specs = [10, 100, ...(quick ? [] : [1000])].map((n) => {
-  const file = join(dir, `synthetic-${n}.yaml`);
-  writeFileSync(file, syntheticSpec(n));
+const specs = [10, 100, ...(quick ? [] : [1000])].map((count) => {
+  const file = join(dir, `synthetic-${count}.yaml`);
+  writeFileSync(file, syntheticSpec(count));
   return file;
 });
-specs.push('../shared/real-specs/digitalocean/DigitalOcean-public.v2.yaml');
+if (realSpecs) specs.push(DIGITALOCEAN);
 say('', '## Scale (10 runs per operation against Prism; each spec in its own process)', '');
 say('| spec | operations | load + index | generate types | build arbitraries | compile validators | per operation (10 runs) | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const file of specs) {
@@ -112,10 +197,10 @@ for (const file of specs) {
     say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
   }
 }
-// 4. Spec drift
+// 5. Spec drift
 say('', '## Spec drift (each spec against an edited copy of itself, 60 edits; each in its own process)', '');
 say('| spec | operations | load + bundle | diff | changes (breaking / warning / info) | diff with an identical copy | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
-for (const file of specs.slice(-2)) {
+for (const file of specs.slice(realSpecs ? -2 : -1)) {
   try {
     const line = execFileSync(TSX, ['bench/drift-one.ts', file, '60'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
     const r = JSON.parse(line) as Record<string, number>;
@@ -124,6 +209,7 @@ for (const file of specs.slice(-2)) {
     say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
   }
 }
+say('', `Load average at the end: ${load()}.`);
 await badDays();
 writeFileSync(join(dir, 'bench.md'), out.join('\n') + '\n');
 console.log(`\n(also written to ${join(dir, 'bench.md')})`);

@@ -5,7 +5,7 @@
  * `npm run contract -- replay <finding id>` re-runs the test behind one finding of reports/contract.json.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +25,7 @@ interface Flags {
   only?: string;
   reports: string;
   shard?: string;
+  mergeReports?: string[];
   inferred?: string;
   baseline?: string;
   writeBaseline?: string | true;
@@ -52,7 +53,8 @@ function program(): Command {
     .option('--baseline <file>', 'findings already known (a contract.json or --write-baseline file): reported, not failing (CONTRACT_BASELINE)')
     .option('--write-baseline [file]', 'write this run\'s findings as a baseline (default contract-baseline.json)')
     .option('--reports <dir>', 'where reports go', 'reports')
-    .option('--shard <index/count>', 'run one shard of the contract test files (vitest --shard), e.g. 1/3', shardOf)
+    .option('--shard <index/count>', 'run one shard of the contract tests, split by operation (CONTRACT_SHARD), e.g. 1/3', shardOf)
+    .option('--merge-reports <dirs...>', 'merge the reports directories of every --shard run into one (--reports), with one verdict')
     .option('--dotenv <file>', 'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag')
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
@@ -105,6 +107,7 @@ async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Prom
   loadEnvFile(flags.dotenv);
   if (command === 'replay') return replay(loadVitest, flags, id);
   if (command !== undefined) throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
+  if (flags.mergeReports) return mergeReports(flags);
   applyFlags(flags);
   return run(loadVitest, flags);
 }
@@ -122,6 +125,7 @@ function applyFlags(flags: Flags): void {
   set('CONTRACT_BASELINE', flags.baseline);
   set('CONTRACT_MAX_TIME', flags.maxTime);
   if (flags.deep) process.env['CONTRACT_DEEP'] = '1';
+  set('CONTRACT_SHARD', flags.shard);
   if (flags.allowProductionWrites) process.env['CONTRACT_ALLOW_PRODUCTION_WRITES'] = '1';
   if (!flags.writeProbes) process.env['CONTRACT_WRITE_PROBES'] = '0';
 }
@@ -148,6 +152,8 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   // The time budget runs from here, start-up included: one instant for this process and the workers.
   armDeadline(process.env, { fresh: true });
   const settings = readSettings(process.env);
+  // The shards of one fan-out are one run: the same seed on each (--merge-reports checks it).
+  if (settings.shard && settings.seed === undefined) throw new CannotRunError(`--shard: set CONTRACT_SEED (or --seed) to the same value on every shard, e.g. the CI run's number, so the ${settings.shard.count} shards make one run`);
   // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
   let starting: Promise<RunningMock> | undefined;
@@ -168,7 +174,10 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     import('../src/run/findings.ts'),
     import('../src/spec/rules.ts'),
   ]);
-  const loading = buildSpecModel(settings.specPath);
+  // A multi-file spec is bundled here once, for the workers too (src/spec/load.ts handOver).
+  const scratch = mkdtempSync(join(tmpdir(), 'contract-run-'));
+  process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
+  const loading = buildSpecModel(settings.specPath, { handOverTo: scratch });
   // The workers only wait for the mock; a mock that cannot start ends the run here, in one line — unless the spec
   // itself is unreadable, which is the line to print (main's own error path), not Prism's view of it.
   starting?.catch((error) =>
@@ -238,6 +247,7 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
         const why = mock?.died();
         return why ? `mock: Prism exited during the run — ${why} (set CONTRACT_MOCK_LOG=<file> to keep all it said)` : undefined;
       },
+      ...(settings.shard ? { shard: settings.shard } : {}),
       ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
     });
     const { startVitest, createVitest } = await loadVitest();
@@ -248,7 +258,6 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       watch: false,
       // vitest matches the full name, the describe block's title in front: anchor the end only.
       ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
-      ...(flags.shard ? { shard: flags.shard } : {}),
     };
     const overrides = { test: { reporters: ['default', reporter] } };
     if (!settings.deep) {
@@ -271,6 +280,15 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   } finally {
     await mock?.stop();
   }
+}
+
+/** `--merge-reports <dir> …`: the shards of one `--shard i/n` fan-out as one run (src/report/merge.ts). */
+async function mergeReports(flags: Flags): Promise<number> {
+  const [{ mergeShardReports }, { readBaseline }, { tokenSource }] = await Promise.all([import('../src/report/merge.ts'), import('../src/run/findings.ts'), import('../src/config/tokens.ts')]);
+  const baseline = flags.baseline ?? process.env['CONTRACT_BASELINE']?.trim();
+  const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
+  const source = tokenSource(process.env);
+  return mergeShardReports(flags.mergeReports!, { outDir: flags.reports, ...(baseline ? { baseline: readBaseline(baseline) } : {}), ...(writeBaseline ? { writeBaseline } : {}), ...(source ? { tokenSource: source } : {}) });
 }
 
 /**

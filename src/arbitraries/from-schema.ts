@@ -18,26 +18,31 @@ const MAX_ITEMS = 4;
  * A fast-check arbitrary of values that validate against a JSON Schema (the 2020-12 subset OpenAPI 3.1 uses).
  * Enum values, bounds, formats and patterns are read from the schema, never retyped.
  */
-export function arbitraryFor(doc: OpenApiDocument, schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+export function arbitraryFor(doc: OpenApiDocument, schema: JsonSchema, depth = 0, shape: Shape = {}): fc.Arbitrary<unknown> {
   if (schema === true || schema === undefined) return fc.jsonValue({ maxDepth: 1 });
   if (schema === false) return fc.constant(undefined);
   if (depth > HARD_DEPTH) return fc.constant(null);
   const s = deref<Schema>(doc, schema);
   if ('const' in s) return fc.constant(s['const']);
   if (Array.isArray(s['enum'])) return fc.constantFrom(...(s['enum'] as unknown[]));
-  if (Array.isArray(s['allOf'])) return arbitraryFor(doc, mergeAllOf(doc, s), depth + 1);
+  if (Array.isArray(s['allOf'])) return arbitraryFor(doc, mergeAllOf(doc, s), depth + 1, shape);
   for (const key of ['oneOf', 'anyOf'] as const) {
     if (Array.isArray(s[key])) {
-      const branches = (s[key] as JsonSchema[]).map((b) => arbitraryFor(doc, { ...omit(s, key), ...asObject(deref(doc, b)) }, depth + 1));
+      const branches = (s[key] as JsonSchema[]).map((b) => arbitraryFor(doc, { ...omit(s, key), ...asObject(deref(doc, b)) }, depth + 1, shape));
       return fc.oneof(...branches);
     }
   }
   const types = typesOf(s);
-  if (types.length > 1) return fc.oneof(...types.map((t) => arbitraryForType(doc, { ...s, type: t }, t, depth)));
-  return arbitraryForType(doc, s, types[0] ?? 'any', depth);
+  if (types.length > 1) return fc.oneof(...types.map((t) => arbitraryForType(doc, { ...s, type: t }, t, depth, shape)));
+  return arbitraryForType(doc, s, types[0] ?? 'any', depth, shape);
 }
 
-function arbitraryForType(doc: OpenApiDocument, s: Schema, type: string, depth: number): fc.Arbitrary<unknown> {
+/** `requiredOnly`: objects with their required properties alone — the smallest valid value of a schema's shape. */
+export interface Shape {
+  requiredOnly?: boolean;
+}
+
+function arbitraryForType(doc: OpenApiDocument, s: Schema, type: string, depth: number, shape: Shape): fc.Arbitrary<unknown> {
   switch (type) {
     case 'null':
       return fc.constant(null);
@@ -53,27 +58,27 @@ function arbitraryForType(doc: OpenApiDocument, s: Schema, type: string, depth: 
       const minLength = num(s['minItems']) ?? 0;
       const maxLength = Math.max(minLength, Math.min(num(s['maxItems']) ?? MAX_ITEMS, MAX_ITEMS));
       if (depth > MAX_DEPTH && minLength === 0) return fc.constant([]);
-      const items = arbitraryFor(doc, (s['items'] as JsonSchema) ?? true, depth + 1);
+      const items = arbitraryFor(doc, (s['items'] as JsonSchema) ?? true, depth + 1, shape);
       return fc.array(items, { minLength, maxLength, ...(s['uniqueItems'] ? { comparator: 'IsStrictlyEqual' as const } : {}) });
     }
     case 'object':
-      return objectArbitrary(doc, s, depth);
+      return objectArbitrary(doc, s, depth, shape);
     default:
       return fc.jsonValue({ maxDepth: 1 });
   }
 }
 
-function objectArbitrary(doc: OpenApiDocument, s: Schema, depth: number): fc.Arbitrary<unknown> {
+function objectArbitrary(doc: OpenApiDocument, s: Schema, depth: number, shape: Shape): fc.Arbitrary<unknown> {
   const properties = (s['properties'] as Record<string, JsonSchema> | undefined) ?? {};
   const required = new Set((s['required'] as string[] | undefined) ?? []);
-  const entries = Object.entries(properties).filter(([name]) => required.has(name) || depth <= MAX_DEPTH);
+  const entries = Object.entries(properties).filter(([name]) => required.has(name) || (depth <= MAX_DEPTH && !shape.requiredOnly));
   const record = fc.record(
-    Object.fromEntries(entries.map(([name, sub]) => [name, arbitraryFor(doc, sub, depth + 1)])),
+    Object.fromEntries(entries.map(([name, sub]) => [name, arbitraryFor(doc, sub, depth + 1, shape)])),
     { requiredKeys: entries.map(([name]) => name).filter((n) => required.has(n)) },
   );
   const extra = s['additionalProperties'];
-  if (extra && typeof extra === 'object' && entries.length === 0) {
-    return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), arbitraryFor(doc, extra as JsonSchema, depth + 1), { maxKeys: 3 });
+  if (extra && typeof extra === 'object' && entries.length === 0 && !shape.requiredOnly) {
+    return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), arbitraryFor(doc, extra as JsonSchema, depth + 1, shape), { maxKeys: 3 });
   }
   return record;
 }
@@ -178,11 +183,23 @@ export function findUnsatisfiable(value: unknown, depth = 0): Unsatisfiable | un
   return undefined;
 }
 
+/**
+ * The range a value of an OpenAPI numeric format can hold: an int32 or a single-precision float past it is not
+ * one (validators that enforce formats — Prism's — refuse it, and so would a server's parser).
+ * @see https://spec.openapis.org/registry/format/
+ */
+const FORMAT_RANGE: Record<string, number> = { int32: 2 ** 31 - 1, float: 3.4028234663852886e38 };
+
 function numberBounds(s: Schema): { min?: number; max?: number } {
   const exMin = num(s['exclusiveMinimum']);
   const exMax = num(s['exclusiveMaximum']);
-  const min = num(s['minimum']) ?? (exMin !== undefined ? exMin + 1 : undefined);
-  const max = num(s['maximum']) ?? (exMax !== undefined ? exMax - 1 : undefined);
+  let min = num(s['minimum']) ?? (exMin !== undefined ? exMin + 1 : undefined);
+  let max = num(s['maximum']) ?? (exMax !== undefined ? exMax - 1 : undefined);
+  const range = FORMAT_RANGE[String(s['format'])];
+  if (range !== undefined) {
+    min = Math.max(min ?? -range, s['format'] === 'int32' ? -(2 ** 31) : -range);
+    max = Math.min(max ?? range, range);
+  }
   return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
 }
 

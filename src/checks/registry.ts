@@ -9,6 +9,7 @@ import { serverError, statusCodeUndocumented } from './status.ts';
 import { nullableFieldOmitted, timestampNotRfc3339, timestampWrongUnit } from './timestamps.ts';
 import { connectionFailed, responseTimeout, responseTooLarge } from './transport.ts';
 import { toViolations, type CheckOptions, type ResponseCheck, type SpecModel, type Violation } from './types.ts';
+import type { Judgement } from './verdict-cache.ts';
 
 /** Every check run on every exchange. An id, once published, is never renamed (docs/checks.md). */
 export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
@@ -69,7 +70,7 @@ export function planFor(op: Operation, spec: SpecModel, checks: readonly Respons
 }
 
 /** What the response checks made of one exchange: the violations, and which checks judged anything in it. */
-export interface Judgement {
+export interface Judged {
   violations: Violation[];
   judgedBy: string[];
 }
@@ -80,15 +81,27 @@ export function runResponseChecks(
   spec: SpecModel,
   options: CheckOptions,
   checks: readonly ResponseCheck[] = RESPONSE_CHECKS,
-): Judgement {
-  const violations: Violation[] = [];
-  const judgedBy: string[] = [];
+): Judged {
+  return stamped(op, exchange, judge(op, exchange, spec, options, checks), options);
+}
+
+/** The checks' findings on an exchange, before any is stamped with the request: pure, so it can be remembered. */
+export function judge(op: Operation, exchange: Exchange, spec: SpecModel, options: CheckOptions, checks: readonly ResponseCheck[] = RESPONSE_CHECKS): Judgement {
+  const out: Judgement = { checks: [], judgedBy: [] };
   for (const check of planFor(op, spec, checks).applicable) {
     const findings = check.run(op, exchange, spec, options);
     if (findings === null) continue;
-    judgedBy.push(check.id);
-    violations.push(...toViolations(check.id, check.severity, op, exchange, findings, options.inferred));
+    out.judgedBy.push(check.id);
+    if (findings.length) out.checks.push({ id: check.id, severity: check.severity, findings });
   }
+  return out;
+}
+
+/** A judgement as violations of this exchange: its request, token and status, and the inferred policy applied. */
+export function stamped(op: Operation, exchange: Exchange, judgement: Judgement, options: CheckOptions): Judged {
+  const violations: Violation[] = [];
+  for (const c of judgement.checks) violations.push(...toViolations(c.id, c.severity, op, exchange, c.findings, options.inferred));
+  const judgedBy = judgement.judgedBy;
   if (violations.length < 2) return { violations, judgedBy };
   // One broken field, one violation: the specific check's wording wins over the generic schema error.
   const explained = new Set(violations.filter((v) => SPECIFIC.has(v.check)).map((v) => v.location));

@@ -34,8 +34,8 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
     const body = await encodeBody(input, headers);
     const signal = new TimeoutSignal();
     const timer = setTimeout(() => signal.abort(), options.timeoutMs);
-    try {
-      const res = await agent.request({
+    const send = () =>
+      agent.request({
         origin,
         path: input.url.slice(origin.length) || '/',
         method: input.method as 'GET',
@@ -43,6 +43,11 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
         ...(body !== undefined ? { body } : {}),
         signal: signal as unknown as AbortSignal,
       });
+    try {
+      // A kept-alive connection the server closed as idle just as this request went out on it is reset before
+      // any answer: RFC 9112 §9.3.1 lets a client send an idempotent request again, once, on a fresh connection.
+      // A server that resets every time still fails (connection-failed), on the second try.
+      const res = await send().catch((error: unknown) => (!signal.aborted && IDEMPOTENT.has(input.method) && staleConnection(error) ? send() : Promise.reject(error)));
       const text = await readCapped(res.body, options.maxBodyBytes);
       slot.captured =
         text === undefined
@@ -56,6 +61,14 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
       clearTimeout(timer);
     }
   }) as unknown as typeof globalThis.fetch;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** A connection closed under a request before any of the answer came back (undici's codes for it). */
+function staleConnection(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(e.code ?? e.cause?.code ?? '');
 }
 
 /**

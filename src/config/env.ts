@@ -42,6 +42,8 @@ export interface RunSettings {
   deep: boolean;
   /** How often a progress line goes to stderr (CONTRACT_PROGRESS, seconds; 0: never). */
   progressMs: number;
+  /** Run only this share of the contract tests (CONTRACT_SHARD=i/n, `--shard`): see src/run/shard.ts. */
+  shard?: { index: number; count: number };
 }
 
 /** The default time budget of a live run (and of a deep one): a nightly job never runs into its CI limit. */
@@ -67,7 +69,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
   return {
     specPath: specOf(env),
     ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
-    runs: positiveInt(env, 'CONTRACT_RUNS', 100),
+    runs: positiveInt(env, 'CONTRACT_RUNS', defaultRuns(baseUrl)),
     ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
     timeoutMs: positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000),
     maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
@@ -82,6 +84,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     ...maxTimeOf(env, !!baseUrl),
     deep: flag(env, 'CONTRACT_DEEP'),
     progressMs: nonNegative(env, 'CONTRACT_PROGRESS', 10) * 1000,
+    ...shardOf(env),
   };
 }
 
@@ -119,6 +122,26 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new CannotRunError(`${name}: expected a number of seconds (0: never), got ${JSON.stringify(raw)}`);
   return value;
+}
+
+function shardOf(env: NodeJS.ProcessEnv): Pick<RunSettings, 'shard'> {
+  const raw = env['CONTRACT_SHARD']?.trim();
+  if (!raw) return {};
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new CannotRunError(`CONTRACT_SHARD: expected <index>/<count> with 1 ≤ index ≤ count, e.g. 1/3, got ${JSON.stringify(raw)}`);
+  return { shard: { index: Number(m[1]), count: Number(m[2]) } };
+}
+
+/**
+ * Runs per property unless CONTRACT_RUNS says: 100 against a live server, whose answers vary with every input;
+ * on the embedded mock, whose static answers vary only with the example asked for (each is asked for on every
+ * run), the fewest runs that still find everything 100 find — measured on four specs (BENCHMARKS.md, "Runs on
+ * the mock").
+ */
+export const LIVE_RUNS = 100;
+export const MOCK_RUNS = 10;
+export function defaultRuns(baseUrl: string | undefined): number {
+  return baseUrl ? LIVE_RUNS : MOCK_RUNS;
 }
 
 /** CONTRACT_SPEC names a file; CONTRACT_API a contract of spec/apis.json. Both at once must agree. */

@@ -1,4 +1,4 @@
-import type { RunSettings } from './env.ts';
+import { defaultRuns, type RunSettings } from './env.ts';
 import { tokenSource } from './tokens.ts';
 
 /**
@@ -22,7 +22,7 @@ export function replayContext(settings: RunSettings, env: NodeJS.ProcessEnv, run
   else if (env['CONTRACT_SPEC']?.trim()) out.push(['CONTRACT_SPEC', settings.specPath]);
   if (settings.inferred !== 'warn') out.push(['CONTRACT_INFERRED', settings.inferred]);
   if (settings.nullable !== 'strict') out.push(['CONTRACT_NULLABLE', settings.nullable]);
-  if (settings.runs !== 100) out.push(['CONTRACT_RUNS', String(settings.runs)]);
+  if (settings.runs !== defaultRuns(settings.baseUrl)) out.push(['CONTRACT_RUNS', String(settings.runs)]);
   if (settings.allowProductionWrites) out.push(['CONTRACT_ALLOW_PRODUCTION_WRITES', '1']);
   if (!settings.writeProbes) out.push(['CONTRACT_WRITE_PROBES', '0']);
   out.push(['CONTRACT_SEED', String(runSeed)]);

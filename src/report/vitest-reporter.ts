@@ -37,8 +37,30 @@ export interface ReporterOptions {
   deep?: boolean;
   /** Whether the target went away during the run (the embedded mock died): then nothing it answered counts. */
   targetGone?: () => string | undefined;
+  /** A `--shard i/n` run also writes contract-shard.json, what `--merge-reports` rebuilds the whole run from. */
+  shard?: { index: number; count: number };
   print?: (text: string) => void;
 }
+
+/** What a `--shard i/n` run leaves for `--merge-reports`: its contract tests' results, as the reporter collected them. */
+export interface ShardPart {
+  tool: RunReport['tool'];
+  kind: 'contract-shard';
+  shard: { index: number; count: number };
+  spec: string;
+  target: RunReport['target'];
+  runSeed: number;
+  runs: number;
+  policy: RunReport['policy'];
+  replay: RunReport['replay'];
+  startedAt: number;
+  durationMs: number;
+  errors: string[];
+  cases: JunitCase[];
+  gone?: string;
+}
+
+export const SHARD_FILE = 'contract-shard.json';
 
 /**
  * Collects each contract test's ScenarioResult (carried in the test's meta) and writes the run's reports, all
@@ -48,7 +70,9 @@ export interface ReporterOptions {
 export class ContractReporter implements Reporter {
   private readonly cases: JunitCase[] = [];
   private readonly errors: string[] = [];
-  private readonly started = Date.now();
+  private started = Date.now();
+  /** Merged shards: the longest shard's duration (they ran side by side), not the merge's own. */
+  private durationMs?: number;
   /** Requests the contract tests sent, when they counted them (test meta `contractRequests`). */
   private requests: number | undefined;
   report?: RunReport;
@@ -95,7 +119,7 @@ export class ContractReporter implements Reporter {
       runSeed,
       runs: this.options.runs,
       startedAt: new Date(this.started).toISOString(),
-      durationMs: Date.now() - this.started,
+      durationMs: this.durationMs ?? Date.now() - this.started,
       policy: this.options.policy,
       replay: this.options.replay,
       outcomes,
@@ -125,6 +149,10 @@ export class ContractReporter implements Reporter {
     const out = this.options.outDir;
     mkdirSync(out, { recursive: true });
     writeFileSync(`${out}/contract.json`, JSON.stringify(report, null, 2) + '\n');
+    if (this.options.shard) {
+      const part: ShardPart = { tool: report.tool, kind: 'contract-shard', shard: this.options.shard, spec: report.spec, target: report.target, runSeed, runs: report.runs, policy: report.policy, replay: report.replay, startedAt: this.started, durationMs: report.durationMs, errors: this.errors, cases: this.cases, ...(gone ? { gone } : {}) };
+      writeFileSync(`${out}/${SHARD_FILE}`, JSON.stringify(this.options.redactor.value(part)) + '\n');
+    }
     writeFileSync(`${out}/summary.md`, markdownSummary(report, this.options.tokenSource));
     writeFileSync(`${out}/junit.xml`, this.options.redactor.text(junitXml(report, this.cases, (id) => !!baseline?.ids.has(id))));
     // Live drift is written whatever the verdict: a passing run can still show the server moving.
@@ -142,6 +170,16 @@ export class ContractReporter implements Reporter {
       writeFileSync(this.options.writeBaseline, JSON.stringify({ tool: report.tool, kind: 'baseline', spec: report.spec, writtenAt: new Date().toISOString(), findings: entries }, null, 2) + '\n');
     }
     (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report, out, this.options.tokenSource) + (this.options.writeBaseline ? `\nbaseline written to ${this.options.writeBaseline} (${report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').length} finding(s))` : ''));
+  }
+
+  /** One shard's results, taken in as if its tests had run here: how `--merge-reports` rebuilds the whole run. */
+  absorb(part: ShardPart): void {
+    this.started = Math.min(this.started, part.startedAt);
+    this.durationMs = Math.max(this.durationMs ?? 0, part.durationMs);
+    // A shard whose target went away answered nothing that counts: its tests are missing, the run incomplete.
+    if (part.gone) this.errors.push(`shard ${part.shard.index}/${part.shard.count}: ${part.gone}`);
+    else this.cases.push(...part.cases);
+    this.errors.push(...part.errors);
   }
 
   get exitCode(): number {

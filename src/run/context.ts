@@ -1,9 +1,10 @@
 import { createTransport, type Auth, type Transport } from '../client/transport.ts';
 import type { CheckOptions, SpecModel } from '../checks/types.ts';
+import { VerdictCache } from '../checks/verdict-cache.ts';
 import type { RunSettings } from '../config/env.ts';
 import type { TokenEntry } from '../config/tokens.ts';
 import { Redactor } from '../redact.ts';
-import { loadSpec } from '../spec/load.ts';
+import { handOver, loadSpec } from '../spec/load.ts';
 import { indexOperations } from '../spec/operations.ts';
 import { Provenance } from '../spec/provenance.ts';
 import { propertyAt, schemaAt } from '../spec/schema-walk.ts';
@@ -33,10 +34,15 @@ export interface RunContext {
   checkOptions: CheckOptions;
   /** The time budget, a deep run's shares of it, and what the run has done so far. */
   clock: RunClock;
+  /** Judgements of responses already seen (none: every response judged afresh, as the overhead bench compares). */
+  verdicts?: VerdictCache;
 }
 
-export async function buildSpecModel(specPath: string): Promise<SpecModel> {
-  const { doc } = await loadSpec(specPath);
+/** `handOverTo`: a directory of this run where a multi-file spec's bundle is left for the workers (handOver). */
+export async function buildSpecModel(specPath: string, { handOverTo }: { handOverTo?: string } = {}): Promise<SpecModel> {
+  const loaded = await loadSpec(specPath);
+  if (handOverTo) handOver(loaded, handOverTo);
+  const { doc } = loaded;
   const model = { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc), provenance: new Provenance(doc) };
   // A declaration that cannot be read would be a rule that never fires: refused here, in one line.
   checkExtensions(model, specPath);
@@ -93,7 +99,10 @@ export function createContext<Paths extends {} = {}>(args: {
   settings: RunSettings;
   runSeed: number;
   tokens: TokenEntry[];
+  /** Remember judgements (default: yes). */
+  verdictCache?: boolean;
 }): RunContext {
+  const { verdictCache, ...given } = args;
   const redactor = redactorFor(args.tokens, args.spec);
   const { deadline, maxTime } = args.settings;
   const transport = createTransport<Paths>({
@@ -106,11 +115,12 @@ export function createContext<Paths extends {} = {}>(args: {
     ...(deadline !== undefined && maxTime ? { deadline: { at: deadline, label: maxTime.label } } : {}),
   });
   return {
-    ...args,
+    ...given,
     redactor,
     transport,
     clock: new RunClock(args.settings, transport),
     checkOptions: { nullable: args.settings.nullable, inferred: args.settings.inferred },
+    ...(verdictCache === false ? {} : { verdicts: new VerdictCache() }),
   };
 }
 

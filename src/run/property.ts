@@ -52,8 +52,7 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   // A value drawn again — in the batch, by fc.check's replay of the same draws, while shrinking, or for the
   // final report — is judged by what it got the first time: sent once, booked once.
   const seen = new Map<string, Violation[]>();
-  const probeOnce = async (value: T): Promise<Violation[]> => {
-    const key = keyOf(value);
+  const probeOnce = async (value: T, key = keyOf(value)): Promise<Violation[]> => {
     let found = seen.get(key);
     if (!found) {
       seen.set(key, (found = await spec.probe(value)));
@@ -64,8 +63,9 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
   const deep = !spec.path && spec.clock?.deep && (spec.maxRuns ?? 0) > spec.runs;
   if (spec.concurrent && !spec.path) {
     // An operation without inputs draws the same request again and again: send each distinct one once.
-    const values = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
-    const found = await Promise.all(values.map((v) => probeOnce(v)));
+    const keyed = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: spec.runs }));
+    const values = keyed.map(([, v]) => v);
+    const found = await Promise.all(keyed.map(([key, v]) => probeOnce(v, key)));
     found.forEach(keep);
     const firstFailure = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
     let failing: { value: T; errors: Violation[] } | undefined = firstFailure >= 0 ? { value: values[firstFailure]!, errors: found[firstFailure]! } : undefined;
@@ -91,23 +91,23 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
  * replay path, are those fast-check gives it), until its share of the time budget is spent, its cap is reached, or
  * the stream has nothing new to offer (an operation with few distinct inputs).
  */
-async function extend<T>(spec: PropertySpec<T>, clock: RunClock, probeOnce: (value: T) => Promise<Violation[]>, keep: (vs: Violation[]) => void): Promise<{ runs: number; failing?: { value: T; errors: Violation[] } }> {
+async function extend<T>(spec: PropertySpec<T>, clock: RunClock, probeOnce: (value: T, key?: string) => Promise<Violation[]>, keep: (vs: Violation[]) => void): Promise<{ runs: number; failing?: { value: T; errors: Violation[] } }> {
   const until = clock.extensionUntil();
   const known = new Set<string>();
   let runs = spec.runs;
   let stale = 0;
   while (Date.now() < until && runs < spec.maxRuns! && !clock.expired()) {
     const next = Math.min(spec.maxRuns!, runs * 2);
-    const fresh = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: next }).slice(runs)).filter((v) => !known.has(keyOf(v)));
-    for (const v of fresh) known.add(keyOf(v));
+    const fresh = distinct(fc.sample(spec.arbitrary, { seed: spec.seed, numRuns: next }).slice(runs)).filter(([key]) => !known.has(key));
+    for (const [key] of fresh) known.add(key);
     // Chunks small enough to notice the end of the share between them, large enough to keep every slot busy.
     for (let i = 0; i < fresh.length; i += 64) {
       if (Date.now() >= until || clock.expired()) return { runs: runs + i };
       const chunk = fresh.slice(i, i + 64);
-      const found = await Promise.all(chunk.map((v) => probeOnce(v)));
+      const found = await Promise.all(chunk.map(([key, v]) => probeOnce(v, key)));
       found.forEach(keep);
       const at = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
-      if (at >= 0) return { runs: next, failing: { value: chunk[at]!, errors: found[at]! } };
+      if (at >= 0) return { runs: next, failing: { value: chunk[at]![1], errors: found[at]! } };
     }
     runs = next;
     // Twice nothing new: this operation's inputs are exhausted.
@@ -156,14 +156,18 @@ function keyOf(value: unknown): string {
   );
 }
 
-function distinct<T>(values: T[]): T[] {
+/** Each distinct value once, with its key (worked out once: it is a JSON walk of the whole request). */
+function distinct<T>(values: T[]): Array<[key: string, value: T]> {
   const seen = new Set<string>();
-  return values.filter((v) => {
+  const out: Array<[string, T]> = [];
+  for (const v of values) {
     const key = keyOf(v);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push([key, v]);
+    }
+  }
+  return out;
 }
 
 /**

@@ -68,6 +68,8 @@ interface Resolved {
   keywordAt: Map<string, string>;
   /** The ref sites and targets passed through: their markings apply to this place. */
   sites: string[];
+  /** The first inferred basis among `sites` (else documented), once known. */
+  sitesBasis?: Basis;
   properties: Array<{ name: string; token: string; pointer: string }>;
   /** Which node's `required` list names each required property (allOf branches split documented from inferred). */
   requiredAt: Map<string, string>;
@@ -156,8 +158,9 @@ function walkNode(ctx: WalkContext, pointer: string, value: unknown, location: s
   if (depth > 32) return;
   const r = resolve(ctx.doc, pointer);
   if (!r) return;
-  let basis = inherited;
-  for (const site of r.sites) basis = eitherInferred(basis, ctx.provenance.at(site));
+  // The ref sites' own basis is the same on every walk through this place: worked out once (hot on every body).
+  r.sitesBasis ??= r.sites.reduce<Basis>((b, site) => eitherInferred(b, ctx.provenance.at(site)), DOCUMENTED);
+  const basis = eitherInferred(inherited, r.sitesBasis);
   out.push({ schema: r.schema, value, location, present, inherited: basis, keywordAt: r.keywordAt, requiredAt: r.requiredAt });
   if (!present) return;
   if (r.branches.length) {

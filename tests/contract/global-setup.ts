@@ -1,12 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { armDeadline, readSettings } from '../../src/config/env.ts';
-import { readTokens } from '../../src/config/tokens.ts';
 import { CannotRunError } from '../../src/errors.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
-import { schemesOf } from '../../src/spec/rules.ts';
-import { probeTarget } from '../../src/targets/live.ts';
-import { announcedMock, startPrism, type RunningMock } from '../../src/targets/prism.ts';
+import { announcedMock, type RunningMock } from '../../src/targets/prism.ts';
 
 export interface ProvidedTarget {
   kind: 'mock' | 'live';
@@ -29,8 +25,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Under plain vitest the time budget starts here (npm run contract has fixed it already: one instant for all).
   armDeadline(process.env);
   const settings = readSettings(process.env);
-  const spec = await buildSpecModel(settings.specPath);
   const runSeed = settings.seed ?? Number(process.env['CONTRACT_RUN_SEED'] ?? randomInt(0, 2 ** 31 - 1));
+  // npm run contract has loaded and checked the spec, and started the mock, already: nothing to do twice here.
+  const announced = !settings.baseUrl ? announcedMock() : undefined;
+  if (announced) {
+    // Not awaited: the workers load while Prism boots, and wait for it themselves (harness).
+    project.provide('contractTarget', { kind: 'mock', baseUrl: announced, runSeed });
+    return async () => undefined;
+  }
+  const [{ buildSpecModel }, { readTokens }, { schemesOf }, { probeTarget }, { startPrism }] = await Promise.all([
+    import('../../src/run/context.ts'),
+    import('../../src/config/tokens.ts'),
+    import('../../src/spec/rules.ts'),
+    import('../../src/targets/live.ts'),
+    import('../../src/targets/prism.ts'),
+  ]);
+  const spec = await buildSpecModel(settings.specPath);
   let mock: RunningMock | undefined;
   let target: ProvidedTarget;
   if (settings.baseUrl) {
@@ -39,17 +49,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await probeTarget(settings.baseUrl, settings.timeoutMs);
     target = { kind: 'live', baseUrl: settings.baseUrl, runSeed };
-  } else if (announcedMock()) {
-    // Not awaited: the workers load while Prism boots, and wait for it themselves (harness).
-    target = { kind: 'mock', baseUrl: announcedMock()!, runSeed };
   } else {
     mock = await startPrism(settings.specPath);
     target = { kind: 'mock', baseUrl: mock.baseUrl, runSeed };
   }
   project.provide('contractTarget', target);
-  if (!announcedMock()) {
-    process.stdout.write(`contract: ${spec.operations.length} operations against ${target.kind} ${target.baseUrl} · seed ${runSeed}\n`);
-  }
+  process.stdout.write(`contract: ${spec.operations.length} operations against ${target.kind} ${target.baseUrl} · seed ${runSeed}\n`);
   return async () => {
     await mock?.stop();
   };

@@ -12,6 +12,7 @@ import { CannotRunError } from '../../src/errors.ts';
 import { waitForMock } from '../../src/targets/ready.ts';
 import type { Operation } from '../../src/spec/operations.ts';
 import { schemesOf } from '../../src/spec/rules.ts';
+import { inShard } from '../../src/run/shard.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -35,9 +36,10 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
     const provided = inject('contractTarget');
     const settings = readSettings(process.env);
     // npm run contract announces the mock before it is up (global setup); a mock that never comes up ends the
-    // run from there, in one line — this wait is only for its boot.
+    // run from there, in one line — this wait is only for its boot, and the spec loads meanwhile.
+    const loading = buildSpecModel(settings.specPath);
     if (provided.kind === 'mock' && !(await waitForMock(provided.baseUrl, 60_000))) throw new CannotRunError(`mock: nothing answers at ${provided.baseUrl}`);
-    const spec = await buildSpecModel(settings.specPath);
+    const spec = await loading;
     const inUse = [...new Set(spec.operations.flatMap(schemesOf))];
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules, inUse)!;
     // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.
@@ -101,9 +103,22 @@ export function perOperation(title: string, operations: readonly Operation[], na
       test(name, (t) => verdict(t, nothingToRun(name, none)));
       return;
     }
-    for (const op of operations) {
+    const mine = operations.filter((op) => inThisShard(op.key));
+    if (!mine.length) return noneInShard(title);
+    for (const op of mine) {
       const testName = name(op);
       test(testName, async (t) => verdict(t, await run(op, testName)));
     }
   });
+}
+
+/** Whether the test about `key` (an operation key, a flow) runs in this shard of a `--shard i/n` run. */
+export function inThisShard(key: string): boolean {
+  return inShard(key, readSettings(process.env).shard);
+}
+
+/** A family with nothing in this shard still gets a test: a file with none would end the run as "could not run". */
+export function noneInShard(title: string): void {
+  const { index, count } = readSettings(process.env).shard!;
+  test(`${title} › none in shard ${index}/${count}`, (t) => t.skip('not applicable: the other shards hold them'));
 }

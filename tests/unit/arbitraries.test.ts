@@ -3,7 +3,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
 import { arbitraryFor, Unsatisfiable } from '../../src/arbitraries/from-schema.ts';
-import { badValues } from '../../src/arbitraries/requests.ts';
+import { badValues, invalidRequests, validRequests } from '../../src/arbitraries/requests.ts';
+import { indexOperations } from '../../src/spec/operations.ts';
 import { Provenance } from '../../src/spec/provenance.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
@@ -23,6 +24,55 @@ describe('generated values validate against their schema — real specs\' corner
   ])('%s', (_name, schema) => {
     const validate = ajv.compile(schema);
     fc.assert(fc.property(arbitraryFor(doc, schema), (v) => validate(v) === true), { numRuns: 200, seed: 9 });
+  });
+});
+
+describe('numeric formats hold their range (validators that enforce formats — Prism\'s — refuse values past it)', () => {
+  test.each([
+    ['float', { type: 'number', format: 'float' }, -3.4028234663852886e38, 3.4028234663852886e38],
+    ['int32', { type: 'integer', format: 'int32' }, -(2 ** 31), 2 ** 31 - 1],
+    ['float with its own tighter bound', { type: 'number', format: 'float', maximum: 1 }, -3.4028234663852886e38, 1],
+  ])('%s', (_name, schema, min, max) => {
+    fc.assert(fc.property(arbitraryFor(doc, schema), (v) => (v as number) >= min && (v as number) <= max), { numRuns: 500, seed: 3 });
+  });
+});
+
+describe('requests as the client sends them', () => {
+  const spec = (schema: object) => {
+    const d = {
+      ...doc,
+      paths: { '/things': { post: { requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } }, responses: { '201': { description: 'created' } } } } },
+      components: { schemas: { Thing: schema, Id: { type: 'integer', readOnly: true } } },
+    } as unknown as OpenApiDocument;
+    const ctx = { doc: d, validators: new Validators(d), provenance: new Provenance(d) };
+    return { ctx, op: indexOperations(d)[0]! };
+  };
+  const thing = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { $ref: '#/components/schemas/Id' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time', readOnly: true } } };
+
+  test('readOnly properties are never sent, and required only in responses', () => {
+    const { ctx, op } = spec(thing);
+    const bodies = fc.sample(validRequests(ctx, op), { numRuns: 50, seed: 1 }).map((c) => c.body as Record<string, unknown>);
+    expect(bodies.every((b) => b && typeof b.name === 'string' && !('id' in b) && !('createdAt' in b))).toBe(true);
+    // The response side still reads the schema as written.
+    expect(ctx.validators.validate('/components/schemas/Thing', { name: 'a' }).map((e) => e.keyword)).toContain('required');
+  });
+
+  test('invalid requests never break a readOnly property (a server may ignore it)', () => {
+    const { ctx, op } = spec(thing);
+    const targets = new Set(fc.sample(invalidRequests(ctx, op)!, { numRuns: 200, seed: 1 }).map((c) => c.invalid!.target));
+    expect([...targets].sort()).toEqual(['body field name', 'request body']);
+  });
+
+  test('a minimal request holds the required inputs only, at every depth', () => {
+    const { ctx, op } = spec({ type: 'object', required: ['name', 'owner'], properties: { name: { type: 'string' }, note: { type: 'string' }, owner: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, nick: { type: 'string' } } } } });
+    const bodies = fc.sample(validRequests(ctx, op, { minimal: true }), { numRuns: 30, seed: 1 }).map((c) => c.body as Record<string, Record<string, unknown>>);
+    expect(bodies.every((b) => Object.keys(b).sort().join() === 'name,owner' && Object.keys(b['owner']!).join() === 'id')).toBe(true);
+    expect(fc.sample(validRequests(ctx, op), { numRuns: 30, seed: 1 }).some((c) => 'note' in (c.body as object))).toBe(true);
+  });
+
+  test('a nullable body is sent as an object: a whole body of null reads as no body', () => {
+    const { ctx, op } = spec({ type: ['object', 'null'], properties: { name: { type: 'string' } } });
+    expect(fc.sample(validRequests(ctx, op), { numRuns: 50, seed: 1 }).every((c) => c.body !== null)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from '../../src/client/undici-fetch.ts';
 import { createTransport } from '../../src/client/transport.ts';
@@ -47,4 +47,31 @@ test('a body openapi-fetch leaves unserialized (FormData) still goes out whole, 
   expect(seen[0]!.body).toContain('name="document"');
   expect(seen[0]!.body).toContain('passport');
   expect(slot.captured?.response?.status).toBe(200);
+});
+
+test('a kept-alive connection the server drops as a request goes out is retried once, fresh; a server that always drops is a failure', async () => {
+  // Answers the first request of each connection, then resets it at the next one (an idle close racing the request).
+  const flaky = createNetServer((socket) => {
+    let requests = 0;
+    socket.on('data', () => {
+      if (++requests > 1) return socket.resetAndDestroy();
+      socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}');
+    });
+  });
+  const always = createNetServer((socket) => socket.on('data', () => socket.resetAndDestroy()));
+  await Promise.all([flaky, always].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))));
+  const url = (srv: NetServer) => `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  try {
+    const transport = createTransport({ baseUrl: url(flaky), timeoutMs: 5000, redactor: new Redactor(), concurrency: 1 });
+    for (let i = 0; i < 3; i++) {
+      const exchange = await transport.send(listRoles, { path: {}, query: {}, headers: {} }, { kind: 'none' });
+      expect(exchange.failure, `request ${i + 1}`).toBeUndefined();
+      expect(exchange.response?.status).toBe(200);
+    }
+    const broken = await createTransport({ baseUrl: url(always), timeoutMs: 5000, redactor: new Redactor() }).send(listRoles, { path: {}, query: {}, headers: {} }, { kind: 'none' });
+    expect(broken.failure?.kind).toBe('network');
+  } finally {
+    flaky.close();
+    always.close();
+  }
 });

@@ -37,7 +37,9 @@ export function exampleShows(spec: SpecModel, op: Operation, status: number, fie
 
 /**
  * What the spec's documented examples show of a field of an object schema — any object of that schema, in any
- * example of any operation: present (the docs show it there), absent (they show it may be left out), or not shown.
+ * example of any operation: present (every example that shows such an object has it), absent (one leaves it out:
+ * the docs show it may be left out — DigitalOcean's firewall-rule `tags`, present in one example, absent from
+ * another), or not shown.
  */
 export function exampleShowsField(spec: SpecModel, objectSchema: string | undefined, field: string): 'present' | 'absent' | 'not shown' {
   if (objectSchema === undefined) return 'not shown';
@@ -60,8 +62,8 @@ function fieldEvidence(spec: SpecModel): Map<string, 'present' | 'absent'> {
           if (!v.present || at === undefined || !v.value || typeof v.value !== 'object' || Array.isArray(v.value)) continue;
           for (const name of Object.keys((v.schema['properties'] as object | undefined) ?? {})) {
             const key = `${at}\u0000${name}`;
-            if (Object.prototype.hasOwnProperty.call(v.value, name)) map.set(key, 'present');
-            else if (!map.has(key)) map.set(key, 'absent');
+            if (!Object.prototype.hasOwnProperty.call(v.value, name)) map.set(key, 'absent');
+            else if (!map.has(key)) map.set(key, 'present');
           }
         }
       }

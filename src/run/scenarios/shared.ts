@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { notSent, type Exchange } from '../../client/exchange.ts';
 import { toViolations, type Finding, type Violation } from '../../checks/types.ts';
-import { planFor, RESPONSE_CHECKS, runResponseChecks } from '../../checks/registry.ts';
+import { judge, planFor, RESPONSE_CHECKS, stamped } from '../../checks/registry.ts';
+import type { Judgement } from '../../checks/verdict-cache.ts';
 import { getAt } from '../../spec/pointer.ts';
 import { deref, refOf } from '../../spec/refs.ts';
 import { show } from '../../checks/show.ts';
@@ -22,18 +23,17 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
     return [];
   }
   for (const [id, reason] of plan.notApplicable) ledger.notApplicable(id, op.key, reason);
-  const example = ctx.target.kind === 'mock' ? servedExample(ctx, op, exchange) : undefined;
+  const { example, judgement, observations } = seenResponse(ctx, op, exchange);
+  const { violations, judgedBy } = stamped(op, exchange, judgement, ctx.checkOptions);
   if (example === null) {
     // Prism made this body up from the schema (no example to serve): placeholders ("string", 0) say nothing of a
-    // server nor of the spec. Only what does not depend on the body's content is judged.
-    const { violations, judgedBy } = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions, BODY_INDEPENDENT);
+    // server nor of the spec. Only what does not depend on the body's content was judged.
     ledger.judged(op.key, judgedBy);
     for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, 'the mock made the body up from the schema (the spec has no example for it): nothing to judge in placeholders');
     ledger.record(violations);
     return violations;
   }
-  ledger.observations.add(observe(op, exchange, ctx.spec), exchange);
-  const { violations, judgedBy } = runResponseChecks(op, exchange, ctx.spec, ctx.checkOptions, example ? STATIC : RESPONSE_CHECKS);
+  ledger.observations.add(observations, exchange);
   ledger.judged(op.key, judgedBy);
   for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, example && c.echoesRequest ? `the mock served the spec's example "${example.name}", made for no request in particular: nothing to compare with this one` : nothingToJudge(exchange));
   const found = example ? blameExample(example, violations) : violations;
@@ -44,6 +44,26 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
 
 /** What a static example can be judged by: every check that does not compare the answer with its request. */
 const STATIC = RESPONSE_CHECKS.filter((c) => !c.echoesRequest);
+
+/** Everything judging reads of a response, worked out once per distinct response (VerdictCache). */
+interface SeenResponse {
+  example: ReturnType<typeof servedExample>;
+  judgement: Judgement;
+  observations: ReturnType<typeof observe>;
+}
+
+function seenResponse(ctx: RunContext, op: Operation, exchange: Exchange): SeenResponse {
+  const key = ctx.verdicts?.key(`${ctx.target.kind} ${ctx.checkOptions.nullable}`, op, exchange, ctx.spec);
+  const cached = key === undefined ? undefined : ctx.verdicts!.get<SeenResponse>(key, op);
+  if (cached) return cached;
+  const example = ctx.target.kind === 'mock' ? servedExample(ctx, op, exchange) : undefined;
+  const seen: SeenResponse =
+    example === null
+      ? { example, judgement: judge(op, exchange, ctx.spec, ctx.checkOptions, BODY_INDEPENDENT), observations: [] }
+      : { example, judgement: judge(op, exchange, ctx.spec, ctx.checkOptions, example ? STATIC : RESPONSE_CHECKS), observations: observe(op, exchange, ctx.spec) };
+  if (key !== undefined) ctx.verdicts!.set(key, seen);
+  return seen;
+}
 
 const BODY_INDEPENDENT = RESPONSE_CHECKS.filter((c) => ['status-code-undocumented', 'server-error', 'content-type-not-json', 'body-not-json', 'response-timeout', 'response-too-large', 'connection-failed'].includes(c.id));
 

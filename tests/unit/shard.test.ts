@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
+import { knownApis } from '../../src/config/apis.ts';
+import { buildSpecModel } from '../../src/run/context.ts';
+import { inShard, shardOf } from '../../src/run/shard.ts';
+import { runContract, tokensFile } from './support/cli.ts';
+
+/**
+ * `--shard i/n` splits the contract tests by operation (every family of an operation on one runner), and
+ * `--merge-reports` puts the shards back together as the run they are parts of: same tests, same findings, same
+ * verdict and exit code.
+ */
+
+describe('assignment', () => {
+  test('stable: a key goes to the same shard on every machine, whatever else the spec holds', () => {
+    // Pinned: a change here moves operations between the runners of every user's CI.
+    expect([1, 2, 3, 4, 8].map((n) => shardOf('GET /kyc/status', n))).toEqual([1, 1, 2, 1, 1]);
+    expect([1, 2, 3, 4, 8].map((n) => shardOf('POST /kyc/session', n))).toEqual([1, 2, 2, 2, 6]);
+  });
+
+  test.each(knownApis().map((a) => [a.name, a.spec] as const))('%s: every operation in exactly one of n shards', async (_name, spec) => {
+    const { operations } = await buildSpecModel(spec);
+    for (const count of [1, 2, 3, 5]) {
+      for (const op of operations) {
+        const holders = Array.from({ length: count }, (_, i) => i + 1).filter((index) => inShard(op.key, { index, count }));
+        expect(holders).toEqual([shardOf(op.key, count)]);
+      }
+    }
+  });
+});
+
+describe('fan-out and merge, as CI runs them', () => {
+  test('three shards against the Account fixture: every test exactly once, merged findings and verdict equal one run with the same seed', async () => {
+    const server = await startAccountServer({ faults: ['enum-expired', 'accept-invalid'] });
+    const env = { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_RUNS: '10', CONTRACT_SEED: '4242' };
+    try {
+      const whole = await runContract([], env);
+      expect(whole.status, whole.out.slice(-1500)).toBe(1);
+      const shards = [];
+      for (const i of [1, 2, 3]) shards.push(await runContract(['--shard', `${i}/3`], env));
+      const merged = await runContract(['--merge-reports', ...shards.map((s) => s.reports)]);
+      expect(merged.status, merged.out.slice(-1500)).toBe(whole.status);
+
+      const tests = (r: { report: () => { outcomes: unknown }; file: (n: string) => string }) => (JSON.parse(r.file('contract-shard.json')) as { cases: Array<{ result: { name: string } }> }).cases.map((c) => c.result.name);
+      const testsOfWhole = [...whole.file('junit.xml').matchAll(/<testcase classname="tests\/contract\/[^"]*" name="([^"]*)"/g)].map((m) => m[1]!.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+      const sharded = shards.flatMap(tests);
+      expect(new Set(sharded).size, 'no test in two shards').toBe(sharded.length);
+      expect([...sharded].sort()).toEqual([...testsOfWhole].sort());
+      // Every family of an operation on one shard.
+      const shardOfTest = new Map(shards.flatMap((s, i) => tests(s).map((t) => [t, i] as const)));
+      const byOperation = new Map<string, Set<number>>();
+      for (const [t, i] of shardOfTest) if (!t.startsWith('flow ')) byOperation.set(t.split(' › ')[0]!, (byOperation.get(t.split(' › ')[0]!) ?? new Set()).add(i));
+      for (const [op, holders] of byOperation) expect(holders.size, op).toBe(1);
+
+      const summary = (r: { report: () => { verdict: string; findings: Array<{ id: string; count: number; severity: string }>; outcomes: Array<{ check: string; operation: string; status: string }> } }) => {
+        const report = r.report();
+        return { verdict: report.verdict, findings: report.findings.map((f) => `${f.id} ${f.severity} ×${f.count}`).sort(), outcomes: report.outcomes.map((o) => `${o.check} ${o.operation} ${o.status}`).sort() };
+      };
+      expect(summary(merged)).toEqual(summary(whole));
+      expect(merged.file('junit.xml').match(/<testcase /g)?.length).toBe(whole.file('junit.xml').match(/<testcase /g)?.length);
+      for (const file of ['summary.md', 'drift.md', 'drift.json']) expect(merged.file(file).length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  }, 300_000);
+
+  test('a shard without a seed is refused: the shards must draw from one', async () => {
+    const run = await runContract(['--shard', '1/2']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/--shard: set CONTRACT_SEED/);
+  });
+
+  test.each([
+    ['a shard missing', (dirs: string[]) => dirs.slice(0, 1), /shard 2\/2 is missing/],
+    ['a shard given twice', (dirs: string[]) => [dirs[0]!, dirs[0]!, dirs[1]!], /shard 1\/2 is given twice/],
+    ['a directory without shard results', () => [mkdtempSync(join(tmpdir(), 'not-a-shard-'))], /contract-shard\.json does not exist/],
+  ])('refused in one line, exit 2: %s', async (_name, pick, message) => {
+    const dirs = [join(tmpdir(), 'no-such-1'), join(tmpdir(), 'no-such-2')];
+    const fake = (index: number) => {
+      const dir = mkdtempSync(join(tmpdir(), 'shard-'));
+      const part = { tool: 'kyc-contract-suite', kind: 'contract-shard', shard: { index, count: 2 }, spec: 'spec/salesive-account.yaml', target: { kind: 'mock', baseUrl: '' }, runSeed: 1, runs: 10, policy: { inferred: 'warn', nullable: 'strict' }, replay: { env: [] }, startedAt: 0, durationMs: 1, errors: [], cases: [] };
+      writeFileSync(join(dir, 'contract-shard.json'), JSON.stringify(part));
+      return dir;
+    };
+    dirs[0] = fake(1);
+    dirs[1] = fake(2);
+    const run = await runContract(['--merge-reports', ...pick(dirs)]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+  });
+});
