@@ -7,7 +7,7 @@ import getPort from 'get-port';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { FIXTURE_TOKENS, startAccountServer, type Fault } from '../fixtures/account-server.ts';
-import { CLEAN_ENV, ROOT, runContract, tokensFile } from './support/cli.ts';
+import { cleanEnv, ROOT, runContract, tokensFile } from './support/cli.ts';
 
 /**
  * Every line the suite prints can be acted on: the replay line and the curl line run as printed, a fault is one
@@ -18,7 +18,7 @@ import { CLEAN_ENV, ROOT, runContract, tokensFile } from './support/cli.ts';
 /** Runs a printed command line in bash, as a user pasting it would (npm on the PATH, the project as cwd). */
 function bash(script: string, env: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
   return new Promise((done) => {
-    const child = spawn('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, ...CLEAN_ENV, ...env } });
+    const child = spawn('bash', ['-c', script], { cwd: ROOT, env: { ...cleanEnv(), ...env } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

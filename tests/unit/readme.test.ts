@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { knownApis } from '../../src/config/apis.ts';
 import { coverageTable, COVERAGE_END, COVERAGE_START } from '../../src/report/coverage-table.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
-import { CLEAN_ENV, ROOT } from './support/cli.ts';
+import { cleanEnv, ROOT } from './support/cli.ts';
 
 /**
  * The README cannot drift from the tool: every command of its `sh` blocks runs here as written, in a copy of the
@@ -54,7 +54,7 @@ function runBlock(lines: Line[], cwd: string): Promise<{ codes: number[]; out: s
   const script = lines.map((l, i) => (l.command.endsWith('&') ? l.command : `${l.command}\necho "__exit ${i} $?"`)).join('\n');
   return new Promise((done) => {
     // Whatever a block left running in the background (a sandbox it forgot to kill) is ended with it.
-    const child = spawn('bash', ['-c', `${script}\nkill $(jobs -p) 2>/dev/null; true`], { cwd, env: { ...process.env, ...CLEAN_ENV } });
+    const child = spawn('bash', ['-c', `${script}\nkill $(jobs -p) 2>/dev/null; true`], { cwd, env: { ...cleanEnv() } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -1,0 +1,54 @@
+// Lint: typescript-eslint with type information, and the project's layer order as a rule (eslint-plugin-boundaries).
+// Formatting is Prettier's alone (.prettierrc.json): no stylistic rule here, so the two never disagree.
+import boundaries from 'eslint-plugin-boundaries';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The layers, lowest first. A file may import its own layer and any layer below it, never one above: the data path
+ * runs one way (spec → arbitraries → client → checks → run → report → scripts, tests at the top). `fixtures` are the
+ * fault-injecting servers under tests/fixtures/: `npm run sandbox` and the benchmarks serve them, so they sit below
+ * scripts, and the tests above both.
+ */
+const LAYERS = [
+  { type: 'base', pattern: ['src/errors.ts', 'src/redact.ts'] },
+  { type: 'generated', pattern: ['generated/**'] },
+  { type: 'spec', pattern: ['src/spec/**', 'src/generate.ts'] },
+  { type: 'config', pattern: ['src/config/**'] },
+  { type: 'arbitraries', pattern: ['src/arbitraries/**'] },
+  { type: 'client', pattern: ['src/client/**'] },
+  { type: 'checks', pattern: ['src/checks/**'] },
+  { type: 'drift', pattern: ['src/drift/**'] },
+  { type: 'run', pattern: ['src/run/**'] },
+  { type: 'targets', pattern: ['src/targets/**'] },
+  { type: 'upstream', pattern: ['src/upstream/**'] },
+  { type: 'report', pattern: ['src/report/**'] },
+  { type: 'fixtures', pattern: ['tests/fixtures/**'] },
+  { type: 'scripts', pattern: ['scripts/**', 'bench/**'] },
+  { type: 'tests', pattern: ['tests/unit/**', 'tests/contract/**', 'tests/consumer/**', 'vitest.config.ts', 'vitest.contract.config.ts'] },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'reports/**', 'coverage/**', 'scratch/**', 'docs/**', 'spec/**', 'generated/**', 'scripts/contract.mjs', 'eslint.config.js'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': LAYERS.map(({ type, pattern }) => ({ type, pattern, mode: 'full' })),
+      'boundaries/include': ['src/**', 'scripts/**', 'bench/**', 'tests/**', 'generated/**', 'vitest.config.ts', 'vitest.contract.config.ts'],
+      'import/resolver': { typescript: { project: './tsconfig.json' }, node: true },
+    },
+    rules: {
+      'boundaries/element-types': [
+        'error',
+        {
+          default: 'disallow',
+          message: '${file.type} must not import ${dependency.type}: the layers run one way (eslint.config.js); move what both need down a layer',
+          rules: LAYERS.map(({ type }, i) => ({ from: type, allow: LAYERS.slice(0, i + 1).map((l) => l.type) })),
+        },
+      ],
+      // Every file belongs to a layer: a new folder must be placed before it can import anything.
+      'boundaries/no-unknown-files': 'error',
+    },
+  },
+);
