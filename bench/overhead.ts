@@ -150,7 +150,7 @@ export async function measureFloor(requests: number): Promise<FloorResult> {
   const spec = await buildSpecModel('spec/salesive-account.yaml');
   const ctx = createContext<paths>({ spec, target: { kind: 'live', baseUrl: 'http://127.0.0.1:9' }, settings: readSettings({}), runSeed: 1, tokens: [TOKEN] });
   const done = { status: 200, ok: true, headers: new Headers({ 'content-length': '0' }) } as unknown as Response;
-  const client = createClient<paths>({ baseUrl: 'http://127.0.0.1:9', fetch: async () => done, Request: PlainRequest as unknown as typeof Request });
+  const client = createClient<paths>({ baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.resolve(done), Request: PlainRequest as unknown as typeof Request });
   const call = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;
   const totals = { generateUs: 0, openapiFetchUs: 0, validateUs: 0 };
   for (const [id, body] of [['getKycStatus', STATUS], ['refreshKycStatus', REFRESH]] as const) {

@@ -110,7 +110,12 @@ function treeRssMb(root: number): number {
     const tree = new Set([root]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [pid, ppid] of rows) if (!tree.has(pid!) && tree.has(ppid!)) (tree.add(pid!), (grew = true));
+      for (const [pid, ppid] of rows) {
+        if (!tree.has(pid!) && tree.has(ppid!)) {
+          tree.add(pid!);
+          grew = true;
+        }
+      }
     }
     return Math.round(rows.filter(([pid]) => tree.has(pid!)).reduce((sum, [, , rss]) => sum + rss!, 0) / 1024);
   } catch {

@@ -202,7 +202,7 @@ function referencedComponents(paths: JsonObject, components: JsonObject, rootSec
     const [section, name] = [m[1]!, decodeURIComponent(m[2]!).replace(/~1/g, '/').replace(/~0/g, '~')];
     const key = `${section}/${name}`;
     if (wanted.has(key)) return;
-    const target = isObject(components[section]) ? (components[section] as JsonObject)[name] : undefined;
+    const target = isObject(components[section]) ? (components[section])[name] : undefined;
     if (target === undefined) throw new CannotRunError(`extract: $ref ${ref} does not exist in the vendor spec`);
     wanted.add(key);
     queue.push(target);
@@ -248,7 +248,7 @@ export function applyOverlay(doc: JsonObject, actions: OverlayAction[], file = '
     const where = `overlay: ${file} action ${i + 1}${action.description ? ` (${action.description.split('\n')[0]!.slice(0, 60)})` : ''}`;
     const hits: Array<{ path: Array<string | number>; value: Json }> = [];
     try {
-      exec(doc as never, action.target, (value, path) => hits.push({ path: [...path], value: value as Json }));
+      exec(doc, action.target, (value, path) => hits.push({ path: [...path], value: value }));
     } catch (error) {
       throw new CannotRunError(`${where}: target ${action.target} is not RFC 9535 JSONPath — ${(error as Error).message.split('\n')[0]}`);
     }
@@ -381,7 +381,7 @@ function jobsFor(o: { api?: string; overlay?: string; out?: string; source?: str
   return chosen.map((a) => jobFor(overlayFor(a.spec), o.out ?? a.spec, o.source, `npm run extract -- --api ${a.name}`));
 }
 
-async function main(): Promise<number> {
+function main(): number {
   const program = new Command()
     .name('npm run extract --')
     .option('--api <name>', 'a contract of spec/apis.json whose spec has an overlay beside it')
@@ -411,11 +411,12 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(`extract: ${oneLine(error).replace(/^extract: /, '')}`);
-      process.exit(EXIT.cannotRun);
-    },
-  );
+  let code: number;
+  try {
+    code = main();
+  } catch (error) {
+    console.error(`extract: ${oneLine(error).replace(/^extract: /, '')}`);
+    code = EXIT.cannotRun;
+  }
+  process.exit(code);
 }

@@ -56,7 +56,7 @@ export class Redactor {
   /** Deep copy with every string redacted (keys included: a server may echo a token as a key). */
   value<T>(input: T): T {
     if (typeof input === 'string') return this.text(input) as T;
-    if (Array.isArray(input)) return input.map((v) => this.value(v)) as T;
+    if (Array.isArray(input)) return (input as unknown[]).map((v) => this.value(v)) as T;
     if (input && typeof input === 'object') {
       const out: Record<string, unknown> = {};
       for (const k in input) if (Object.prototype.hasOwnProperty.call(input, k)) setKey(out, this.text(k), this.value((input as Record<string, unknown>)[k]));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { deref } from '../spec/refs.ts';
 import { asObject, mergeAllOf, omit, typesOf } from '../spec/schema.ts';
+import { textOf } from '../spec/text.ts';
 import type { JsonSchema, OpenApiDocument } from '../spec/types.ts';
 
 // Re-exported for modules that still import them from here (they live in src/spec/schema.ts).
@@ -87,7 +88,7 @@ function stringArbitrary(s: Schema): fc.Arbitrary<string> {
   const minLength = num(s['minLength']) ?? 0;
   const maxLength = num(s['maxLength']);
   const fitsLength = (v: string) => v.length >= minLength && (maxLength === undefined || v.length <= maxLength);
-  const byFormat = formatArbitrary(String(s['format'] ?? ''));
+  const byFormat = formatArbitrary(textOf(s['format']));
   if (byFormat) return boundedFilter(byFormat, fitsLength, `no ${String(s['format'])} value fits the length bounds`) as fc.Arbitrary<string>;
   if (typeof s['pattern'] === 'string') return boundedFilter(patternArbitrary(s['pattern'], s['example']), fitsLength, `no value of pattern ${String(s['pattern'])} fits the length bounds`) as fc.Arbitrary<string>;
   return fc.string({ minLength, maxLength: maxLength ?? Math.max(minLength, 16) });

@@ -60,7 +60,7 @@ export function validRequests(spec: WalkContext, op: Operation, options: Request
   let byOptions = built.get(ctx.doc)?.get(op);
   if (!byOptions) {
     if (!built.has(ctx.doc)) built.set(ctx.doc, new WeakMap());
-    built.get(ctx.doc)!.set(op, (byOptions = new Map()));
+    built.get(ctx.doc)!.set(op, (byOptions = new Map<string, fc.Arbitrary<RequestCase>>()));
   }
   const key = JSON.stringify(options);
   let arbitrary = byOptions.get(key);

@@ -2,6 +2,7 @@ import createClient, { createQuerySerializer, type Client } from 'openapi-fetch'
 import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
 import type { SecurityScheme } from '../spec/rules.ts';
+import { textOf } from '../spec/text.ts';
 import type { Redactor } from '../redact.ts';
 import type { Exchange, FailureKind } from './exchange.ts';
 import { AdaptiveLimit } from './throttle.ts';
@@ -76,7 +77,7 @@ const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
  * capturingFetch: size-capped, parsed, redacted, redirects not followed), so a non-JSON or truncated body is data
  * for the checks, not a crash, and an undocumented 3xx is seen as such.
  */
-export function createTransport<Paths extends {}>(options: TransportOptions): Transport {
+export function createTransport<Paths extends object>(options: TransportOptions): Transport {
   const client: Client<Paths> = createClient<Paths>({
     baseUrl: options.baseUrl,
     fetch: capturingFetch({ timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, redactor: options.redactor, connections: options.concurrency ?? 4 }),
@@ -254,7 +255,9 @@ interface OperationState {
 
 /** The URL a request would go to, for a request that never went out (openapi-fetch builds the real one). */
 export function resolveUrl(baseUrl: string, path: string, c: RequestCase): string {
-  const filled = path.includes('{') ? path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(c.path[name] ?? ''))) : path;
+  // An array value as its items joined by commas (the simple style), as String wrote it.
+  const text = (v: unknown) => (Array.isArray(v) ? v.map(textOf).join(',') : textOf(v));
+  const filled = path.includes('{') ? path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(text(c.path[name]))) : path;
   let hasQuery = false;
   for (const k in c.query) if (c.query[k] !== undefined) hasQuery = true;
   if (!hasQuery) return `${baseUrl}${filled}`;

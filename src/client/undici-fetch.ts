@@ -38,16 +38,19 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
       agent.request({
         origin,
         path: input.url.slice(origin.length) || '/',
-        method: input.method as 'GET',
+        method: input.method,
         headers,
         ...(body !== undefined ? { body } : {}),
-        signal: signal as unknown as AbortSignal,
+        signal: signal,
       });
     try {
       // A kept-alive connection the server closed as idle just as this request went out on it is reset before
       // any answer: RFC 9112 §9.3.1 lets a client send an idempotent request again, once, on a fresh connection.
       // A server that resets every time still fails (connection-failed), on the second try.
-      const res = await send().catch((error: unknown) => (!signal.aborted && IDEMPOTENT.has(input.method) && staleConnection(error) ? send() : Promise.reject(error)));
+      const res = await send().catch((error: unknown) => {
+        if (!signal.aborted && IDEMPOTENT.has(input.method) && staleConnection(error)) return send();
+        throw error;
+      });
       const text = await readCapped(res.body, options.maxBodyBytes);
       slot.captured =
         text === undefined

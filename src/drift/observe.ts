@@ -3,6 +3,7 @@ import type { SpecModel } from '../checks/types.ts';
 import { documentedVisits } from '../checks/visits.ts';
 import { allowsNull } from '../spec/schema.ts';
 import { timestampRepresentation } from '../spec/timestamps.ts';
+import { textOf } from '../spec/text.ts';
 import { foldIndices } from '../spec/pointer.ts';
 import { timestampShape } from '../checks/timestamps.ts';
 import { documentedResponse, type Operation } from '../spec/operations.ts';
@@ -39,7 +40,7 @@ export function observe(op: Operation, exchange: Exchange, spec: SpecModel): Arr
     }
     const closed = Array.isArray(schema['enum']) ? schema['enum'] : Array.isArray(schema['x-known-values']) ? schema['x-known-values'] : undefined;
     if (closed && value !== null && typeof value !== 'object' && !closed.includes(value)) {
-      out.push({ kind: 'enum-value-unknown', operation: op.key, location, value: String(value), sample: value });
+      out.push({ kind: 'enum-value-unknown', operation: op.key, location, value: textOf(value), sample: value });
     }
     if (value !== null && timestampRepresentation(spec.doc, schema, at, exchange.request.headers)) out.push({ kind: 'timestamp-format', operation: op.key, location, value: timestampShape(value), sample: value });
     const props = schema['properties'] as Record<string, unknown> | undefined;

@@ -1,4 +1,5 @@
 import { HTTP_METHODS } from '../spec/types.ts';
+import { textOf } from '../spec/text.ts';
 import { compareRequestBody, compareResponses } from './content.ts';
 import { compareParameters } from './parameters.ts';
 import type { At, DiffRun, KeyRule } from './run.ts';
@@ -99,7 +100,7 @@ function removed(run: DiffRun, op: OperationSide): void {
   const at = { operation: op.key, location: 'operation' };
   const node = value<Record<string, unknown>>(op.side) ?? {};
   if (node['deprecated'] !== true) return run.emit('operation-removed', at, { from: op.side });
-  const sunset = Date.parse(String(node['x-sunset'] ?? ''));
+  const sunset = Date.parse(textOf(node['x-sunset']));
   const now = (run.options.now ?? new Date()).getTime();
   if (!Number.isNaN(sunset) && sunset > now) return run.emit('operation-removed-before-sunset', at, { from: op.side }, undefined, `sunset ${String(node['x-sunset'])}`);
   run.emit('deprecated-operation-removed', at, { from: op.side });

@@ -1,3 +1,4 @@
+import { textOf } from '../spec/text.ts';
 import { compareContent } from './content.ts';
 import type { At, DiffRun, KeyRule } from './run.ts';
 import { compareSchema, deprecatedRule, docRule, schemaAt } from './schema.ts';
@@ -63,11 +64,11 @@ const PARAMETER_RULES: Rule[] = [
 ];
 
 const lower = (s: string) => s.toLowerCase();
-const name = (p: Side) => String(value<Record<string, unknown>>(p)?.['name'] ?? '');
+const name = (p: Side) => textOf(value<Record<string, unknown>>(p)?.['name']);
 const isRequired = (p: Side) => value<Record<string, unknown>>(p)?.['required'] === true || value<Record<string, unknown>>(p)?.['in'] === 'path';
 
 function keyOf(p: Side): string {
-  const location = String(value<Record<string, unknown>>(p)?.['in'] ?? '');
+  const location = textOf(value<Record<string, unknown>>(p)?.['in']);
   return `${location}:${location === 'header' ? lower(name(p)) : name(p)}`;
 }
 
@@ -76,7 +77,7 @@ function byKey(list: Side[]): Map<string, Side> {
 }
 
 function where(at: At, p: Side): At {
-  return { ...at, location: `${String(value<Record<string, unknown>>(p)?.['in'] ?? '')} parameter ${name(p)}` };
+  return { ...at, location: `${textOf(value<Record<string, unknown>>(p)?.['in'])} parameter ${name(p)}` };
 }
 
 /** `/things/{id}` → `/things/{thingId}`: the same URL, so the path parameters pair by position. */

@@ -1,3 +1,4 @@
+import { textOf } from '../spec/text.ts';
 import { hashOf, same, schemaView } from './canonical.ts';
 import { compareComposition, unwrapComposition } from './composition.ts';
 import type { DriftRuleId } from './rules.ts';
@@ -200,7 +201,7 @@ const multipleOfRule = rule(['multipleOf'], (run, a, b, at) => {
 const flagRule = (key: string) =>
   rule([key], (run, a, b, at) => {
     const on = value(child(b, key)) === true;
-    run.emit(on ? narrowed(at) : widened(at), at, { from: child(a, key), to: child(b, key) }, `${key} ${value(child(a, key)) ?? false}`, `${key} ${on}`);
+    run.emit(on ? narrowed(at) : widened(at), at, { from: child(a, key), to: child(b, key) }, `${key} ${textOf(value(child(a, key)) ?? false)}`, `${key} ${on}`);
   });
 
 // ── objects ──────────────────────────────────────────────────────────────────────────────────────────────

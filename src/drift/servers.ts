@@ -1,3 +1,4 @@
+import { textOf } from '../spec/text.ts';
 import type { At, DiffRun } from './run.ts';
 import { docRule } from './schema.ts';
 import { pairUp } from './pairing.ts';
@@ -9,7 +10,7 @@ import { child, items, value, type Side } from './side.ts';
  * @see https://spec.openapis.org/oas/v3.1.0#server-object
  */
 export function compareServers(run: DiffRun, a: Side | undefined, b: Side | undefined, at: At): void {
-  const url = (s: Side) => String(value<Record<string, unknown>>(s)?.['url'] ?? '');
+  const url = (s: Side) => textOf(value<Record<string, unknown>>(s)?.['url']);
   const text = (s: Side) => value<Record<string, unknown>>(s)?.['description'];
   const { matched: pairs, removed, added } = pairUp(items(a), items(b), [(x, y) => url(x) === url(y), (x, y) => text(x) !== undefined && text(x) === text(y), () => true]);
   for (const [x, y] of pairs) {

@@ -14,7 +14,7 @@ export interface UpstreamCandidate {
  * skipped with its reason, never read half — a truncated document parses, and would read as removals.
  */
 export function rebuildFromUpstream(folder: string): UpstreamCandidate {
-  const merged: Record<string, any> = { paths: {}, components: {} };
+  const merged: { paths: Record<string, object>; components: Record<string, object>; [key: string]: unknown } = { paths: {}, components: {} };
   const used: string[] = [];
   const skipped: Array<{ page: string; reason: string }> = [];
   for (const page of readdirSync(folder).filter((f) => f.endsWith('.md')).sort()) {
@@ -27,9 +27,9 @@ export function rebuildFromUpstream(folder: string): UpstreamCandidate {
       skipped.push({ page, reason: /````ya?ml/.test(text) ? 'its OpenAPI block is cut off (an excerpt)' : 'no OpenAPI block' });
       continue;
     }
-    let doc: Record<string, any>;
+    let doc: Record<string, unknown> | null;
     try {
-      doc = parse(blocks[0]!) as Record<string, any>;
+      doc = parse(blocks[0]!) as Record<string, unknown> | null;
     } catch (error) {
       skipped.push({ page, reason: `its OpenAPI block is not valid YAML (${(error as Error).message.split('\n')[0]})` });
       continue;

@@ -134,7 +134,13 @@ export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, '
     if (t.throttle && (latest.get(t.pid)?.at ?? -1) <= t.at) latest.set(t.pid, t);
     deadlineHit ??= t.deadlineHit;
   }
-  for (const r of results) for (const n of r.notSent ?? []) if (n.kind === 'circuit-open') circuits.get(n.operation) && (circuits.get(n.operation)!.notSent += n.count);
+  for (const r of results) {
+    for (const n of r.notSent ?? []) {
+      if (n.kind !== 'circuit-open') continue;
+      const circuit = circuits.get(n.operation);
+      if (circuit) circuit.notSent += n.count;
+    }
+  }
   const throttled = [...latest.values()].map((t) => t.throttle!);
   const throttle = throttled.length
     ? {

@@ -49,7 +49,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Operations by path, then method; flows (not a method and a path) after them. */
 function operationOrder(a: string, b: string): number {
-  const split = (k: string) => (/^[A-Z]+ \//.test(k) ? [0, k.slice(k.indexOf(' ') + 1), k] : [1, k, k]) as [number, string, string];
+  const split = (k: string): [number, string, string] => (/^[A-Z]+ \//.test(k) ? [0, k.slice(k.indexOf(' ') + 1), k] : [1, k, k]);
   const [x, y] = [split(a), split(b)];
   return x[0] - y[0] || x[1].localeCompare(y[1]) || x[2].localeCompare(y[2]);
 }

@@ -93,7 +93,7 @@ function identityExamples(spec: SpecModel): Record<string, unknown> {
   return out;
 }
 
-export function createContext<Paths extends {} = {}>(args: {
+export function createContext<Paths extends object = object>(args: {
   spec: SpecModel;
   target: Target;
   settings: RunSettings;

@@ -43,7 +43,7 @@ export class Ledger {
 
   private row(check: string, operation: string): Outcome {
     let byCheck = this.rows.get(operation);
-    if (!byCheck) this.rows.set(operation, (byCheck = new Map()));
+    if (!byCheck) this.rows.set(operation, (byCheck = new Map<string, Outcome>()));
     let row = byCheck.get(check);
     if (!row) byCheck.set(check, (row = { check, operation, status: 'not-applicable', evaluated: 0, warnings: 0, inferences: 0 }));
     return row;

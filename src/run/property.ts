@@ -142,7 +142,11 @@ async function sequential<T>(spec: PropertySpec<T>, probeOnce: (value: T) => Pro
       warnings: [...warnings.values()],
     };
   }
-  if (details.failed) throw (details as { errorInstance?: unknown }).errorInstance ?? new Error('property failed without a counterexample');
+  if (details.failed) {
+    // What the property threw, as it was thrown (whoever catches it may look for its class): fast-check types it unknown.
+    const thrown: unknown = (details as { errorInstance?: unknown }).errorInstance ?? new Error('property failed without a counterexample');
+    throw thrown;
+  }
   return { seed: details.seed, runs: details.numRuns, errors: [], warnings: [...warnings.values()] };
 }
 

@@ -2,7 +2,6 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { CannotRunError } from '../errors.ts';
 import { escapeToken, getAt } from './pointer.ts';
 import { schemaAt, type WalkContext } from './schema-walk.ts';
-import type { OpenApiDocument } from './types.ts';
 import { deref } from './refs.ts';
 
 /**
@@ -198,6 +197,18 @@ function distance(a: string, b: string): number {
   return dp[a.length]![b.length]!;
 }
 
+/** The names in an x-flows entry, of the shape its schema above has checked by then (EXTENSION_SCHEMAS['x-flows']). */
+interface FlowNames {
+  id: string;
+  states: string[];
+  active?: string[];
+  terminal?: string[];
+  edges?: Record<string, unknown>;
+  create?: { operationId: string; flag?: { when: string[] } };
+  read?: { operationId: string };
+  transitions?: Array<{ operationId: string; from?: 'any' | string[]; to?: string; preserves?: string[] }>;
+}
+
 /** What a typo in a name would silence: an operationId, an invariant's field, a flow's operation or state. */
 function checkReferences(ctx: WalkContext, file: string): void {
   const doc = ctx.doc;
@@ -225,23 +236,23 @@ function checkReferences(ctx: WalkContext, file: string): void {
       }
     }
   }
-  const flows = (doc['x-flows'] as Array<Record<string, any>> | undefined) ?? [];
+  const flows = (doc['x-flows'] as FlowNames[] | undefined) ?? [];
   for (const flow of flows) {
-    const states = new Set<string>(flow['states'] as string[]);
+    const states = new Set<string>(flow['states']);
     const named = (list: unknown, what: string) => {
       if (!Array.isArray(list)) return;
-      for (const s of list) if (!states.has(s)) throw new CannotRunError(`spec: ${file}: x-flows ${flow['id']} ${what} names state ${JSON.stringify(s)}, which is not in its states (${[...states].join(', ')})`);
+      for (const s of list as unknown[]) if (typeof s !== 'string' || !states.has(s)) throw new CannotRunError(`spec: ${file}: x-flows ${flow['id']} ${what} names state ${JSON.stringify(s)}, which is not in its states (${[...states].join(', ')})`);
     };
     named(flow['active'], 'active');
     named(flow['terminal'], 'terminal');
-    for (const [from, to] of Object.entries((flow['edges'] as Record<string, unknown> | undefined) ?? {})) {
+    for (const [from, to] of Object.entries(flow['edges'] ?? {})) {
       if (from === 'x-inferred') continue;
       named([from], 'edges');
       named(to, `edges.${from}`);
     }
     named(flow['create']?.flag?.when, 'create.flag.when');
     for (const part of ['create', 'read'] as const) if (flow[part]?.operationId) needOperation(flow[part].operationId, `x-flows ${flow['id']} ${part}`);
-    for (const t of (flow['transitions'] as Array<Record<string, any>> | undefined) ?? []) {
+    for (const t of flow['transitions'] ?? []) {
       needOperation(t['operationId'], `x-flows ${flow['id']} transition`);
       if (t['from'] !== 'any') named(t['from'], `transition ${t['operationId']} from`);
       if (t['to'] !== undefined) named([t['to']], `transition ${t['operationId']} to`);

@@ -22,7 +22,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 export function clonePlain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(clonePlain) as T;
   // fast-check's records may have no prototype at all: plain objects too.
-  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clonePlain(v)])) as T;
   }
   return value;

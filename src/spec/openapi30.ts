@@ -29,14 +29,14 @@ export function normalizeOpenApi30(doc: OpenApiDocument): void {
       else find(child, seen);
     }
   };
-  Object.values((doc.components?.['schemas'] as Node | undefined) ?? {}).forEach(schema);
+  Object.values((doc.components?.['schemas']) ?? {}).forEach(schema);
   find(doc);
 }
 
 function rewrite(s: Node): void {
   if (s['nullable'] === true) {
     if (typeof s['type'] === 'string') s['type'] = [s['type'], 'null'];
-    if (Array.isArray(s['enum']) && !s['enum'].includes(null)) s['enum'] = [...s['enum'], null];
+    if (Array.isArray(s['enum']) && !s['enum'].includes(null)) s['enum'] = [...(s['enum'] as unknown[]), null];
   }
   delete s['nullable'];
   for (const [ex, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {

@@ -1,5 +1,6 @@
 import { pointer } from './pointer.ts';
 import { deref, refOf } from './refs.ts';
+import { textOf } from './text.ts';
 import { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument } from './types.ts';
 
 export interface Parameter {
@@ -112,7 +113,7 @@ function toOperation(
     const { examples, examplePointers } = examplesOf(doc, media, mediaPointer);
     responses.set(status, {
       status,
-      description: String(response['description'] ?? ''),
+      description: textOf(response['description']),
       pointer: responsePointer,
       schemaPointer: media?.['schema'] !== undefined ? `${mediaPointer}/schema` : undefined,
       contentTypes: Object.keys(content),
@@ -125,7 +126,7 @@ function toOperation(
   const scopeAlternatives = security.map((req) => Object.values(req).flat());
   const body = requestBodyOf(doc, op['requestBody'], refOf(op['requestBody']) ?? `${base}/requestBody`);
   return {
-    id: String(op['operationId'] ?? `${method}${path}`),
+    id: textOf(op['operationId'] ?? `${method}${path}`),
     key: `${method.toUpperCase()} ${path}`,
     method,
     path,

@@ -54,8 +54,8 @@ export function getAll(root: unknown, ptr: string): unknown[] {
     const next: unknown[] = [];
     for (const node of nodes) {
       if (node === null || typeof node !== 'object') continue;
-      if (token === '*') next.push(...Object.values(node as object));
-      else if (token in (node as object)) next.push((node as Record<string, unknown>)[token]);
+      if (token === '*') next.push(...Object.values(node as Record<string, unknown>));
+      else if (token in (node)) next.push((node as Record<string, unknown>)[token]);
     }
     nodes = next;
   }

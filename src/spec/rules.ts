@@ -1,5 +1,6 @@
 import type { OpenApiDocument } from './types.ts';
 import type { Operation } from './operations.ts';
+import { textOf } from './text.ts';
 
 /** `x-envelope`: every JSON body is an object carrying the declared fields (docs/extensions.md). */
 export interface EnvelopeRule {
@@ -61,9 +62,9 @@ export function readRules(doc: OpenApiDocument): ContractRules {
   const implications = { ...((doc['x-scope-implications'] as Record<string, string[]> | undefined) ?? {}) };
   delete (implications as Record<string, unknown>)['x-inferred'];
   return {
-    ...(doc['x-envelope'] ? { envelope: doc['x-envelope'] as EnvelopeRule } : {}),
-    ...(doc['x-problem-details'] ? { problemDetails: doc['x-problem-details'] as ProblemRule } : {}),
-    ...(doc['x-tenant'] ? { tenant: doc['x-tenant'] as ContractRules['tenant'] } : {}),
+    ...(doc['x-envelope'] ? { envelope: doc['x-envelope'] } : {}),
+    ...(doc['x-problem-details'] ? { problemDetails: doc['x-problem-details'] } : {}),
+    ...(doc['x-tenant'] ? { tenant: doc['x-tenant'] } : {}),
     scopeImplications: implications,
     schemes: readSchemes(doc),
     productionHosts: (doc.servers ?? [])
@@ -77,7 +78,7 @@ function readSchemes(doc: OpenApiDocument): Record<string, SecurityScheme> {
   const out: Record<string, SecurityScheme> = {};
   for (const [name, raw] of Object.entries((doc.components?.['securitySchemes'] as Record<string, Record<string, unknown>>) ?? {})) {
     const type = raw['type'];
-    const http = String(raw['scheme'] ?? '').toLowerCase();
+    const http = textOf(raw['scheme']).toLowerCase();
     const kind = type === 'apiKey' ? 'apiKey' : type === 'http' && http === 'basic' ? 'basic' : 'bearer';
     out[name] = {
       name,

@@ -48,7 +48,7 @@ export function keywordBasis(ctx: WalkContext, visit: Visit, keyword: string, pr
 export function walk(ctx: WalkContext, schemaPointer: string, body: unknown): readonly Visit[] {
   if (!body || typeof body !== 'object') return walkFrom(ctx, schemaPointer, body);
   let bySchema = walks.get(body);
-  if (!bySchema) walks.set(body, (bySchema = new Map()));
+  if (!bySchema) walks.set(body, (bySchema = new Map<string, Visit[]>()));
   let visits = bySchema.get(schemaPointer);
   if (!visits) bySchema.set(schemaPointer, (visits = walkFrom(ctx, schemaPointer, body)));
   return visits;
@@ -83,7 +83,7 @@ const resolvedByDoc = new WeakMap<OpenApiDocument, Map<string, Resolved | null>>
 
 function resolve(doc: OpenApiDocument, pointer: string): Resolved | null {
   let cache = resolvedByDoc.get(doc);
-  if (!cache) resolvedByDoc.set(doc, (cache = new Map()));
+  if (!cache) resolvedByDoc.set(doc, (cache = new Map<string, Resolved | null>()));
   let r = cache.get(pointer);
   if (r === undefined) cache.set(pointer, (r = resolveUncached(doc, pointer)));
   return r;

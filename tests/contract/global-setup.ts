@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (announced) {
     // Not awaited: the workers load while Prism boots, and wait for it themselves (harness).
     project.provide('contractTarget', { kind: 'mock', baseUrl: announced, runSeed });
-    return async () => undefined;
+    return () => Promise.resolve(undefined);
   }
   const [{ buildSpecModel }, { readTokens }, { schemesOf }, { probeTarget }, { startPrism }] = await Promise.all([
     import('../../src/run/context.ts'),

@@ -368,7 +368,7 @@ describe('a deep run', () => {
     const ctx = await contextFor([], { runs: 3, deep: true });
     const families = invalidRequestFamilies(spec, op('listRoles'), { identity: {} })!;
     const broken = new Set<string>();
-    const send = ctx.transport.send;
+    const send = ctx.transport.send.bind(ctx.transport);
     ctx.transport.send = (o, request, auth, extra) => {
       if (request.invalid) broken.add(`${request.invalid.target} ${request.invalid.rule}`);
       return send(o, request, auth, extra);

@@ -268,7 +268,7 @@ describe('each fault changes the answer it should', () => {
 });
 
 describe('the fault table', () => {
-  test('one row per fault, on operations of the spec, naming published or declared check ids', async () => {
+  test('one row per fault, on operations of the spec, naming published or declared check ids', () => {
     expect([...[...FAULT_CASES, ...INFERRED_CASES].map((c) => c[0]), ...Object.keys(NOT_SHOWN)].sort()).toEqual([...FAULTS].sort());
     const ids = new Set(operations.map((o) => o.id));
     expect([...FAULT_CASES, ...INFERRED_CASES].filter((c) => !ids.has(c[2]))).toEqual([]);

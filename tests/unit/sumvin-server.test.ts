@@ -65,7 +65,7 @@ function schemaErrors(path: string, op: Record<string, unknown>, answer: Answer)
 
 describe('the conforming Sumvin fixture answers as the extracted spec documents', () => {
   test('the spec extracted the four KYC reads the fixture serves', () => {
-    expect(operations().map(([path, op]) => `${op['operationId']} ${path}`)).toEqual([
+    expect(operations().map(([path, op]) => `${String(op['operationId'])} ${path}`)).toEqual([
       'getKycStatus /v0/kyc/status',
       'getKycDetails /v0/kyc/details',
       'listKycDocuments /v0/kyc/documents',

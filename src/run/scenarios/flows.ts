@@ -95,8 +95,16 @@ export async function checkFlow(ctx: RunContext, flow: Flow, name: string): Prom
     seed: details.seed,
     runs: details.numRuns,
     errors: failing.filter((v) => v.severity === 'error'),
-    ...(details.counterexample ? { counterexample: String(details.counterexample[0]) } : {}),
+    ...(details.counterexample ? { counterexample: commandsRan(details.counterexample[0]) } : {}),
   };
+}
+
+/**
+ * A failing command sequence as fast-check prints it: the commands that ran (each its toString), comma-separated,
+ * with fast-check's replay metadata. The value fc.commands draws is typed a plain Iterable, but carries that toString.
+ */
+function commandsRan(commands: Iterable<fc.AsyncCommand<Model, Real>>): string {
+  return (commands as Iterable<fc.AsyncCommand<Model, Real>> & { toString(): string }).toString();
 }
 
 /** Commands per sequence a deep run explores (8 otherwise). */
@@ -245,7 +253,7 @@ class FlowRunner {
     }
     const kept = before !== undefined && (this.flow.decl.terminal?.includes(before) || t.decl.preserves?.includes(before));
     if (kept && seen.state !== undefined) {
-      const where = t.decl.preserves?.includes(before!) ? `${at}/preserves` : '/terminal';
+      const where = t.decl.preserves?.includes(before) ? `${at}/preserves` : '/terminal';
       this.judge(real, 'terminalChanged', t.op, e, seen.state === before ? [] : [{ location: this.flow.decl.statePointer, expected: `${before}: ${t.op.id} never changes it`, actual: JSON.stringify(seen.state) }], where);
     }
     this.moved(real, t.op, e, before, seen.state, kept);
@@ -313,7 +321,7 @@ class FlowRunner {
           await this.transition(d, r, real);
           if (this.flow.read) await this.read(r, real);
         }
-        for (const c of this.flow.transitions.filter((x) => Array.isArray(x.decl.from) && x.decl.refusal !== undefined && !(x.decl.from as string[]).includes(r.state!))) {
+        for (const c of this.flow.transitions.filter((x) => Array.isArray(x.decl.from) && x.decl.refusal !== undefined && !(x.decl.from).includes(r.state!))) {
           await this.transition(c, r, real);
           if (this.flow.read) await this.read(r, real);
         }

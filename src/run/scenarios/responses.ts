@@ -6,6 +6,7 @@ import type { Finding, Violation } from '../../checks/types.ts';
 import type { Basis } from '../../spec/provenance.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Operation } from '../../spec/operations.ts';
+import { textOf } from '../../spec/text.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { checkProperty, propertyRun } from '../property.ts';
@@ -133,5 +134,5 @@ export function prismRefusal(exchange: Exchange): string | undefined {
   }
   const body = r?.json as { type?: unknown; detail?: unknown; validation?: Array<{ location?: string[]; message?: string }> } | undefined;
   if (!body || typeof body.type !== 'string' || !body.type.includes('stoplight.io/prism/errors')) return undefined;
-  return said(body.validation?.[0]) ?? String(body.detail ?? body.type);
+  return said(body.validation?.[0]) ?? textOf(body.detail ?? body.type);
 }

@@ -1,5 +1,4 @@
 import type { Violation } from '../../checks/types.ts';
-import type { RequestCase } from '../../arbitraries/requests.ts';
 import { Ledger, type Outcome } from '../ledger.ts';
 import type { PropertyResult } from '../property.ts';
 import type { ObservationTally } from '../../drift/observe.ts';
@@ -18,7 +17,8 @@ export interface ScenarioResult {
   occurrences?: Violation[];
   seed?: number;
   path?: string;
-  counterexample?: RequestCase | unknown;
+  /** The shrunk input, as plain data: a RequestCase for most scenarios, the commands that ran (text) for a flow. */
+  counterexample?: unknown;
   runs?: number;
   /** Requests the budget stopped this scenario from sending. */
   unsent?: number;
