@@ -10,21 +10,21 @@ import tseslint from 'typescript-eslint';
  * scripts, and the tests above both.
  */
 const LAYERS = [
-  { type: 'base', pattern: ['src/errors.ts', 'src/redact.ts'] },
-  { type: 'generated', pattern: ['generated/**'] },
-  { type: 'spec', pattern: ['src/spec/**', 'src/generate.ts'] },
-  { type: 'config', pattern: ['src/config/**'] },
-  { type: 'arbitraries', pattern: ['src/arbitraries/**'] },
-  { type: 'client', pattern: ['src/client/**'] },
-  { type: 'checks', pattern: ['src/checks/**'] },
-  { type: 'drift', pattern: ['src/drift/**'] },
-  { type: 'run', pattern: ['src/run/**'] },
-  { type: 'targets', pattern: ['src/targets/**'] },
-  { type: 'upstream', pattern: ['src/upstream/**'] },
-  { type: 'report', pattern: ['src/report/**'] },
-  { type: 'fixtures', pattern: ['tests/fixtures/**'] },
-  { type: 'scripts', pattern: ['scripts/**', 'bench/**'] },
-  { type: 'tests', pattern: ['tests/unit/**', 'tests/contract/**', 'tests/consumer/**', 'vitest.config.ts', 'vitest.contract.config.ts'] },
+  { type: 'base', pattern: ['src/base'] },
+  { type: 'generated', pattern: ['generated'] },
+  { type: 'spec', pattern: ['src/spec'] },
+  { type: 'config', pattern: ['src/config'] },
+  { type: 'arbitraries', pattern: ['src/arbitraries'] },
+  { type: 'client', pattern: ['src/client'] },
+  { type: 'checks', pattern: ['src/checks'] },
+  { type: 'drift', pattern: ['src/drift'] },
+  { type: 'run', pattern: ['src/run'] },
+  { type: 'targets', pattern: ['src/targets'] },
+  { type: 'upstream', pattern: ['src/upstream'] },
+  { type: 'report', pattern: ['src/report'] },
+  { type: 'fixtures', pattern: ['tests/fixtures'] },
+  { type: 'scripts', pattern: ['scripts', 'bench'] },
+  { type: 'tests', pattern: ['tests/unit', 'tests/contract', 'tests/consumer'] },
 ];
 
 export default tseslint.config(
@@ -34,21 +34,39 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { boundaries },
     settings: {
-      'boundaries/elements': LAYERS.map(({ type, pattern }) => ({ type, pattern, mode: 'full' })),
-      'boundaries/include': ['src/**', 'scripts/**', 'bench/**', 'tests/**', 'generated/**', 'vitest.config.ts', 'vitest.contract.config.ts'],
+      'boundaries/elements': LAYERS.map(({ type, pattern }) => ({ type, pattern })),
+      'boundaries/include': ['src/**', 'scripts/**', 'bench/**', 'tests/**', 'generated/**'],
       'import/resolver': { typescript: { project: './tsconfig.json' }, node: true },
     },
     rules: {
-      'boundaries/element-types': [
+      'boundaries/dependencies': [
         'error',
         {
           default: 'disallow',
-          message: '${file.type} must not import ${dependency.type}: the layers run one way (eslint.config.js); move what both need down a layer',
-          rules: LAYERS.map(({ type }, i) => ({ from: type, allow: LAYERS.slice(0, i + 1).map((l) => l.type) })),
+          message: '{{from.element.type}} must not import {{to.element.type}}: the layers run one way (eslint.config.js); move what both need down a layer',
+          policies: LAYERS.map(({ type }, i) => ({
+            from: { element: { type } },
+            allow: { to: { element: { types: { anyOf: LAYERS.slice(0, i + 1).map((l) => l.type) } } } },
+          })),
         },
       ],
       // Every file belongs to a layer: a new folder must be placed before it can import anything.
       'boundaries/no-unknown-files': 'error',
+      // `const { dropped: _dropped, ...rest } = x` is how an object loses a key without a mutation.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // The tests read reports and specs as JSON (any) and check their shape with expect(): the assertion is the type
+    // check there, so the no-unsafe family would only ask for casts that check nothing.
+    files: ['tests/**'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
 );

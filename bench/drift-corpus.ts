@@ -36,7 +36,8 @@ const checker = join(root, 'checker');
 
 /** `RequestBodyMaxLengthDecreasedId` → ERR, from oasdiff's rule table. */
 const levels = new Map<string, Level>();
-for (const m of readFileSync(join(checker, 'rules.go'), 'utf8').matchAll(/newBackwardCompatibilityRule\((\w+Id), (ERR|WARN|INFO)/g)) levels.set(m[1]!, m[2] as Level);
+for (const m of readFileSync(join(checker, 'rules.go'), 'utf8').matchAll(/newBackwardCompatibilityRule\((\w+Id), (ERR|WARN|INFO)/g))
+  levels.set(m[1]!, m[2] as Level);
 
 const pairs = new Map<string, Pair>();
 let functions = 0;
@@ -49,7 +50,10 @@ for (const file of readdirSync(checker).filter((f) => f.endsWith('_test.go'))) {
     const loads = [
       ...[...body.matchAll(/\b(?:open|load\.NewSource)\("([^"]+)"/g)].map((m) => resolve(checker, m[1]!)),
       ...[...body.matchAll(/\bl\(t, (\d+)/g)].map((m) => resolve(root, `data/openapi-test${m[1]}.yaml`)),
-      ...[...body.matchAll(/\bd\(t, [^,]+, (\d+), (\d+)/g)].flatMap((m) => [resolve(root, `data/openapi-test${m[1]}.yaml`), resolve(root, `data/openapi-test${m[2]}.yaml`)]),
+      ...[...body.matchAll(/\bd\(t, [^,]+, (\d+), (\d+)/g)].flatMap((m) => [
+        resolve(root, `data/openapi-test${m[1]}.yaml`),
+        resolve(root, `data/openapi-test${m[2]}.yaml`),
+      ]),
     ];
     if (/\.Spec\.|\.Value\.\w+ = |Extensions\[/.test(body)) {
       skipped.edited++;
@@ -66,7 +70,10 @@ for (const file of readdirSync(checker).filter((f) => f.endsWith('_test.go'))) {
     }
     const negated = new Set([...body.matchAll(/(?:Not(?:Contains|Equal)|False\(t, containsId)[^\n]*checker\.(\w+Id)/g)].map((m) => m[1]!));
     const ids = [...body.matchAll(/checker\.(\w+Id)\b/g)].map((m) => m[1]!).filter((id) => !negated.has(id) && levels.has(id));
-    const expected = new Set<Level>([...ids.map((id) => levels.get(id)!), ...[...body.matchAll(/Level:\s*checker\.(ERR|WARN|INFO)/g)].map((m) => m[1] as Level)]);
+    const expected = new Set<Level>([
+      ...ids.map((id) => levels.get(id)!),
+      ...[...body.matchAll(/Level:\s*checker\.(ERR|WARN|INFO)/g)].map((m) => m[1] as Level),
+    ]);
     const expectsNothing = /require\.(Empty|Len)\(t, \w+(, 0)?\)/.test(body) && !ids.length;
     // Only a test that runs every check can say a pair is not breaking; one check's silence says nothing of the others.
     const allChecks = /allChecksConfig\(|GetAllChecks\(|\bd\(t, /.test(body);
@@ -104,25 +111,44 @@ const silent = reporting.filter((r) => !r.ours.length);
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(0)} %` : '—');
 const short = (f: string) => f.slice(resolve(root).length + 1);
 
-console.log(`oasdiff corpus: ${functions} test functions → ${pairs.size} spec pairs with an asserted verdict (${skipped.edited} edit specs in code, ${skipped.options} use diff options, ${skipped.ambiguous} load other than two files, ${skipped.unknownVerdict} assert no verdict we can read)`);
-console.log(`${rows.length - judged.length} pair(s) our loader refuses (not OpenAPI 3.x, or a broken $ref); ${judged.length - breaking.length - notBreaking.length} judged pair(s) are neither breaking nor proven non-breaking (only one check ran)`);
+console.log(
+  `oasdiff corpus: ${functions} test functions → ${pairs.size} spec pairs with an asserted verdict (${skipped.edited} edit specs in code, ${skipped.options} use diff options, ${skipped.ambiguous} load other than two files, ${skipped.unknownVerdict} assert no verdict we can read)`,
+);
+console.log(
+  `${rows.length - judged.length} pair(s) our loader refuses (not OpenAPI 3.x, or a broken $ref); ${judged.length - breaking.length - notBreaking.length} judged pair(s) are neither breaking nor proven non-breaking (only one check ran)`,
+);
 console.log('');
 console.log('| measure | ours | target (issue 14) |');
 console.log('|---|---:|---:|');
 console.log(`| breaking verdicts of oasdiff we also call breaking | ${caught.length} / ${breaking.length} (${pct(caught.length, breaking.length)}) | ≥ 90 % |`);
-console.log(`| non-breaking pairs we call breaking | ${falseBreaking.length} / ${notBreaking.length} (${pct(falseBreaking.length, notBreaking.length)}) | ≤ 5 % |`);
-console.log(`| pairs whose (single-check) tests expect only INFO/WARN changes that we call breaking | ${onlyMild.filter((r) => r.ours.some((c) => c.level === 'breaking')).length} / ${onlyMild.length} (${pct(onlyMild.filter((r) => r.ours.some((c) => c.level === 'breaking')).length, onlyMild.length)}) | — |`);
-console.log(`| pairs where oasdiff reports a change and we say "No changes" | ${silent.length} / ${reporting.length} (${pct(silent.length, reporting.length)}) | 0 |`);
+console.log(
+  `| non-breaking pairs we call breaking | ${falseBreaking.length} / ${notBreaking.length} (${pct(falseBreaking.length, notBreaking.length)}) | ≤ 5 % |`,
+);
+console.log(
+  `| pairs whose (single-check) tests expect only INFO/WARN changes that we call breaking | ${onlyMild.filter((r) => r.ours.some((c) => c.level === 'breaking')).length} / ${onlyMild.length} (${pct(onlyMild.filter((r) => r.ours.some((c) => c.level === 'breaking')).length, onlyMild.length)}) | — |`,
+);
+console.log(
+  `| pairs where oasdiff reports a change and we say "No changes" | ${silent.length} / ${reporting.length} (${pct(silent.length, reporting.length)}) | 0 |`,
+);
 
 if (flags.includes('--misses')) {
   const show = (title: string, list: typeof judged) => {
     if (!list.length) return;
     console.log(`\n## ${title}`);
-    for (const r of list) console.log(`- ${short(r.pair.base)} → ${short(r.pair.revision)} [${r.pair.tests.join(', ')}]: ours ${r.ours.map((c) => `${c.rule}(${c.level})`).join(', ') || 'nothing'}`);
+    for (const r of list)
+      console.log(
+        `- ${short(r.pair.base)} → ${short(r.pair.revision)} [${r.pair.tests.join(', ')}]: ours ${r.ours.map((c) => `${c.rule}(${c.level})`).join(', ') || 'nothing'}`,
+      );
   };
-  show('breaking for oasdiff, not for us', breaking.filter((r) => !caught.includes(r)));
+  show(
+    'breaking for oasdiff, not for us',
+    breaking.filter((r) => !caught.includes(r)),
+  );
   show('breaking for us, not for oasdiff', falseBreaking);
-  show('breaking for us; its single-check tests expect only INFO/WARN', onlyMild.filter((r) => r.ours.some((c) => c.level === 'breaking')));
+  show(
+    'breaking for us; its single-check tests expect only INFO/WARN',
+    onlyMild.filter((r) => r.ours.some((c) => c.level === 'breaking')),
+  );
   show('"No changes" where oasdiff reports one', silent);
   for (const r of rows) if ('error' in r) console.log(`- refused: ${short(r.pair.base)}: ${r.error}`);
 }

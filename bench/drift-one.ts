@@ -63,4 +63,17 @@ const same = diffDocuments(doc, structuredClone(doc));
 const identical = ms(t);
 const levels = { breaking: 0, warning: 0, info: 0 };
 for (const c of changes) levels[c.level]++;
-console.log(JSON.stringify({ spec: specPath, operations: operations.length, edits: made + (firstPath ? 1 : 0), load, diff, identical, identicalChanges: same.length, changes: changes.length, ...levels, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(
+  JSON.stringify({
+    spec: specPath,
+    operations: operations.length,
+    edits: made + (firstPath ? 1 : 0),
+    load,
+    diff,
+    identical,
+    identicalChanges: same.length,
+    changes: changes.length,
+    ...levels,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

@@ -36,14 +36,17 @@ function contract(runs: number, seed: number): { report: Report; wallMs: number;
     maxBuffer: 1 << 28,
   });
   const wallMs = performance.now() - started;
-  if (run.status !== 0 && run.status !== 1) throw new Error(`runs=${runs} seed=${seed}: exit ${run.status}\n${run.stdout.slice(-2000)}${run.stderr.slice(-2000)}`);
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`runs=${runs} seed=${seed}: exit ${run.status}\n${run.stdout.slice(-2000)}${run.stderr.slice(-2000)}`);
   return { report: JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as Report, wallMs, code: run.status };
 }
 
 type Kind = 'run' | 'spec' | 'mock';
 const kindOf = (f: Report['findings'][number]): Kind => (f.severity !== 'warning' ? 'run' : f.check === 'spec-example-invalid' ? 'spec' : 'mock');
-const findingKeys = (r: Report, kind: Kind) => new Set(r.findings.filter((f) => kindOf(f) === kind).map((f) => `${f.severity} ${f.check} · ${f.operation} · ${f.location} · ${f.basis}`));
-const judgedCells = (r: Report) => new Set(r.outcomes.filter((o) => ['passed', 'violated', 'inferred'].includes(o.status)).map((o) => `${o.check} · ${o.operation}`));
+const findingKeys = (r: Report, kind: Kind) =>
+  new Set(r.findings.filter((f) => kindOf(f) === kind).map((f) => `${f.severity} ${f.check} · ${f.operation} · ${f.location} · ${f.basis}`));
+const judgedCells = (r: Report) =>
+  new Set(r.outcomes.filter((o) => ['passed', 'violated', 'inferred'].includes(o.status)).map((o) => `${o.check} · ${o.operation}`));
 const exchanges = (r: Report) => r.outcomes.filter((o) => o.check === 'connection-failed').reduce((n, o) => n + o.evaluated, 0);
 const missing = (want: Set<string>, got: Set<string>) => [...want].filter((k) => !got.has(k));
 
@@ -67,14 +70,18 @@ const row = (runs: number, results: Map<number, ReturnType<typeof contract>>) =>
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const all = [...results.values()];
   const cell = ([kept, total]: number[]) => `${kept} / ${total}`;
-  rows.push(`| ${runs} | ${cell(totals.run)} | ${cell(totals.spec)} | ${cell(totals.cells)} | ${cell(totals.mock)} | ${Math.round(mean(all.map((r) => exchanges(r.report))))} | ${(mean(all.map((r) => r.wallMs)) / 1000).toFixed(1)} s |`);
+  rows.push(
+    `| ${runs} | ${cell(totals.run)} | ${cell(totals.spec)} | ${cell(totals.cells)} | ${cell(totals.mock)} | ${Math.round(mean(all.map((r) => exchanges(r.report))))} | ${(mean(all.map((r) => r.wallMs)) / 1000).toFixed(1)} s |`,
+  );
 };
 for (const runs of runsList) row(runs, new Map(seeds.map((seed) => [seed, contract(runs, seed)])));
 row(100, reference);
 
 console.log(`${spec.split('/').pop()} — seeds ${seeds.join(', ')}; each row summed over the seeds, against 100 runs with the same seed`);
 console.log('');
-console.log('| runs | errors and inferences 100 runs found, also found | spec findings (spec-example-invalid) | checks × operations judged | notes about the mock | requests (mean) | wall (mean) |');
+console.log(
+  '| runs | errors and inferences 100 runs found, also found | spec findings (spec-example-invalid) | checks × operations judged | notes about the mock | requests (mean) | wall (mean) |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
 if (misses.length) console.log(`\nMissed:\n${misses.map((m) => `- ${m}`).join('\n')}`);

@@ -12,7 +12,20 @@ import { responsesProperty } from '../src/run/scenarios/responses.ts';
 const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scheme: 'AppToken', scopes: ['READ_KYC', 'WRITE_KYC'], store: 'a', values: {} };
 // Every answer differs (a counter in the session id and the message), as a live server's do: a remembered
 // judgement (the verdict cache) cannot stand in for judging, so the suite's figure is the full path's.
-const status = (n: number) => JSON.stringify({ status: 200, success: true, message: `KYC status retrieved (${n})`, data: { status: 'pending', sessionId: `sess_${n}`, sessionUrl: `https://verify.example/s/${n}`, submittedAt: '2026-06-20T10:00:00.000Z', verifiedAt: null, declinedAt: null } });
+const status = (n: number) =>
+  JSON.stringify({
+    status: 200,
+    success: true,
+    message: `KYC status retrieved (${n})`,
+    data: {
+      status: 'pending',
+      sessionId: `sess_${n}`,
+      sessionUrl: `https://verify.example/s/${n}`,
+      submittedAt: '2026-06-20T10:00:00.000Z',
+      verifiedAt: null,
+      declinedAt: null,
+    },
+  });
 const refresh = (n: number) => JSON.stringify({ status: 200, success: true, message: `KYC status refreshed (${n})`, data: { status: 'in_review' } });
 const STATUS = status(1);
 const REFRESH = refresh(1);
@@ -37,7 +50,15 @@ async function tinyServer(latencyMs = 0, varied = true): Promise<{ url: string; 
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received: () => received, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received: () => received,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 export interface OverheadResult {
@@ -70,15 +91,24 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     const raw = async () => {
       let next = 0;
       const t = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < requests) {
-          const post = next++ % 2 === 1;
-          const r = await pool.request(post
-            ? { method: 'POST', path: '/kyc/refresh', headers: { authorization: `Bearer ${TOKEN.token}`, 'content-type': 'application/json' }, body: '{"sessionId":"sess_1"}' }
-            : { method: 'GET', path: '/kyc/status', headers: { authorization: `Bearer ${TOKEN.token}` } });
-          JSON.parse(await r.body.text());
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < requests) {
+            const post = next++ % 2 === 1;
+            const r = await pool.request(
+              post
+                ? {
+                    method: 'POST',
+                    path: '/kyc/refresh',
+                    headers: { authorization: `Bearer ${TOKEN.token}`, 'content-type': 'application/json' },
+                    body: '{"sessionId":"sess_1"}',
+                  }
+                : { method: 'GET', path: '/kyc/status', headers: { authorization: `Bearer ${TOKEN.token}` } },
+            );
+            JSON.parse(await r.body.text());
+          }
+        }),
+      );
       return performance.now() - t;
     };
     const spec = await buildSpecModel('spec/salesive-account.yaml');
@@ -87,7 +117,14 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     // distinct request once, and GET /kyc/status has no inputs — it would collapse to one request.
     const path = async (verdictCache: boolean) => {
       const ctx = createContext<paths>({ spec, target: { kind: 'live', baseUrl: server.url }, settings, runSeed: 1, tokens: [TOKEN], verdictCache });
-      return Promise.all(['getKycStatus', 'refreshKycStatus'].map((id) => responsesProperty(ctx, spec.operations.find((o) => o.id === id)!)));
+      return Promise.all(
+        ['getKycStatus', 'refreshKycStatus'].map((id) =>
+          responsesProperty(
+            ctx,
+            spec.operations.find((o) => o.id === id)!,
+          ),
+        ),
+      );
     };
     const [cachedPath, uncachedPath] = [await path(true), await path(false)];
     const through = (built: typeof cachedPath) => async () => {
@@ -124,7 +161,16 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     }
     await pool.close();
     // BENCH_VERBOSE=1: every round, to see the spread behind the medians.
-    if (process.env['BENCH_VERBOSE']) console.error(JSON.stringify({ concurrency, varied, rawRuns: rawRuns.map(Math.round), suiteRuns: suiteRuns.map(Math.round), uncachedRuns: uncachedRuns.map(Math.round) }));
+    if (process.env['BENCH_VERBOSE'])
+      console.error(
+        JSON.stringify({
+          concurrency,
+          varied,
+          rawRuns: rawRuns.map(Math.round),
+          suiteRuns: suiteRuns.map(Math.round),
+          uncachedRuns: uncachedRuns.map(Math.round),
+        }),
+      );
     const rawMs = median(rawRuns);
     const suiteMs = median(suiteRuns);
     const uncachedMs = median(uncachedRuns);
@@ -153,7 +199,10 @@ export async function measureFloor(requests: number): Promise<FloorResult> {
   const client = createClient<paths>({ baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.resolve(done), Request: PlainRequest as unknown as typeof Request });
   const call = client.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;
   const totals = { generateUs: 0, openapiFetchUs: 0, validateUs: 0 };
-  for (const [id, body] of [['getKycStatus', STATUS], ['refreshKycStatus', REFRESH]] as const) {
+  for (const [id, body] of [
+    ['getKycStatus', STATUS],
+    ['refreshKycStatus', REFRESH],
+  ] as const) {
     const op = spec.operations.find((o) => o.id === id)!;
     const built = await responsesProperty(ctx, op);
     if ('skip' in built) throw new Error(built.skip);
@@ -168,7 +217,12 @@ export async function measureFloor(requests: number): Promise<FloorResult> {
       t = performance.now();
       for (const [probe] of values) {
         const { request } = probe!;
-        await call(op.method.toUpperCase(), op.path, { params: { path: request.path, query: request.query }, ...(request.body !== undefined ? { body: request.body } : {}), headers: { Authorization: `Bearer ${TOKEN.token}` }, parseAs: 'text' });
+        await call(op.method.toUpperCase(), op.path, {
+          params: { path: request.path, query: request.query },
+          ...(request.body !== undefined ? { body: request.body } : {}),
+          headers: { Authorization: `Bearer ${TOKEN.token}` },
+          parseAs: 'text',
+        });
       }
       const openapiFetch = performance.now() - t;
       t = performance.now();

@@ -21,7 +21,11 @@ const prefer = process.argv[6] || (process.argv[5] ? undefined : 'example=pendin
 const [credentialHeader, credential] = (process.argv[7] ?? 'authorization:Bearer app_mock_full_access_token').split(/:(.*)/s) as [string, string];
 const port = await freePort();
 const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
-const prism = execa(process.execPath, [cli, 'mock', spec, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', level, '--cors', 'false'], { cleanup: true, reject: false, stdio: 'ignore' });
+const prism = execa(
+  process.execPath,
+  [cli, 'mock', spec, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', level, '--cors', 'false'],
+  { cleanup: true, reject: false, stdio: 'ignore' },
+);
 const url = `http://127.0.0.1:${port}`;
 if (!(await waitForMock(url, 60_000))) throw new Error('Prism did not start');
 const agent = new Agent({ connections: 8 });

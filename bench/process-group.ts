@@ -11,7 +11,11 @@ import { join } from 'node:path';
 
 function group(pgid: number): string[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=,stat=,args=', '-g', String(pgid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map((l) => l.trim().slice(0, 100));
+    return execFileSync('ps', ['-o', 'pid=,stat=,args=', '-g', String(pgid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.trim().slice(0, 100));
   } catch {
     return []; // ps exits 1 on an empty group
   }

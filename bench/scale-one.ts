@@ -46,7 +46,13 @@ if (runs > 0) {
   const mock = await startPrism(specPath!);
   prismStartMs = Math.round(mock.startupMs);
   try {
-    const ctx = createContext({ spec, target: { kind: 'mock', baseUrl: mock.baseUrl }, settings: { ...readSettings({}), runs, maxRequests: Number.MAX_SAFE_INTEGER }, runSeed: 1, tokens: mockTokens(spec) });
+    const ctx = createContext({
+      spec,
+      target: { kind: 'mock', baseUrl: mock.baseUrl },
+      settings: { ...readSettings({}), runs, maxRequests: Number.MAX_SAFE_INTEGER },
+      runSeed: 1,
+      tokens: mockTokens(spec),
+    });
     t = performance.now();
     for (const op of spec.operations) violations += (await checkResponses(ctx, op, op.key)).errors.length;
     perOpMs = (performance.now() - t) / spec.operations.length;
@@ -54,4 +60,18 @@ if (runs > 0) {
     await mock.stop();
   }
 }
-console.log(JSON.stringify({ spec: specPath, operations: spec.operations.length, load, types, arbitraries, validators, compiled, prismStartMs, perOpMs, violations, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(
+  JSON.stringify({
+    spec: specPath,
+    operations: spec.operations.length,
+    load,
+    types,
+    arbitraries,
+    validators,
+    compiled,
+    prismStartMs,
+    perOpMs,
+    violations,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

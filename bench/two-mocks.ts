@@ -12,7 +12,9 @@ import { startPrism } from '../src/targets/prism.ts';
 const n = Number(process.argv[2] ?? 1);
 const spec = await buildSpecModel('spec/salesive-account.yaml');
 const mocks = await Promise.all(Array.from({ length: n }, () => startPrism('spec/salesive-account.yaml')));
-const contexts = mocks.map((m) => createContext({ spec, target: { kind: 'mock', baseUrl: m.baseUrl }, settings: readSettings({}), runSeed: 1, tokens: mockTokens(spec) }));
+const contexts = mocks.map((m) =>
+  createContext({ spec, target: { kind: 'mock', baseUrl: m.baseUrl }, settings: readSettings({}), runSeed: 1, tokens: mockTokens(spec) }),
+);
 const share = (k: number) => spec.operations.filter((_op, i) => i % n === k);
 const runAll = (prefix: string, inputs: boolean) =>
   Promise.all(

@@ -33,10 +33,15 @@ const say = (...lines: string[]) => {
     console.log(line);
   }
 };
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-say(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} · ${new Date().toISOString().slice(0, 10)} · load average at the start ${load()} (1 / 5 / 15 min)`);
+say(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} · ${new Date().toISOString().slice(0, 10)} · load average at the start ${load()} (1 / 5 / 15 min)`,
+);
 say(`Command: npm run bench${quick ? ' -- --quick' : ''}${process.argv.includes('--bad-days') ? ' -- --bad-days' : ''}`);
 if (!realSpecs) say('', `Real-spec rows skipped: ${REAL}/ is not beside this checkout (it holds the DigitalOcean and Sumvin specs).`);
 
@@ -55,15 +60,31 @@ if (process.argv.includes('--bad-days')) {
 }
 
 // 1. Engine overhead
-say('', '## Engine overhead', '', 'Median of 3 alternating rounds each, after one warm-up round of each; every round is checked to have sent exactly N requests. The server varies every body (a counter), so the verdict cache cannot stand in for judging; the last row repeats two bodies, as a static mock does.', '');
-say('| requests | in flight | server holds each answer | bodies | raw undici | suite | ratio | suite, no verdict cache | ratio |', '|---:|---:|---:|---|---:|---:|---:|---:|---:|');
+say(
+  '',
+  '## Engine overhead',
+  '',
+  'Median of 3 alternating rounds each, after one warm-up round of each; every round is checked to have sent exactly N requests. The server varies every body (a counter), so the verdict cache cannot stand in for judging; the last row repeats two bodies, as a static mock does.',
+  '',
+);
+say(
+  '| requests | in flight | server holds each answer | bodies | raw undici | suite | ratio | suite, no verdict cache | ratio |',
+  '|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+);
 let rawUsAt8 = 0;
 const n = quick ? 4000 : 20000;
 const perReq = (ms: number, requests: number) => `${Math.round(ms)} ms (${((ms / requests) * 1000).toFixed(0)} µs/req)`;
-for (const [requests, concurrency, latencyMs, varied] of [[n, 1, 0, true], [n, 8, 0, true], [n / 10, 4, 5, true], [n, 8, 0, false]] as const) {
+for (const [requests, concurrency, latencyMs, varied] of [
+  [n, 1, 0, true],
+  [n, 8, 0, true],
+  [n / 10, 4, 5, true],
+  [n, 8, 0, false],
+] as const) {
   const r = await measureOverhead(requests, concurrency, 3, latencyMs, varied);
   if (concurrency === 8 && !latencyMs && varied) rawUsAt8 = (r.rawMs / r.requests) * 1000;
-  say(`| ${r.requests} | ${r.concurrency} | ${latencyMs ? `${latencyMs} ms` : '—'} | ${varied ? 'every one differs' : 'two, repeated'} | ${perReq(r.rawMs, r.requests)} | ${perReq(r.suiteMs, r.requests)} | ${r.ratio.toFixed(2)}× | ${perReq(r.uncachedMs, r.requests)} | ${r.uncachedRatio.toFixed(2)}× |`);
+  say(
+    `| ${r.requests} | ${r.concurrency} | ${latencyMs ? `${latencyMs} ms` : '—'} | ${varied ? 'every one differs' : 'two, repeated'} | ${perReq(r.rawMs, r.requests)} | ${perReq(r.suiteMs, r.requests)} | ${r.ratio.toFixed(2)}× | ${perReq(r.uncachedMs, r.requests)} | ${r.uncachedRatio.toFixed(2)}× |`,
+  );
 }
 const floor = await measureFloor(n);
 const floorUs = floor.generateUs + floor.openapiFetchUs + floor.validateUs;
@@ -106,9 +127,12 @@ function timedContract(env: Record<string, string>, args: string[] = []): Promis
 /** The resident set of a process and all its descendants, in MB (Linux /proc). */
 function treeRssMb(root: number): number {
   try {
-    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number));
     const tree = new Set([root]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const [pid, ppid] of rows) {
         if (!tree.has(pid!) && tree.has(ppid!)) {
@@ -123,7 +147,15 @@ function treeRssMb(root: number): number {
   }
 }
 
-say('', '## Whole suite (`npm run contract`, the Account API)', '', `Load average before: ${load()}.`, '', '| target | wall time | Prism start-up (overlapped) | exit |', '|---|---:|---:|---:|');
+say(
+  '',
+  '## Whole suite (`npm run contract`, the Account API)',
+  '',
+  `Load average before: ${load()}.`,
+  '',
+  '| target | wall time | Prism start-up (overlapped) | exit |',
+  '|---|---:|---:|---:|',
+);
 const mockRuns: number[] = [];
 for (let i = 0; i < (quick ? 1 : 5); i++) {
   const r = await timedContract({ CONTRACT_BASE_URL: '' });
@@ -153,7 +185,10 @@ const findingsOf = (r: Report) => {
 };
 function prismCeiling(spec: string, path: string, header: string): number | undefined {
   try {
-    const line = execFileSync(TSX, ['bench/prism-rate.ts', 'warn', '1500', spec, path, '', header], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
+    const line = execFileSync(TSX, ['bench/prism-rate.ts', 'warn', '1500', spec, path, '', header], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      .trim()
+      .split('\n')
+      .pop()!;
     return (JSON.parse(line) as { requestsPerSecond: Record<string, number> }).requestsPerSecond['4 in flight'];
   } catch {
     return undefined;
@@ -161,13 +196,24 @@ function prismCeiling(spec: string, path: string, header: string): number | unde
 }
 if (realSpecs) {
   say('', '## Real specs on the embedded mock (`npm run contract -- --spec …`, default settings)', '');
-  say(`Load average before: ${load()}. Requests are the exchanges the run judged; Prism's ceiling is bench/prism-rate.ts on the same spec (a GET without inputs, 4 in flight), measured right after the run.`, '');
-  say('| spec | operations | wall | Prism start-up | exit | findings (errors / warnings / inferences) | requests | requests/s through the suite | Prism alone | peak RSS (process tree) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const [spec, operations, path, header] of [[DIGITALOCEAN, 408, '/v2/account', 'authorization:Bearer mock'], [SUMVIN, 184, '/v0/user/me', 'x-sumvin-pat:mock']] as const) {
+  say(
+    `Load average before: ${load()}. Requests are the exchanges the run judged; Prism's ceiling is bench/prism-rate.ts on the same spec (a GET without inputs, 4 in flight), measured right after the run.`,
+    '',
+  );
+  say(
+    '| spec | operations | wall | Prism start-up | exit | findings (errors / warnings / inferences) | requests | requests/s through the suite | Prism alone | peak RSS (process tree) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const [spec, operations, path, header] of [
+    [DIGITALOCEAN, 408, '/v2/account', 'authorization:Bearer mock'],
+    [SUMVIN, 184, '/v0/user/me', 'x-sumvin-pat:mock'],
+  ] as const) {
     const r = await timedContract({ CONTRACT_BASE_URL: '' }, ['--spec', spec]);
     const rep = report(r.reports);
     const ceiling = prismCeiling(spec, path, header);
-    say(`| ${spec.split('/').pop()} | ${operations} | ${s(r.wallMs)} | ${r.prismMs ? s(r.prismMs) : '—'} | ${r.code} | ${findingsOf(rep)} | ${exchanges(rep)} | ${Math.round(exchanges(rep) / (rep.durationMs / 1000))} | ${ceiling ?? '—'} | ${r.peakRssMb} MB |`);
+    say(
+      `| ${spec.split('/').pop()} | ${operations} | ${s(r.wallMs)} | ${r.prismMs ? s(r.prismMs) : '—'} | ${r.code} | ${findingsOf(rep)} | ${exchanges(rep)} | ${Math.round(exchanges(rep) / (rep.durationMs / 1000))} | ${ceiling ?? '—'} | ${r.peakRssMb} MB |`,
+    );
   }
   if (!quick) {
     say('', '### Fan-out: DigitalOcean in 1 and in 4 shards (`--shard i/4`, one after another, then `--merge-reports`)', '');
@@ -175,11 +221,21 @@ if (realSpecs) {
     const shards: Timed[] = [];
     for (let i = 1; i <= 4; i++) shards.push(await timedContract({ CONTRACT_BASE_URL: '', CONTRACT_SEED: '7' }, ['--spec', DIGITALOCEAN, '--shard', `${i}/4`]));
     const t = performance.now();
-    const merged = await new Promise<number | null>((done) => spawn('npm', ['run', '--silent', 'contract', '--', '--merge-reports', ...shards.map((x) => x.reports), '--reports', mkdtempSync(join(tmpdir(), 'bench-merged-'))], { stdio: 'ignore' }).on('close', done));
+    const merged = await new Promise<number | null>((done) =>
+      spawn(
+        'npm',
+        ['run', '--silent', 'contract', '--', '--merge-reports', ...shards.map((x) => x.reports), '--reports', mkdtempSync(join(tmpdir(), 'bench-merged-'))],
+        { stdio: 'ignore' },
+      ).on('close', done),
+    );
     const largest = Math.max(...shards.map((x) => x.wallMs));
     say('| run | wall | exit |', '|---|---:|---:|', `| 1 shard | ${s(single.wallMs)} | ${single.code} |`);
     shards.forEach((x, i) => say(`| shard ${i + 1}/4 | ${s(x.wallMs)} | ${x.code} |`));
-    say(`| --merge-reports of the 4 | ${s(performance.now() - t)} | ${merged} |`, '', `The largest of 4 shards takes **${((largest / single.wallMs) * 100).toFixed(0)} %** of the single run (target: at most ~33 %).`);
+    say(
+      `| --merge-reports of the 4 | ${s(performance.now() - t)} | ${merged} |`,
+      '',
+      `The largest of 4 shards takes **${((largest / single.wallMs) * 100).toFixed(0)} %** of the single run (target: at most ~33 %).`,
+    );
   }
 }
 
@@ -192,24 +248,40 @@ const specs = [10, 100, ...(quick ? [] : [1000])].map((count) => {
 });
 if (realSpecs) specs.push(DIGITALOCEAN);
 say('', '## Scale (10 runs per operation against Prism; each spec in its own process)', '');
-say('| spec | operations | load + index | generate types | build arbitraries | compile validators | per operation (10 runs) | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+say(
+  '| spec | operations | load + index | generate types | build arbitraries | compile validators | per operation (10 runs) | peak RSS |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+);
 for (const file of specs) {
   try {
-    const line = execFileSync(TSX, ['bench/scale-one.ts', file, '10'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
+    const line = execFileSync(TSX, ['bench/scale-one.ts', file, '10'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      .trim()
+      .split('\n')
+      .pop()!;
     const r = JSON.parse(line) as Record<string, number>;
-    say(`| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['types']} ms | ${r['arbitraries']} ms | ${r['validators']} ms | ${r['perOpMs'] ? r['perOpMs'].toFixed(0) + ' ms' : '—'} | ${r['peakRssMb']} MB |`);
+    say(
+      `| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['types']} ms | ${r['arbitraries']} ms | ${r['validators']} ms | ${r['perOpMs'] ? r['perOpMs'].toFixed(0) + ' ms' : '—'} | ${r['peakRssMb']} MB |`,
+    );
   } catch (error) {
     say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
   }
 }
 // 5. Spec drift
 say('', '## Spec drift (each spec against an edited copy of itself, 60 edits; each in its own process)', '');
-say('| spec | operations | load + bundle | diff | changes (breaking / warning / info) | diff with an identical copy | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
+say(
+  '| spec | operations | load + bundle | diff | changes (breaking / warning / info) | diff with an identical copy | peak RSS |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+);
 for (const file of specs.slice(realSpecs ? -2 : -1)) {
   try {
-    const line = execFileSync(TSX, ['bench/drift-one.ts', file, '60'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!;
+    const line = execFileSync(TSX, ['bench/drift-one.ts', file, '60'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      .trim()
+      .split('\n')
+      .pop()!;
     const r = JSON.parse(line) as Record<string, number>;
-    say(`| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['diff']} ms | ${r['changes']} (${r['breaking']} / ${r['warning']} / ${r['info']}) | ${r['identical']} ms, ${r['identicalChanges']} changes | ${r['peakRssMb']} MB |`);
+    say(
+      `| ${file.split('/').pop()} | ${r['operations']} | ${r['load']} ms | ${r['diff']} ms | ${r['changes']} (${r['breaking']} / ${r['warning']} / ${r['info']}) | ${r['identical']} ms, ${r['identicalChanges']} changes | ${r['peakRssMb']} MB |`,
+    );
   } catch (error) {
     say(`| ${file.split('/').pop()} | failed: ${(error as Error).message.split('\n')[0]} |`);
   }

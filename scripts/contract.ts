@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
-import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
+import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 
 type VitestNode = typeof import('vitest/node');
@@ -51,15 +51,25 @@ function program(): Command {
     .option('--only <test name>', 'run only the contract test with this name (as a replay line prints it)')
     .addOption(new Option('--inferred <policy>', 'what an inferred finding does (CONTRACT_INFERRED)').choices(['warn', 'fail', 'off']))
     .option('--baseline <file>', 'findings already known (a contract.json or --write-baseline file): reported, not failing (CONTRACT_BASELINE)')
-    .option('--write-baseline [file]', 'write this run\'s findings as a baseline (default contract-baseline.json)')
+    .option('--write-baseline [file]', "write this run's findings as a baseline (default contract-baseline.json)")
     .option('--reports <dir>', 'where reports go', 'reports')
     .option('--shard <index/count>', 'run one shard of the contract tests, split by operation (CONTRACT_SHARD), e.g. 1/3', shardOf)
     .option('--merge-reports <dirs...>', 'merge the reports directories of every --shard run into one (--reports), with one verdict')
-    .option('--dotenv <file>', 'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag')
+    .option(
+      '--dotenv <file>',
+      'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag',
+    )
     .option('--no-preflight', 'skip the live checks that the base URL and each token reach the API')
     .option('--allow-production-writes', 'allow write operations against a host the spec marks as production')
-    .option('--no-write-probes', 'send no write probes (tenant ids in writes, boundary and malformed bodies on writes, undocumented write methods) (CONTRACT_WRITE_PROBES=0)')
-    .option('--max-time <duration>', 'the run\'s time budget, e.g. 90s, 10m or 600 (seconds), or off; past it nothing more is sent and the run ends incomplete (CONTRACT_MAX_TIME; default 15m live, none on the mock)', maxTimeOf)
+    .option(
+      '--no-write-probes',
+      'send no write probes (tenant ids in writes, boundary and malformed bodies on writes, undocumented write methods) (CONTRACT_WRITE_PROBES=0)',
+    )
+    .option(
+      '--max-time <duration>',
+      "the run's time budget, e.g. 90s, 10m or 600 (seconds), or off; past it nothing more is sent and the run ends incomplete (CONTRACT_MAX_TIME; default 15m live, none on the mock)",
+      maxTimeOf,
+    )
     .option('--deep', 'a deep run: more runs per property, flows explored longer, going on until the time budget (CONTRACT_DEEP=1)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -106,7 +116,8 @@ async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Prom
   const [command, id] = cli.processedArgs as [string | undefined, string | undefined];
   loadEnvFile(flags.dotenv);
   if (command === 'replay') return replay(loadVitest, flags, id);
-  if (command !== undefined) throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
+  if (command !== undefined)
+    throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
   if (flags.mergeReports) return mergeReports(flags);
   applyFlags(flags);
   return run(loadVitest, flags);
@@ -153,7 +164,10 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   armDeadline(process.env, { fresh: true });
   const settings = readSettings(process.env);
   // The shards of one fan-out are one run: the same seed on each (--merge-reports checks it).
-  if (settings.shard && settings.seed === undefined) throw new CannotRunError(`--shard: set CONTRACT_SEED (or --seed) to the same value on every shard, e.g. the CI run's number, so the ${settings.shard.count} shards make one run`);
+  if (settings.shard && settings.seed === undefined)
+    throw new CannotRunError(
+      `--shard: set CONTRACT_SEED (or --seed) to the same value on every shard, e.g. the CI run's number, so the ${settings.shard.count} shards make one run`,
+    );
   // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
   let starting: Promise<RunningMock> | undefined;
@@ -164,7 +178,16 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     starting.catch(() => undefined); // reported below, once the spec is known to be readable
     announceMock(`http://127.0.0.1:${port}`);
   }
-  const [{ readTokens, tokenSource }, { ContractReporter }, { buildSpecModel, createContext, redactorFor }, { probeTarget }, { preflight }, { replayContext }, { readBaseline }, { schemesOf }] = await Promise.all([
+  const [
+    { readTokens, tokenSource },
+    { ContractReporter },
+    { buildSpecModel, createContext, redactorFor },
+    { probeTarget },
+    { preflight },
+    { replayContext },
+    { readBaseline },
+    { schemesOf },
+  ] = await Promise.all([
     import('../src/config/tokens.ts'),
     import('../src/report/vitest-reporter.ts'),
     import('../src/run/context.ts'),
@@ -192,7 +215,8 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   const spec = await loading;
   const inUse = [...new Set(spec.operations.flatMap(schemesOf))];
   const tokens = settings.baseUrl ? readTokens(process.env, spec.rules, inUse) : undefined;
-  if (settings.baseUrl && !tokens) throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
+  if (settings.baseUrl && !tokens)
+    throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
   const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
   const runSeed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
   process.env['CONTRACT_SEED'] = String(runSeed);
@@ -225,7 +249,9 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against the embedded Prism mock`);
     }
     const budget = settings.maxTime ? ` · time budget ${settings.maxTime.label}${settings.deep ? ' (deep run: exploring until then)' : ''}` : '';
-    console.log(`contract: seed ${runSeed} · ${settings.runs} runs per property${budget} · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`);
+    console.log(
+      `contract: seed ${runSeed} · ${settings.runs} runs per property${budget} · inferred findings: ${settings.inferred}${baseline ? ` · baseline ${baseline.file} (${baseline.entries.length})` : ''} — replay with CONTRACT_SEED=${runSeed}`,
+    );
     const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
     const source = tokenSource(process.env);
     const reporter = new ContractReporter({
@@ -248,7 +274,11 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
         return why ? `mock: Prism exited during the run — ${why} (set CONTRACT_MOCK_LOG=<file> to keep all it said)` : undefined;
       },
       ...(settings.shard ? { shard: settings.shard } : {}),
-      ...(process.env['CONTRACT_ONLY']?.trim() ? { nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)` } : {}),
+      ...(process.env['CONTRACT_ONLY']?.trim()
+        ? {
+            nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)`,
+          }
+        : {}),
     });
     const { startVitest, createVitest } = await loadVitest();
     const only = process.env['CONTRACT_ONLY']?.trim();
@@ -271,7 +301,9 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
       const { testModules } = await vitest.collect();
       const tests = testModules.flatMap((m) => [...m.children.allTests()]).filter((t) => t.options.mode === 'run' || t.options.mode === 'only').length;
       vitest.getRootProject().provide('contractTests', tests);
-      console.log(`contract: deep run — ${tests} contract test(s) share ${settings.maxTime ? settings.maxTime.label : 'no time budget (--max-time off: each property runs to its cap)'}${settings.progressMs ? `; progress every ${settings.progressMs / 1000}s on stderr` : ''}`);
+      console.log(
+        `contract: deep run — ${tests} contract test(s) share ${settings.maxTime ? settings.maxTime.label : 'no time budget (--max-time off: each property runs to its cap)'}${settings.progressMs ? `; progress every ${settings.progressMs / 1000}s on stderr` : ''}`,
+      );
       await vitest.start();
     } finally {
       await vitest.close();
@@ -284,11 +316,20 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
 
 /** `--merge-reports <dir> …`: the shards of one `--shard i/n` fan-out as one run (src/report/merge.ts). */
 async function mergeReports(flags: Flags): Promise<number> {
-  const [{ mergeShardReports }, { readBaseline }, { tokenSource }] = await Promise.all([import('../src/report/merge.ts'), import('../src/run/findings.ts'), import('../src/config/tokens.ts')]);
+  const [{ mergeShardReports }, { readBaseline }, { tokenSource }] = await Promise.all([
+    import('../src/report/merge.ts'),
+    import('../src/run/findings.ts'),
+    import('../src/config/tokens.ts'),
+  ]);
   const baseline = flags.baseline ?? process.env['CONTRACT_BASELINE']?.trim();
   const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
   const source = tokenSource(process.env);
-  return mergeShardReports(flags.mergeReports!, { outDir: flags.reports, ...(baseline ? { baseline: readBaseline(baseline) } : {}), ...(writeBaseline ? { writeBaseline } : {}), ...(source ? { tokenSource: source } : {}) });
+  return mergeShardReports(flags.mergeReports!, {
+    outDir: flags.reports,
+    ...(baseline ? { baseline: readBaseline(baseline) } : {}),
+    ...(writeBaseline ? { writeBaseline } : {}),
+    ...(source ? { tokenSource: source } : {}),
+  });
 }
 
 /**
@@ -299,7 +340,11 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (!id) throw new CannotRunError('replay: which finding? npm run contract -- replay <id> (ids are in the summary and reports/contract.json)');
   const file = join(flags.reports, 'contract.json');
   if (!existsSync(file)) throw new CannotRunError(`replay: ${file} does not exist — run npm run contract first (or pass --reports <dir>)`);
-  const before = JSON.parse(readFileSync(file, 'utf8')) as { findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>; replay?: { env: Array<[string, string]>; flags?: string[] }; violations?: Array<{ finding: string; test: string; path?: string }> };
+  const before = JSON.parse(readFileSync(file, 'utf8')) as {
+    findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>;
+    replay?: { env: Array<[string, string]>; flags?: string[] };
+    violations?: Array<{ finding: string; test: string; path?: string }>;
+  };
   const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
   if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
   // A test that recorded a fast-check path replays straight to the failure; a stateful one replays its whole
@@ -309,7 +354,8 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (!test) throw new CannotRunError(`replay: finding ${id} names no contract test to run`);
   for (const [name, value] of before.replay?.env ?? []) {
     if (value === '$CONTRACT_TOKENS') {
-      if (!process.env['CONTRACT_TOKENS']) throw new CannotRunError('replay: that run read its tokens from CONTRACT_TOKENS — set it again (the report never holds a token)');
+      if (!process.env['CONTRACT_TOKENS'])
+        throw new CannotRunError('replay: that run read its tokens from CONTRACT_TOKENS — set it again (the report never holds a token)');
       continue;
     }
     process.env[name] = value;
@@ -321,7 +367,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   process.env['CONTRACT_ONLY'] = test;
   if (pathed?.path) process.env['CONTRACT_PATH'] = pathed.path;
   const reports = mkdtempSync(join(tmpdir(), 'contract-replay-'));
-  const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined as unknown as string });
+  const code = await run(loadVitest, { ...flags, reports, writeBaseline: undefined });
   if (code === EXIT.cannotRun) return code;
   const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as {
     findings: Array<{ id: string; severity: string; count: number }>;
@@ -337,12 +383,16 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   const outcome = after.outcomes.find((o) => o.check === finding.check && o.operation === finding.operation);
   if (!outcome || !['passed', 'inferred', 'warned'].includes(outcome.status)) {
     const why = outcome?.reason ? `${outcome.status}: ${outcome.reason}` : (outcome?.status ?? 'the replayed test did not run it');
-    console.log(`NOT JUDGED: ${finding.id} ${what} — the replay could not judge it (${why}), so it is neither fixed nor still failing · reports in ${reports}/`);
+    console.log(
+      `NOT JUDGED: ${finding.id} ${what} — the replay could not judge it (${why}), so it is neither fixed nor still failing · reports in ${reports}/`,
+    );
     return EXIT.incomplete;
   }
   const others = after.findings.filter((f) => f.severity === 'error');
   if (others.length) {
-    console.log(`FIXED: ${finding.id} ${what} no longer occurs — but the replayed test found ${others.length} other finding(s): ${others.map((f) => f.id).join(', ')} · reports in ${reports}/`);
+    console.log(
+      `FIXED: ${finding.id} ${what} no longer occurs — but the replayed test found ${others.length} other finding(s): ${others.map((f) => f.id).join(', ')} · reports in ${reports}/`,
+    );
     return EXIT.violated;
   }
   console.log(`FIXED: ${finding.id} ${what} no longer occurs · reports in ${reports}/`);

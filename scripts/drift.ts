@@ -21,7 +21,7 @@ import { lineFinder } from '../src/drift/lines.ts';
 import { driftExitCode, driftJson, driftMarkdown, type DriftReport, type FailOn } from '../src/drift/report.ts';
 import { consumerFiles, typeBreaks } from '../src/drift/types.ts';
 import { rebuildFromUpstream } from '../src/drift/upstream.ts';
-import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
+import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import { loadSpec } from '../src/spec/load.ts';
 
 const FORMATS = ['markdown', 'json', 'githubactions', 'junit'] as const;
@@ -77,7 +77,10 @@ function materialize(spec: string, defaultPath: string): Materialized {
 }
 
 function parseOptions(o: Options): { formats: Format[]; failOn: FailOn } {
-  const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);
+  const formats = o.format
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const bad = formats.find((f) => !(FORMATS as readonly string[]).includes(f));
   if (bad || !formats.length) throw new CannotRunError(`drift: --format ${bad ?? o.format} is not one of ${FORMATS.join(', ')}`);
   if (o.failOn !== 'breaking' && o.failOn !== 'warning') throw new CannotRunError(`drift: --fail-on ${o.failOn} — say breaking or warning`);
@@ -90,9 +93,14 @@ function parseOptions(o: Options): { formats: Format[]; failOn: FailOn } {
 function defaultConsumers(alias: string): string[] {
   const dir = 'tests/consumer';
   const imports = new RegExp(`from\\s+['"]${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)) : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(dir, f))
+    : [];
   const mine = files.filter((f) => imports.test(readFileSync(f, 'utf8')));
-  if (!mine.length) throw new CannotRunError(`drift: --types: no file in ${dir} imports '${alias}' — pass --consumer <glob> (your code that imports the generated types)`);
+  if (!mine.length)
+    throw new CannotRunError(`drift: --types: no file in ${dir} imports '${alias}' — pass --consumer <glob> (your code that imports the generated types)`);
   return mine;
 }
 
@@ -134,7 +142,8 @@ async function main(): Promise<number> {
     writeFileSync(file, candidate.yaml);
     to = { file, display: o.upstream };
     notes.push(`Rebuilt from ${candidate.pages.used.length} page(s) of ${o.upstream}; only their operations are compared.`);
-    if (candidate.pages.skipped.length) notes.push(`Skipped ${candidate.pages.skipped.length} page(s): ${candidate.pages.skipped.map((s) => `${s.page} (${s.reason})`).join('; ')}.`);
+    if (candidate.pages.skipped.length)
+      notes.push(`Skipped ${candidate.pages.skipped.length} page(s): ${candidate.pages.skipped.map((s) => `${s.page} (${s.reason})`).join('; ')}.`);
   } else to = materialize(o.to!, from.display);
 
   const ignoreFile = o.ignore ?? 'drift-ignore.yaml';
@@ -162,7 +171,12 @@ async function main(): Promise<number> {
   writeFileSync(join(o.out, 'drift-spec.junit.xml'), junit);
   // A candidate rebuilt from pages has no lines of its own to point at; a file is parsed for lines only when asked.
   const lines = () => (o.upstream ? () => undefined : lineFinder(readFileSync(to.file, 'utf8')));
-  const print: Record<Format, () => string> = { markdown: () => markdown, json: () => json, junit: () => junit, githubactions: () => githubAnnotations(report, lines()) };
+  const print: Record<Format, () => string> = {
+    markdown: () => markdown,
+    json: () => json,
+    junit: () => junit,
+    githubactions: () => githubAnnotations(report, lines()),
+  };
   for (const format of formats) process.stdout.write(print[format]());
   return driftExitCode(report, o.warnOnly);
 }

@@ -17,7 +17,7 @@ import { Command } from 'commander';
 import { exec } from 'jsonpath-rfc9535';
 import { parseDocument, stringify } from 'yaml';
 import { knownApis } from '../src/config/apis.ts';
-import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
+import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -163,7 +163,10 @@ export function extract(vendor: JsonObject, selection: Selection, file = 'overla
     paths[path] = Object.fromEntries(Object.entries(item).filter(([k]) => !(METHODS as readonly string[]).includes(k) || k in kept));
   }
   const unused = selection.include.filter((_, i) => !used.has(i));
-  if (unused.length) throw new CannotRunError(`extract: ${unused.map((u) => JSON.stringify(u)).join(', ')} selects no operation of the vendor spec — the vendor removed or moved it; update x-extract in ${file}`);
+  if (unused.length)
+    throw new CannotRunError(
+      `extract: ${unused.map((u) => JSON.stringify(u)).join(', ')} selects no operation of the vendor spec — the vendor removed or moved it; update x-extract in ${file}`,
+    );
 
   const components = isObject(vendor['components']) ? vendor['components'] : {};
   const wanted = referencedComponents(paths, components, vendor['security']);
@@ -174,7 +177,9 @@ export function extract(vendor: JsonObject, selection: Selection, file = 'overla
     if (names.length) keptComponents[section] = Object.fromEntries(names.map((n) => [n, entries[n]!]));
   }
 
-  const usedTags = new Set(Object.values(paths).flatMap((item) => Object.values(item as JsonObject).flatMap((op) => (isObject(op) && Array.isArray(op['tags']) ? op['tags'] : []))));
+  const usedTags = new Set(
+    Object.values(paths).flatMap((item) => Object.values(item as JsonObject).flatMap((op) => (isObject(op) && Array.isArray(op['tags']) ? op['tags'] : []))),
+  );
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(vendor)) {
     if (key === 'paths') out[key] = paths;
@@ -202,7 +207,7 @@ function referencedComponents(paths: JsonObject, components: JsonObject, rootSec
     const [section, name] = [m[1]!, decodeURIComponent(m[2]!).replace(/~1/g, '/').replace(/~0/g, '~')];
     const key = `${section}/${name}`;
     if (wanted.has(key)) return;
-    const target = isObject(components[section]) ? (components[section])[name] : undefined;
+    const target = isObject(components[section]) ? components[section][name] : undefined;
     if (target === undefined) throw new CannotRunError(`extract: $ref ${ref} does not exist in the vendor spec`);
     wanted.add(key);
     queue.push(target);
@@ -252,7 +257,8 @@ export function applyOverlay(doc: JsonObject, actions: OverlayAction[], file = '
     } catch (error) {
       throw new CannotRunError(`${where}: target ${action.target} is not RFC 9535 JSONPath — ${(error as Error).message.split('\n')[0]}`);
     }
-    if (!hits.length) throw new CannotRunError(`${where}: target ${action.target} selects nothing in the extracted spec — the vendor changed it; fix the target or the rule`);
+    if (!hits.length)
+      throw new CannotRunError(`${where}: target ${action.target} selects nothing in the extracted spec — the vendor changed it; fix the target or the rule`);
     if (action.remove) {
       // Deepest and last first, so removing one array element never shifts the index of another still to remove.
       hits.sort((a, b) => b.path.length - a.path.length || compareIndex(b.path, a.path));
@@ -270,7 +276,10 @@ export function applyOverlay(doc: JsonObject, actions: OverlayAction[], file = '
       else if (isObject(value)) {
         if (!isObject(action.update)) throw new CannotRunError(`${where}: target selects an object, so \`update\` must be an object`);
         merge(value, action.update);
-      } else throw new CannotRunError(`${where}: target selects a ${typeof value} at $${path.map((p) => `[${JSON.stringify(p)}]`).join('')} — Overlay updates objects and arrays only`);
+      } else
+        throw new CannotRunError(
+          `${where}: target selects a ${typeof value} at $${path.map((p) => `[${JSON.stringify(p)}]`).join('')} — Overlay updates objects and arrays only`,
+        );
     }
   });
   return doc;
@@ -304,8 +313,15 @@ function assertRefsResolve(doc: JsonObject, file: string): void {
     else if (isObject(node)) {
       for (const [k, v] of Object.entries(node)) {
         if (k === '$ref' && typeof v === 'string') {
-          const path = v.replace(/^#\/?/, '').split('/').filter(Boolean).map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
-          if (!v.startsWith('#') || nodeAt(doc, path) === undefined) throw new CannotRunError(`overlay: ${file} leaves a $ref to ${v}, which the extract does not contain — reference a component the kept operations use`);
+          const path = v
+            .replace(/^#\/?/, '')
+            .split('/')
+            .filter(Boolean)
+            .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+          if (!v.startsWith('#') || nodeAt(doc, path) === undefined)
+            throw new CannotRunError(
+              `overlay: ${file} leaves a $ref to ${v}, which the extract does not contain — reference a component the kept operations use`,
+            );
         } else stack.push(v);
       }
     }
@@ -374,7 +390,9 @@ function jobsFor(o: { api?: string; overlay?: string; out?: string; source?: str
   const apis = knownApis().filter((a) => existsSync(overlayFor(a.spec)));
   const chosen = o.api ? apis.filter((a) => a.name === o.api) : o.check ? apis : [];
   if (o.api && !chosen.length) {
-    throw new CannotRunError(`extract: --api ${o.api} has no overlay — APIs extracted from a vendor spec: ${apis.map((a) => a.name).join(', ') || 'none'} (spec/apis.json + <spec>.overlay.yaml)`);
+    throw new CannotRunError(
+      `extract: --api ${o.api} has no overlay — APIs extracted from a vendor spec: ${apis.map((a) => a.name).join(', ') || 'none'} (spec/apis.json + <spec>.overlay.yaml)`,
+    );
   }
   if (!chosen.length) throw new CannotRunError(`extract: say what to extract: --api <${apis.map((a) => a.name).join('|') || 'name'}> or --overlay <file>`);
   if (o.out && chosen.length > 1) throw new CannotRunError('extract: --out needs one --api');

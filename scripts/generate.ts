@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { knownApis } from '../src/config/apis.ts';
 import { DEFAULT_SPEC } from '../src/config/env.ts';
-import { EXIT, oneLine } from '../src/errors.ts';
-import { generateTypes, outputFor } from '../src/generate.ts';
+import { EXIT, oneLine } from '../src/base/errors.ts';
+import { generateTypes, outputFor } from '../src/spec/generate.ts';
 
 async function main(): Promise<number> {
   const check = process.argv.includes('--check');

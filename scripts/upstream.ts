@@ -6,7 +6,7 @@
  * fetched or used · 2 nothing could be fetched, or bad input. See docs/upstream.md.
  */
 import { Command } from 'commander';
-import { CannotRunError, EXIT, oneLine } from '../src/errors.ts';
+import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import { FETCH_DEFAULTS, UPSTREAM_APIS } from '../src/upstream/apis.ts';
 import { nextStep, pull, snapshotDir } from '../src/upstream/pull.ts';
 import { renderPlan } from '../src/upstream/report.ts';
@@ -22,10 +22,20 @@ interface Flags {
 
 async function runPull(flags: Flags): Promise<number> {
   const timeoutMs = Number(flags.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CannotRunError(`upstream: --timeout ${JSON.stringify(flags.timeout)} is not a positive number of milliseconds`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new CannotRunError(`upstream: --timeout ${JSON.stringify(flags.timeout)} is not a positive number of milliseconds`);
   const { plan, applied } = await pull({ api: flags.api, timeoutMs, check: !!flags.check, ...pick(flags, 'dir', 'index', 'source') });
-  const again = ['npm run upstream -- pull', `--api ${flags.api}`, ...(['index', 'source', 'dir'] as const).filter((k) => flags[k]).map((k) => `--${k} ${flags[k]}`)].join(' ');
-  const rendered = renderPlan(plan, { check: !!flags.check, ...(applied ? { applied } : {}), pullCommand: again, driftCommand: nextStep(flags.api, flags.dir ?? snapshotDir(flags.api)) });
+  const again = [
+    'npm run upstream -- pull',
+    `--api ${flags.api}`,
+    ...(['index', 'source', 'dir'] as const).filter((k) => flags[k]).map((k) => `--${k} ${flags[k]}`),
+  ].join(' ');
+  const rendered = renderPlan(plan, {
+    check: !!flags.check,
+    ...(applied ? { applied } : {}),
+    pullCommand: again,
+    driftCommand: nextStep(flags.api, flags.dir ?? snapshotDir(flags.api)),
+  });
   for (const line of rendered.err) console.error(line);
   for (const line of rendered.out) console.log(line);
   return rendered.code;
@@ -38,7 +48,7 @@ async function main(): Promise<number> {
   const program = new Command().name('npm run upstream --').exitOverride();
   program
     .command('pull')
-    .description('fetch the API\'s upstream docs or vendor files into spec/upstream/<api>/ (with manifest.json); --check only compares')
+    .description("fetch the API's upstream docs or vendor files into spec/upstream/<api>/ (with manifest.json); --check only compares")
     .option('--api <name>', `which API: ${Object.keys(UPSTREAM_APIS).join(', ')}`, 'salesive')
     .option('--index <url>', 'another llms.txt-style index, or a mirror serving the docs under the same paths')
     .option('--source <url>', 'vendor APIs: the folder (or one file) to fetch the vendor files from — another ref, or a mirror')

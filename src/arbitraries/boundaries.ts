@@ -39,7 +39,12 @@ const BODY_LENGTH = 65_536;
  * probe never breaks two rules and blames one. `sample` is the value a valid request carries there (a string of
  * the right shape is lengthened or cut from it, so a pattern or format still holds).
  */
-export function boundaryValues(ctx: WalkContext, pointer: string, place: Place, options: { sample?: unknown; allowEmptyValue?: boolean; inherited?: Basis } = {}): Boundary[] {
+export function boundaryValues(
+  ctx: WalkContext,
+  pointer: string,
+  place: Place,
+  options: { sample?: unknown; allowEmptyValue?: boolean; inherited?: Basis } = {},
+): Boundary[] {
   const visit = schemaAt(ctx, pointer, options.inherited ?? DOCUMENTED);
   if (!visit) return [];
   const s = visit.schema;
@@ -57,14 +62,16 @@ export function boundaryValues(ctx: WalkContext, pointer: string, place: Place, 
   const validBasis = (keyword: string) => eitherInferred(keywordBasis(ctx, visit, keyword), inferredOwnSchema(ctx, pointer, visit.inherited));
   const out: Boundary[] = [];
   const at = (value: unknown, keyword: string, bound: string) => {
-    if (value !== undefined && accepted(value) && !out.some((b) => b.valid && b.value === value)) out.push({ value, valid: true, bound, basis: validBasis(keyword) });
+    if (value !== undefined && accepted(value) && !out.some((b) => b.valid && b.value === value))
+      out.push({ value, valid: true, bound, basis: validBasis(keyword) });
   };
   const past = (value: unknown, keyword: string, bound: string) => {
-    if (value !== undefined && breaksOnly(value, keyword) && onTheWire(value, place, true)) out.push({ value, valid: false, bound, basis: keywordBasis(ctx, visit, keyword) });
+    if (value !== undefined && breaksOnly(value, keyword) && onTheWire(value, place, true))
+      out.push({ value, valid: false, bound, basis: keywordBasis(ctx, visit, keyword) });
   };
 
   if (types[0] === 'integer' || types[0] === 'number') {
-    const bound = (keyword: string) => (typeof s[keyword] === 'number' && Math.abs(s[keyword] as number) < Number.MAX_SAFE_INTEGER - 1 ? (s[keyword] as number) : undefined);
+    const bound = (keyword: string) => (typeof s[keyword] === 'number' && Math.abs(s[keyword]) < Number.MAX_SAFE_INTEGER - 1 ? s[keyword] : undefined);
     const min = bound('minimum');
     const max = bound('maximum');
     const exMin = bound('exclusiveMinimum');
@@ -90,17 +97,25 @@ export function boundaryValues(ctx: WalkContext, pointer: string, place: Place, 
 
   if (types[0] === 'string') {
     const limit = place === 'body' ? BODY_LENGTH : WIRE_LENGTH;
-    const length = (keyword: string) => (typeof s[keyword] === 'number' && (s[keyword] as number) <= limit ? (s[keyword] as number) : undefined);
+    const length = (keyword: string) => (typeof s[keyword] === 'number' && s[keyword] <= limit ? s[keyword] : undefined);
     const minLength = length('minLength');
     const maxLength = length('maxLength');
     const ofLength = (n: number, keep: (v: string) => boolean) => stringsOfLength(n, options.sample).find(keep);
     if (minLength !== undefined && minLength > 0) {
       at(ofLength(minLength, accepted), 'minLength', `minLength ${minLength}`);
-      past(ofLength(minLength - 1, (v) => breaksOnly(v, 'minLength')), 'minLength', `minLength ${minLength}`);
+      past(
+        ofLength(minLength - 1, (v) => breaksOnly(v, 'minLength')),
+        'minLength',
+        `minLength ${minLength}`,
+      );
     }
     if (maxLength !== undefined) {
       at(ofLength(maxLength, accepted), 'maxLength', `maxLength ${maxLength}`);
-      past(ofLength(maxLength + 1, (v) => breaksOnly(v, 'maxLength')), 'maxLength', `maxLength ${maxLength}`);
+      past(
+        ofLength(maxLength + 1, (v) => breaksOnly(v, 'maxLength')),
+        'maxLength',
+        `maxLength ${maxLength}`,
+      );
     }
     if (!minLength) at('', 'type', 'the empty string');
   }
@@ -148,7 +163,11 @@ export function boundaryProbes(ctx: WalkContext, op: Operation, base: RequestCas
     if (p.in === 'cookie' || identityKey(ctx, `${p.pointer}/schema`, p.extensions) !== undefined) continue;
     const slot = p.in === 'path' ? 'path' : p.in === 'query' ? 'query' : 'headers';
     const sample = base[slot][p.name];
-    for (const boundary of boundaryValues(ctx, `${p.pointer}/schema`, p.in, { sample, ...(p.allowEmptyValue ? { allowEmptyValue: true } : {}), inherited: ctx.provenance.at(p.pointer) })) {
+    for (const boundary of boundaryValues(ctx, `${p.pointer}/schema`, p.in, {
+      sample,
+      ...(p.allowEmptyValue ? { allowEmptyValue: true } : {}),
+      inherited: ctx.provenance.at(p.pointer),
+    })) {
       const value = p.in === 'header' ? String(boundary.value) : boundary.value;
       out.push({ request: { ...base, [slot]: { ...base[slot], [p.name]: value } }, target: `${p.in} parameter ${p.name}`, boundary });
     }

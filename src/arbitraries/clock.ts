@@ -65,7 +65,10 @@ export interface ClockField {
   schemaPointer: string;
 }
 
-export function clockFields(ctx: WalkContext, op: { parameters: Array<{ in: string; name: string; pointer: string }>; body?: { schemaPointer: string; unsupported?: string[] } }): ClockField[] {
+export function clockFields(
+  ctx: WalkContext,
+  op: { parameters: Array<{ in: string; name: string; pointer: string }>; body?: { schemaPointer: string; unsupported?: string[] } },
+): ClockField[] {
   const out: ClockField[] = [];
   for (const p of op.parameters) {
     const rule = clockOf(ctx, `${p.pointer}/schema`);

@@ -73,10 +73,9 @@ function objectArbitrary(doc: OpenApiDocument, s: Schema, depth: number, shape: 
   const properties = (s['properties'] as Record<string, JsonSchema> | undefined) ?? {};
   const required = new Set((s['required'] as string[] | undefined) ?? []);
   const entries = Object.entries(properties).filter(([name]) => required.has(name) || (depth <= MAX_DEPTH && !shape.requiredOnly));
-  const record = fc.record(
-    Object.fromEntries(entries.map(([name, sub]) => [name, arbitraryFor(doc, sub, depth + 1, shape)])),
-    { requiredKeys: entries.map(([name]) => name).filter((n) => required.has(n)) },
-  );
+  const record = fc.record(Object.fromEntries(entries.map(([name, sub]) => [name, arbitraryFor(doc, sub, depth + 1, shape)])), {
+    requiredKeys: entries.map(([name]) => name).filter((n) => required.has(n)),
+  });
   const extra = s['additionalProperties'];
   if (extra && typeof extra === 'object' && entries.length === 0 && !shape.requiredOnly) {
     return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), arbitraryFor(doc, extra as JsonSchema, depth + 1, shape), { maxKeys: 3 });
@@ -90,7 +89,12 @@ function stringArbitrary(s: Schema): fc.Arbitrary<string> {
   const fitsLength = (v: string) => v.length >= minLength && (maxLength === undefined || v.length <= maxLength);
   const byFormat = formatArbitrary(textOf(s['format']));
   if (byFormat) return boundedFilter(byFormat, fitsLength, `no ${String(s['format'])} value fits the length bounds`) as fc.Arbitrary<string>;
-  if (typeof s['pattern'] === 'string') return boundedFilter(patternArbitrary(s['pattern'], s['example']), fitsLength, `no value of pattern ${String(s['pattern'])} fits the length bounds`) as fc.Arbitrary<string>;
+  if (typeof s['pattern'] === 'string')
+    return boundedFilter(
+      patternArbitrary(s['pattern'], s['example']),
+      fitsLength,
+      `no value of pattern ${String(s['pattern'])} fits the length bounds`,
+    ) as fc.Arbitrary<string>;
   return fc.string({ minLength, maxLength: maxLength ?? Math.max(minLength, 16) });
 }
 
@@ -166,7 +170,11 @@ export class Unsatisfiable {
  * fast-check's filter retries forever, and a predicate no generated value meets (a pattern the generator cannot
  * honour, a body it cannot make valid) would hang the run.
  */
-export function boundedFilter<T>(arb: fc.Arbitrary<T>, keep: (value: T) => boolean, why = 'no generated value satisfies the schema'): fc.Arbitrary<T | Unsatisfiable> {
+export function boundedFilter<T>(
+  arb: fc.Arbitrary<T>,
+  keep: (value: T) => boolean,
+  why = 'no generated value satisfies the schema',
+): fc.Arbitrary<T | Unsatisfiable> {
   const probe = fc.sample(arb, { numRuns: 30, seed: 1 });
   if (probe.some(keep)) return arb.filter(keep);
   const nested = probe.map(findUnsatisfiable).find((u) => u !== undefined);

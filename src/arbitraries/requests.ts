@@ -74,7 +74,9 @@ function buildValidRequests(ctx: WalkContext, op: Operation, options: RequestOpt
   const byLocation = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where && (p.required || !options.minimal));
   const inputs = (where: Parameter['in']) =>
     fc.record(Object.fromEntries(byLocation(where).map((p) => [p.name, parameterArbitrary(ctx, p, options)])), {
-      requiredKeys: byLocation(where).filter((p) => p.required).map((p) => p.name),
+      requiredKeys: byLocation(where)
+        .filter((p) => p.required)
+        .map((p) => p.name),
     });
   return fc
     .record({
@@ -87,7 +89,11 @@ function buildValidRequests(ctx: WalkContext, op: Operation, options: RequestOpt
 }
 
 /** Drops optional inputs that could not be made valid and names the required ones. */
-function settle(op: Operation, inputs: { path: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown> }, body: unknown): RequestCase {
+function settle(
+  op: Operation,
+  inputs: { path: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown> },
+  body: unknown,
+): RequestCase {
   const unsatisfiable: string[] = [];
   const clean = (where: 'path' | 'query' | 'header', record: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
@@ -124,14 +130,21 @@ function parameterArbitrary(ctx: WalkContext, p: Parameter, options: RequestOpti
   // unless the parameter allows it (OpenAPI's allowEmptyValue, false by default). Blanks are edge cases to probe on
   // purpose, not typical valid requests.
   const blank = (v: unknown) => String(v).trim() === '';
-  const onTheWire = (v: unknown) => (p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v));
+  const onTheWire = (v: unknown) =>
+    p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v);
   const fits = (v: unknown) => ctx.validators.validate(schemaPointer, v).length === 0 && onTheWire(v);
-  return boundedFilter(arbitraryFor(ctx.doc, (getAt(ctx.doc, schemaPointer) as JsonSchema | undefined) ?? p.schema), fits, `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`);
+  return boundedFilter(
+    arbitraryFor(ctx.doc, (getAt(ctx.doc, schemaPointer) as JsonSchema | undefined) ?? p.schema),
+    fits,
+    `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`,
+  );
 }
 
 function identityArbitrary(key: string, options: RequestOptions): fc.Arbitrary<unknown> {
   const value = options.identity?.[key];
-  return value === undefined ? fc.constant(new Unsatisfiable(`the token has no values.${key} (an input bound to the identity: add it to the token matrix)`)) : fc.constant(value);
+  return value === undefined
+    ? fc.constant(new Unsatisfiable(`the token has no values.${key} (an input bound to the identity: add it to the token matrix)`))
+    : fc.constant(value);
 }
 
 /**
@@ -144,7 +157,11 @@ function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions)
     const none = fc.constant(new Unsatisfiable(`the body is documented only as ${body.unsupported.join(', ')}, which the generator does not write`));
     return body.required ? none : fc.constant(undefined);
   }
-  const known = new Map(Object.entries(options.pathValues ?? {}).filter(([k, v]) => k.startsWith('body:') && v.length).map(([k, v]) => [k.slice(5), v]));
+  const known = new Map(
+    Object.entries(options.pathValues ?? {})
+      .filter(([k, v]) => k.startsWith('body:') && v.length)
+      .map(([k, v]) => [k.slice(5), v]),
+  );
   const schema = (getAt(ctx.doc, body.schemaPointer) as JsonSchema | undefined) ?? body.schema;
   const generated = bodyValue(ctx, body.schemaPointer, schema, options, 0, '', known);
   // A whole body of JSON `null` is read as no body by servers and frameworks (Prism: "Body parameter is
@@ -152,7 +169,10 @@ function bodyArbitrary(ctx: WalkContext, op: Operation, options: RequestOptions)
   const notNull = typesOf(schemaAt(ctx, body.schemaPointer)?.schema ?? {}).some((t) => t !== 'null');
   const valid = boundedFilter(
     generated,
-    (value) => (value !== null || !notNull) && findUnsatisfiable(value) === undefined && ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0,
+    (value) =>
+      (value !== null || !notNull) &&
+      findUnsatisfiable(value) === undefined &&
+      ctx.validators.validate(body.schemaPointer, withClocksResolved(value)).length === 0,
     `no generated body passes its schema (${describeSchema(ctx, body.schemaPointer)})`,
   );
   return body.required ? valid : options.minimal ? fc.constant(undefined) : fc.option(valid, { nil: undefined });
@@ -163,20 +183,42 @@ function withClocksResolved(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value ?? null));
 }
 
-function bodyValue(ctx: WalkContext, pointer: string, schema: JsonSchema, options: RequestOptions, depth: number, at = '', known = new Map<string, unknown[]>()): fc.Arbitrary<unknown> {
+function bodyValue(
+  ctx: WalkContext,
+  pointer: string,
+  schema: JsonSchema,
+  options: RequestOptions,
+  depth: number,
+  at = '',
+  known = new Map<string, unknown[]>(),
+): fc.Arbitrary<unknown> {
   const ids = known.get(at);
   if (ids) return fc.constantFrom(...ids);
   const visit = schemaAt(ctx, pointer);
-  if (!visit || depth > 4 || (!hasBoundInputs(ctx, pointer, depth) && ![...known.keys()].some((k) => k.startsWith(`${at}/`)))) return arbitraryFor(ctx.doc, schema, 0, { requiredOnly: !!options.minimal });
+  if (!visit || depth > 4 || (!hasBoundInputs(ctx, pointer, depth) && ![...known.keys()].some((k) => k.startsWith(`${at}/`))))
+    return arbitraryFor(ctx.doc, schema, 0, { requiredOnly: !!options.minimal });
   const key = identityKey(ctx, pointer);
   if (key !== undefined) return identityArbitrary(key, options);
   const clock = clockOf(ctx, pointer);
   if (clock) return clockArbitrary(clock);
   const required = new Set((visit.schema['required'] as string[] | undefined) ?? []);
-  const properties = Object.keys((visit.schema['properties'] as Record<string, unknown> | undefined) ?? {}).filter((name) => required.has(name) || !options.minimal);
+  const properties = Object.keys((visit.schema['properties'] as Record<string, unknown> | undefined) ?? {}).filter(
+    (name) => required.has(name) || !options.minimal,
+  );
   const entries = properties.map((name) => {
     const sub = propertyAt(ctx, pointer, name)!;
-    return [name, bodyValue(ctx, sub, (visit.schema['properties'] as Record<string, JsonSchema>)[name]!, options, depth + 1, `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, known)] as const;
+    return [
+      name,
+      bodyValue(
+        ctx,
+        sub,
+        (visit.schema['properties'] as Record<string, JsonSchema>)[name]!,
+        options,
+        depth + 1,
+        `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        known,
+      ),
+    ] as const;
   });
   return fc.record(Object.fromEntries(entries), { requiredKeys: properties.filter((n) => required.has(n)) });
 }
@@ -192,7 +234,9 @@ function hasBoundInputs(ctx: WalkContext, pointer: string, depth: number): boole
 
 function describeSchema(ctx: WalkContext, pointer: string): string {
   const s = schemaAt(ctx, pointer)?.schema ?? {};
-  const parts = ['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'enum'].filter((k) => s[k] !== undefined).map((k) => `${k} ${JSON.stringify(s[k])}`);
+  const parts = ['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'enum']
+    .filter((k) => s[k] !== undefined)
+    .map((k) => `${k} ${JSON.stringify(s[k])}`);
   return parts.join(', ') || pointer;
 }
 
@@ -224,13 +268,31 @@ export function invalidRequestFamilies(spec: WalkContext, op: Operation, options
       mutations.push(valid.map((c) => ({ ...c, query: without(c.query, p.name), invalid: { target, rule: 'required', basis } })));
     }
     for (const bad of badValues(ctx, `${p.pointer}/schema`, { onTheWire: true })) {
-      mutations.push(fc.tuple(valid, bad.value).map(([c, v]) => ({ ...c, [slot]: { ...c[slot], [p.name]: v }, invalid: { target, rule: bad.rule, basis: bad.basis } })));
+      mutations.push(
+        fc.tuple(valid, bad.value).map(([c, v]) => ({ ...c, [slot]: { ...c[slot], [p.name]: v }, invalid: { target, rule: bad.rule, basis: bad.basis } })),
+      );
     }
   }
   if (op.body && !op.body.unsupported) {
     const bodyPointer = op.body.schemaPointer;
-    if (op.body.required) mutations.push(valid.map((c) => ({ ...without(c as unknown as Record<string, unknown>, 'body'), invalid: { target: 'request body', rule: 'required', basis: ctx.provenance.at(`${bodyPointer.replace(/\/content\/.*$/, '')}/required`) } }) as RequestCase));
-    bodyMutations(ctx, valid.filter((c) => !!c.body && typeof c.body === 'object'), bodyPointer, '', 0, mutations);
+    if (op.body.required)
+      mutations.push(
+        valid.map(
+          (c) =>
+            ({
+              ...without(c as unknown as Record<string, unknown>, 'body'),
+              invalid: { target: 'request body', rule: 'required', basis: ctx.provenance.at(`${bodyPointer.replace(/\/content\/.*$/, '')}/required`) },
+            }) as RequestCase,
+        ),
+      );
+    bodyMutations(
+      ctx,
+      valid.filter((c) => !!c.body && typeof c.body === 'object'),
+      bodyPointer,
+      '',
+      0,
+      mutations,
+    );
   }
   return mutations.length ? mutations : undefined;
 }
@@ -239,7 +301,14 @@ export function invalidRequestFamilies(spec: WalkContext, op: Operation, options
  * Breaks one rule of one body field, at any depth (Sila's `header.created` sits inside an object): a required field
  * left out, a value past a bound or of the wrong type, null where the schema does not allow it.
  */
-function bodyMutations(ctx: WalkContext, valid: fc.Arbitrary<RequestCase>, pointer: string, at: string, depth: number, out: Array<fc.Arbitrary<RequestCase>>): void {
+function bodyMutations(
+  ctx: WalkContext,
+  valid: fc.Arbitrary<RequestCase>,
+  pointer: string,
+  at: string,
+  depth: number,
+  out: Array<fc.Arbitrary<RequestCase>>,
+): void {
   const visit = schemaAt(ctx, pointer);
   if (!visit || depth > 3) return;
   const required = new Set((visit.schema['required'] as string[] | undefined) ?? []);
@@ -251,14 +320,20 @@ function bodyMutations(ctx: WalkContext, valid: fc.Arbitrary<RequestCase>, point
     const present = valid.filter((c) => getAt(c.body, at) !== undefined && getAt(c.body, at) !== null);
     if (required.has(name)) {
       const basis = requiredBasis(ctx, pointer, name);
-      out.push(present.map((c) => ({ ...c, body: withValueAt(c.body, field, undefined), invalid: { target, rule: 'required', basis } })).map(dropUndefinedAt(field)));
+      out.push(
+        present.map((c) => ({ ...c, body: withValueAt(c.body, field, undefined), invalid: { target, rule: 'required', basis } })).map(dropUndefinedAt(field)),
+      );
     }
     const subVisit = schemaAt(ctx, sub, visit.inherited);
     if (subVisit && !allowsNull(subVisit.schema) && typesOf(subVisit.schema).length && !clockOf(ctx, sub)) {
-      out.push(present.map((c) => ({ ...c, body: withValueAt(c.body, field, null), invalid: { target, rule: 'null', basis: keywordBasis(ctx, subVisit, 'type') } })));
+      out.push(
+        present.map((c) => ({ ...c, body: withValueAt(c.body, field, null), invalid: { target, rule: 'null', basis: keywordBasis(ctx, subVisit, 'type') } })),
+      );
     }
     for (const bad of badValues(ctx, sub, {}, visit.inherited)) {
-      out.push(fc.tuple(present, bad.value).map(([c, v]) => ({ ...c, body: withValueAt(c.body, field, v), invalid: { target, rule: bad.rule, basis: bad.basis } })));
+      out.push(
+        fc.tuple(present, bad.value).map(([c, v]) => ({ ...c, body: withValueAt(c.body, field, v), invalid: { target, rule: bad.rule, basis: bad.basis } })),
+      );
     }
     if (typesOf(subVisit?.schema ?? {}).includes('object')) bodyMutations(ctx, valid, sub, field, depth + 1, out);
   }
@@ -291,8 +366,10 @@ export function badValues(ctx: WalkContext, pointer: string, { onTheWire = false
   if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number')) {
     out.push({ rule: 'type', value: fc.constantFrom('abc', 'one', '1.5.2'), basis: basis('type') });
     const safe = (v: number) => Math.abs(v) < Number.MAX_SAFE_INTEGER - 1000;
-    if (typeof s['minimum'] === 'number' && safe(s['minimum'])) out.push({ rule: 'minimum', value: fc.integer({ min: Math.ceil(s['minimum']) - 1000, max: Math.ceil(s['minimum']) - 1 }), basis: basis('minimum') });
-    if (typeof s['maximum'] === 'number' && safe(s['maximum'])) out.push({ rule: 'maximum', value: fc.integer({ min: Math.floor(s['maximum']) + 1, max: Math.floor(s['maximum']) + 1000 }), basis: basis('maximum') });
+    if (typeof s['minimum'] === 'number' && safe(s['minimum']))
+      out.push({ rule: 'minimum', value: fc.integer({ min: Math.ceil(s['minimum']) - 1000, max: Math.ceil(s['minimum']) - 1 }), basis: basis('minimum') });
+    if (typeof s['maximum'] === 'number' && safe(s['maximum']))
+      out.push({ rule: 'maximum', value: fc.integer({ min: Math.floor(s['maximum']) + 1, max: Math.floor(s['maximum']) + 1000 }), basis: basis('maximum') });
   }
   if (types.length === 1 && types[0] === 'boolean') {
     // Words no boolean parser reads as true or false (yes/1/on are accepted by many and prove nothing).
@@ -314,7 +391,14 @@ export function badValues(ctx: WalkContext, pointer: string, { onTheWire = false
   }
   if (Array.isArray(s['enum']) && types.every((t) => t === 'string')) {
     const allowed = new Set(s['enum']);
-    out.push({ rule: 'enum', value: fc.string({ minLength: 1, maxLength: 8 }).map((x) => `zz_${x}`).filter((v) => !allowed.has(v)), basis: basis('enum') });
+    out.push({
+      rule: 'enum',
+      value: fc
+        .string({ minLength: 1, maxLength: 8 })
+        .map((x) => `zz_${x}`)
+        .filter((v) => !allowed.has(v)),
+      basis: basis('enum'),
+    });
   }
   return out;
 }

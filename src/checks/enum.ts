@@ -19,7 +19,9 @@ export const enumValueUndocumented = defineCheck({
       (v) => v.present && Array.isArray(v.schema['enum']) && v.value !== null && typeof v.value !== 'object',
       (v): Finding | undefined => {
         const allowed = v.schema['enum'] as unknown[];
-        return allowed.includes(v.value) ? undefined : { location: v.location, expected: `one of ${show(allowed)}`, actual: show(v.value), basis: keywordBasis(spec, v, 'enum') };
+        return allowed.includes(v.value)
+          ? undefined
+          : { location: v.location, expected: `one of ${show(allowed)}`, actual: show(v.value), basis: keywordBasis(spec, v, 'enum') };
       },
     ),
 });
@@ -40,7 +42,14 @@ export const openEnumValueUnknown = defineCheck({
       (v) => v.present && Array.isArray(v.schema['x-known-values']) && v.value !== null && typeof v.value !== 'object',
       (v): Finding | undefined => {
         const known = v.schema['x-known-values'] as unknown[];
-        return known.includes(v.value) ? undefined : { location: v.location, expected: `one of the known values ${show(known)} (open: new values may come)`, actual: show(v.value), basis: keywordBasis(spec, v, 'x-known-values') };
+        return known.includes(v.value)
+          ? undefined
+          : {
+              location: v.location,
+              expected: `one of the known values ${show(known)} (open: new values may come)`,
+              actual: show(v.value),
+              basis: keywordBasis(spec, v, 'x-known-values'),
+            };
       },
     ),
 });

@@ -25,7 +25,8 @@ export const expectRejected: Judge = (e, basis = DOCUMENTED) => {
 };
 
 /** `valid-input-rejected`: schema-valid input must not be refused as bad input (400/422). */
-export const expectNotRejectedAsInvalid: Judge = (e, basis = DOCUMENTED) => (status(e) === 400 || status(e) === 422 ? finding('not a validation error: the request is valid', e, basis) : []);
+export const expectNotRejectedAsInvalid: Judge = (e, basis = DOCUMENTED) =>
+  status(e) === 400 || status(e) === 422 ? finding('not a validation error: the request is valid', e, basis) : [];
 
 /** `scope-not-enforced`: a token without the scope gets 403, never 2xx, never 401. */
 export const expectForbidden: Judge = (e, basis = DOCUMENTED) => (status(e) === 403 ? [] : finding('403 Forbidden (token lacks the scope)', e, basis));
@@ -37,7 +38,10 @@ export const expectAdmitted: Judge = (e, basis = DOCUMENTED) => {
 };
 
 /** A documented refusal: exactly the documented status (a flow's refused transition, a negative case). */
-export const expectStatus = (wanted: number): Judge => (e, basis = DOCUMENTED) => (status(e) === wanted ? [] : finding(`HTTP ${wanted}`, e, basis));
+export const expectStatus =
+  (wanted: number): Judge =>
+  (e, basis = DOCUMENTED) =>
+    status(e) === wanted ? [] : finding(`HTTP ${wanted}`, e, basis);
 
 /** With a note on what was sent, so one line says which token or variant it was. */
 export function noting(findings: Finding[], note: string): Finding[] {

@@ -50,11 +50,15 @@ export function evaluateInvariant(inv: Invariant, object: Record<string, unknown
     }
     if (holds(inv.then, object)) return undefined;
     const whenObserved = `${inv.when.field}=${show(fieldOf(object, inv.when.field))}`;
-    return { expected: `${describeCondition(inv.then)} whenever ${describeCondition(inv.when)} [${inv.id}]`, actual: `${inv.then.field}=${show(fieldOf(object, inv.then.field))} while ${whenObserved}` };
+    return {
+      expected: `${describeCondition(inv.then)} whenever ${describeCondition(inv.when)} [${inv.id}]`,
+      actual: `${inv.then.field}=${show(fieldOf(object, inv.then.field))} while ${whenObserved}`,
+    };
   }
   if (inv.rule === 'nonNullIff' || inv.rule === 'nonNullWhen') {
     const subject = fieldOf(object, inv.when.field);
-    const condition = inv.when.nonNull !== undefined || inv.when.in || 'equals' in inv.when ? holds(inv.when, object) : subject !== null && subject !== undefined;
+    const condition =
+      inv.when.nonNull !== undefined || inv.when.in || 'equals' in inv.when ? holds(inv.when, object) : subject !== null && subject !== undefined;
     const value = fieldOf(object, inv.field);
     const nonNull = value !== null && value !== undefined;
     // nonNullWhen is one direction of nonNullIff: set whenever the condition holds, free otherwise.

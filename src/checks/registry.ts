@@ -1,6 +1,13 @@
 import type { Exchange } from '../client/exchange.ts';
 import type { Operation } from '../spec/operations.ts';
-import { bodyNotJson, contentTypeNotJson, envelopeDataNotNullOnError, envelopeMessageEmpty, envelopeStatusMismatch, envelopeSuccessMismatch } from './conventions/envelope.ts';
+import {
+  bodyNotJson,
+  contentTypeNotJson,
+  envelopeDataNotNullOnError,
+  envelopeMessageEmpty,
+  envelopeStatusMismatch,
+  envelopeSuccessMismatch,
+} from './conventions/envelope.ts';
 import { problemDetailsMissing, problemInstanceMismatch, problemStatusMismatch, problemTitleEmpty, problemTypeNotUri } from './conventions/problem.ts';
 import { enumValueUndocumented, openEnumValueUnknown } from './enum.ts';
 import { invariantViolated } from './invariants.ts';
@@ -40,7 +47,19 @@ export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
 
 /** Checks whose findings explain a schema error at the same place better than the schema check does. */
 const SPECIFIC = new Set(
-  [enumValueUndocumented, timestampNotRfc3339, timestampWrongUnit, envelopeStatusMismatch, envelopeSuccessMismatch, envelopeMessageEmpty, envelopeDataNotNullOnError, problemStatusMismatch, problemInstanceMismatch, problemTypeNotUri, problemTitleEmpty].map((c) => c.id),
+  [
+    enumValueUndocumented,
+    timestampNotRfc3339,
+    timestampWrongUnit,
+    envelopeStatusMismatch,
+    envelopeSuccessMismatch,
+    envelopeMessageEmpty,
+    envelopeDataNotNullOnError,
+    problemStatusMismatch,
+    problemInstanceMismatch,
+    problemTypeNotUri,
+    problemTitleEmpty,
+  ].map((c) => c.id),
 );
 
 /** Which checks can judge an operation, and why the others cannot. */
@@ -86,7 +105,13 @@ export function runResponseChecks(
 }
 
 /** The checks' findings on an exchange, before any is stamped with the request: pure, so it can be remembered. */
-export function judge(op: Operation, exchange: Exchange, spec: SpecModel, options: CheckOptions, checks: readonly ResponseCheck[] = RESPONSE_CHECKS): Judgement {
+export function judge(
+  op: Operation,
+  exchange: Exchange,
+  spec: SpecModel,
+  options: CheckOptions,
+  checks: readonly ResponseCheck[] = RESPONSE_CHECKS,
+): Judgement {
   const out: Judgement = { checks: [], judgedBy: [] };
   for (const check of planFor(op, spec, checks).applicable) {
     const findings = check.run(op, exchange, spec, options);

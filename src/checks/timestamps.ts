@@ -32,7 +32,8 @@ function representationBasis(spec: SpecModel, v: Visit, rule: RepresentationRule
   return rule.keyword ? keywordBasis(spec, v, rule.keyword) : eitherInferred(v.inherited, spec.provenance.at(rule.place!));
 }
 
-const isTimestampField = (spec: SpecModel, exchange: Exchange) => (v: Visit) => v.present && v.value !== null && representationOf(spec, exchange, v) !== undefined;
+const isTimestampField = (spec: SpecModel, exchange: Exchange) => (v: Visit) =>
+  v.present && v.value !== null && representationOf(spec, exchange, v) !== undefined;
 
 /** A documented date-time is an RFC 3339 string (or null where the spec allows): not epoch, not naive, not "". */
 export const timestampNotRfc3339 = defineCheck({
@@ -40,7 +41,10 @@ export const timestampNotRfc3339 = defineCheck({
   family: 'timestamps',
   severity: 'error',
   summary: 'a date-time field is not an RFC 3339 timestamp (epoch number, empty string, date only, no offset)',
-  appliesTo: (op, spec) => (responseSchemasHave(op, spec, (s) => s['format'] === 'date-time' || s['x-timestamp'] === 'rfc3339') || spec.doc['x-negotiated-representations'] ? true : 'no date-time field in any documented response'),
+  appliesTo: (op, spec) =>
+    responseSchemasHave(op, spec, (s) => s['format'] === 'date-time' || s['x-timestamp'] === 'rfc3339') || spec.doc['x-negotiated-representations']
+      ? true
+      : 'no date-time field in any documented response',
   run: (op, exchange, spec) =>
     judgeVisits(
       documentedVisits(op, exchange, spec),
@@ -53,7 +57,9 @@ export const timestampNotRfc3339 = defineCheck({
         if (shape === 'rfc3339' && (!seconds || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(String(v.value)))) return undefined;
         return {
           location: v.location,
-          expected: seconds ? 'an RFC 3339 timestamp of the form YYYY-MM-DDTHH:MM:SSZ (negotiated)' : `RFC 3339 date-time${allowsNull(v.schema) ? ' or null' : ''}`,
+          expected: seconds
+            ? 'an RFC 3339 timestamp of the form YYYY-MM-DDTHH:MM:SSZ (negotiated)'
+            : `RFC 3339 date-time${allowsNull(v.schema) ? ' or null' : ''}`,
           actual: `${show(v.value)} (${shape})`,
           basis: representationBasis(spec, v, rule),
         };
@@ -70,7 +76,10 @@ export const timestampWrongUnit = defineCheck({
   family: 'timestamps',
   severity: 'error',
   summary: 'an epoch timestamp is in the other unit (seconds where milliseconds are documented, or the reverse)',
-  appliesTo: (op, spec) => (responseSchemasHave(op, spec, (s) => typeof s['x-timestamp'] === 'string' && s['x-timestamp'] !== 'rfc3339') || spec.doc['x-timestamps'] ? true : 'no epoch timestamp declared (x-timestamp / x-timestamps)'),
+  appliesTo: (op, spec) =>
+    responseSchemasHave(op, spec, (s) => typeof s['x-timestamp'] === 'string' && s['x-timestamp'] !== 'rfc3339') || spec.doc['x-timestamps']
+      ? true
+      : 'no epoch timestamp declared (x-timestamp / x-timestamps)',
   run: (op, exchange, spec) =>
     judgeVisits(
       documentedVisits(op, exchange, spec),
@@ -117,7 +126,15 @@ export const nullableFieldOmitted = defineCheck({
         const parent = visits!.find((p) => p.location === v.location.slice(0, cut) && p.keywordAt.has('properties'));
         const shown = exampleShowsField(spec, parent?.keywordAt.get('properties'), unescape(v.location.slice(cut + 1)));
         if (shown === 'absent') return undefined;
-        const basis: Basis = shown === 'present' ? keywordBasis(spec, v, 'type') : { basis: 'inferred', reason: 'the schema lets this nullable field be absent and no documented example shows it; CONTRACT_NULLABLE=strict expects it present (null when empty)', marking: '(CONTRACT_NULLABLE=strict)' };
+        const basis: Basis =
+          shown === 'present'
+            ? keywordBasis(spec, v, 'type')
+            : {
+                basis: 'inferred',
+                reason:
+                  'the schema lets this nullable field be absent and no documented example shows it; CONTRACT_NULLABLE=strict expects it present (null when empty)',
+                marking: '(CONTRACT_NULLABLE=strict)',
+              };
         return { location: v.location, expected: 'present (null when there is no value)', actual: 'absent', basis };
       },
     );

@@ -9,7 +9,12 @@ function failureCheck(id: string, kind: FailureKind, summary: string): ResponseC
     summary,
     appliesTo: () => true,
     // Every request sent is judged by the transport checks: one never sent (budget, deadline, circuit open) is not.
-    run: (_op, exchange) => (notSent(exchange) ? null : exchange.failure?.kind === kind ? [{ location: '', expected: 'a complete HTTP response', actual: exchange.failure.message }] : []),
+    run: (_op, exchange) =>
+      notSent(exchange)
+        ? null
+        : exchange.failure?.kind === kind
+          ? [{ location: '', expected: 'a complete HTTP response', actual: exchange.failure.message }]
+          : [],
   });
 }
 

@@ -63,8 +63,22 @@ export interface CheckOptions {
 }
 
 export type CheckFamily =
-  | 'schema' | 'enum' | 'timestamps' | 'envelope' | 'problem' | 'status' | 'transport' | 'auth' | 'scopes' | 'tenant' | 'inputs' | 'stateful'
-  | 'pagination' | 'representations' | 'links' | 'spec';
+  | 'schema'
+  | 'enum'
+  | 'timestamps'
+  | 'envelope'
+  | 'problem'
+  | 'status'
+  | 'transport'
+  | 'auth'
+  | 'scopes'
+  | 'tenant'
+  | 'inputs'
+  | 'stateful'
+  | 'pagination'
+  | 'representations'
+  | 'links'
+  | 'spec';
 
 /**
  * A check run on every exchange with a response: `(operation, exchange, spec) → findings`, pure. `null` says the
@@ -91,7 +105,14 @@ export interface ResponseCheck {
  * A finding stamped with its check, operation, status, request and basis: the one place a Violation is made, and
  * the one place the inferred policy applies (`undefined`: dropped under `off`).
  */
-export function toViolation(check: string, severity: 'error' | 'warning', op: Operation, exchange: Exchange, f: Finding, policy: InferredPolicy): Violation | undefined {
+export function toViolation(
+  check: string,
+  severity: 'error' | 'warning',
+  op: Operation,
+  exchange: Exchange,
+  f: Finding,
+  policy: InferredPolicy,
+): Violation | undefined {
   const basis = f.basis ?? { basis: 'documented' as const };
   if (basis.basis === 'inferred' && policy === 'off') return undefined;
   const own = f.severity ?? severity;
@@ -111,7 +132,14 @@ export function toViolation(check: string, severity: 'error' | 'warning', op: Op
 }
 
 /** Stamps every finding of a check (the inferred policy may drop some). */
-export function toViolations(check: string, severity: 'error' | 'warning', op: Operation, exchange: Exchange, findings: readonly Finding[], policy: InferredPolicy): Violation[] {
+export function toViolations(
+  check: string,
+  severity: 'error' | 'warning',
+  op: Operation,
+  exchange: Exchange,
+  findings: readonly Finding[],
+  policy: InferredPolicy,
+): Violation[] {
   const out: Violation[] = [];
   for (const f of findings) {
     const v = toViolation(check, severity, op, exchange, f, policy);

@@ -30,7 +30,10 @@ export class VerdictCache {
    * less than one time in 16 answers with fresh bodies every time (ids, counters, clocks): it is no longer
    * hashed nor stored — on such a server the cache would only add work.
    */
-  constructor(private readonly capacity = 20_000, private readonly trial = 256) {}
+  constructor(
+    private readonly capacity = 20_000,
+    private readonly trial = 256,
+  ) {}
 
   /** The key of an exchange's judgement under `scope` (which checks, which options); none: judge it afresh. */
   key(scope: string, op: Operation, exchange: Exchange, spec: SpecModel): string | undefined {
@@ -40,7 +43,15 @@ export class VerdictCache {
     if (!usage) this.usage.set(op.key, (usage = { lookups: 0, hits: 0, off: false }));
     if (usage.off) return undefined;
     if (++usage.lookups === this.trial && usage.hits * 16 < this.trial) usage.off = true;
-    const hash = createHash('sha1').update(scope).update('\0').update(op.key).update('\0').update(String(r.status)).update('\0').update(r.headers['content-type'] ?? '').update('\0');
+    const hash = createHash('sha1')
+      .update(scope)
+      .update('\0')
+      .update(op.key)
+      .update('\0')
+      .update(String(r.status))
+      .update('\0')
+      .update(r.headers['content-type'] ?? '')
+      .update('\0');
     // The path and query only where a check reads them (a problem's `instance`); else every request would differ.
     if (spec.rules.problemDetails) hash.update(exchange.request.url);
     hash.update('\0');

@@ -3,7 +3,7 @@ import type { RequestCase } from '../arbitraries/requests.ts';
 import type { Operation } from '../spec/operations.ts';
 import type { SecurityScheme } from '../spec/rules.ts';
 import { textOf } from '../spec/text.ts';
-import type { Redactor } from '../redact.ts';
+import type { Redactor } from '../base/redact.ts';
 import type { Exchange, FailureKind } from './exchange.ts';
 import { AdaptiveLimit } from './throttle.ts';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from './undici-fetch.ts';
@@ -80,7 +80,12 @@ const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 export function createTransport<Paths extends object>(options: TransportOptions): Transport {
   const client: Client<Paths> = createClient<Paths>({
     baseUrl: options.baseUrl,
-    fetch: capturingFetch({ timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, redactor: options.redactor, connections: options.concurrency ?? 4 }),
+    fetch: capturingFetch({
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+      redactor: options.redactor,
+      connections: options.concurrency ?? 4,
+    }),
     Request: PlainRequest as unknown as typeof Request,
     // openapi-fetch's default query serializer, made once: left to itself it builds a new one on every call.
     querySerializer: createQuerySerializer(),
@@ -117,7 +122,11 @@ export function createTransport<Paths extends object>(options: TransportOptions)
       return { kind: 'deadline', message: deadlineHit };
     }
     const open = ops.get(op.key)?.open;
-    if (open) return { kind: 'circuit-open', message: `${op.key} was not asked again after ${open.after} ${open.kind === 'timeout' ? 'timeouts' : 'connection failures'} in a row (circuit breaker)` };
+    if (open)
+      return {
+        kind: 'circuit-open',
+        message: `${op.key} was not asked again after ${open.after} ${open.kind === 'timeout' ? 'timeouts' : 'connection failures'} in a row (circuit breaker)`,
+      };
     return undefined;
   }
 
@@ -192,7 +201,17 @@ export function createTransport<Paths extends object>(options: TransportOptions)
         sent,
         operations,
         ...(deadlineHit ? { deadlineHit } : {}),
-        ...(limit.throttled ? { throttle: { answered429: limit.throttled, concurrency: limit.max, lowest: limit.lowest, final: limit.current, ...(allowed !== undefined ? { allowedPerSecond: allowed } : {}) } } : {}),
+        ...(limit.throttled
+          ? {
+              throttle: {
+                answered429: limit.throttled,
+                concurrency: limit.max,
+                lowest: limit.lowest,
+                final: limit.current,
+                ...(allowed !== undefined ? { allowedPerSecond: allowed } : {}),
+              },
+            }
+          : {}),
       };
     },
   };

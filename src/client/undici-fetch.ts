@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { Exchange, FailureKind, ReceivedResponse } from './exchange.ts';
-import { setKey, type Redactor } from '../redact.ts';
+import { setKey, type Redactor } from '../base/redact.ts';
 
 /** Where the fetch below leaves what it captured; openapi-fetch copies this init key onto its Request. */
 export interface CaptureSlot {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 
 /** One contract the project knows: its spec, and the module alias its consumer samples import types from. */
 export interface ApiEntry {

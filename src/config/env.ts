@@ -1,4 +1,4 @@
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { apiByName } from './apis.ts';
 
 export const DEFAULT_SPEC = 'spec/salesive-account.yaml';
@@ -62,9 +62,11 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
   }
   const seed = env['CONTRACT_SEED'];
   const nullable = env['CONTRACT_NULLABLE'] || 'strict';
-  if (nullable !== 'strict' && nullable !== 'lenient') throw new CannotRunError(`CONTRACT_NULLABLE: expected strict or lenient, got ${JSON.stringify(nullable)}`);
+  if (nullable !== 'strict' && nullable !== 'lenient')
+    throw new CannotRunError(`CONTRACT_NULLABLE: expected strict or lenient, got ${JSON.stringify(nullable)}`);
   const inferred = env['CONTRACT_INFERRED'] || 'warn';
-  if (inferred !== 'warn' && inferred !== 'fail' && inferred !== 'off') throw new CannotRunError(`CONTRACT_INFERRED: expected warn, fail or off, got ${JSON.stringify(inferred)}`);
+  if (inferred !== 'warn' && inferred !== 'fail' && inferred !== 'off')
+    throw new CannotRunError(`CONTRACT_INFERRED: expected warn, fail or off, got ${JSON.stringify(inferred)}`);
   const baseline = env['CONTRACT_BASELINE']?.trim();
   return {
     specPath: specOf(env),
@@ -104,7 +106,8 @@ function maxTimeOf(env: NodeJS.ProcessEnv, live: boolean): Pick<RunSettings, 'ma
   let maxTime: RunSettings['maxTime'];
   if (raw && raw !== 'off') {
     const ms = parseDuration(raw);
-    if (ms === undefined) throw new CannotRunError(`CONTRACT_MAX_TIME: expected a duration like 90s, 10m or 600 (seconds), or off — got ${JSON.stringify(raw)}`);
+    if (ms === undefined)
+      throw new CannotRunError(`CONTRACT_MAX_TIME: expected a duration like 90s, 10m or 600 (seconds), or off — got ${JSON.stringify(raw)}`);
     maxTime = { ms, label: raw.replace(/\s+/g, '') };
   } else if (!raw && (live || flag(env, 'CONTRACT_DEEP'))) maxTime = DEFAULT_MAX_TIME;
   const at = env['CONTRACT_DEADLINE']?.trim();
@@ -128,7 +131,8 @@ function shardOf(env: NodeJS.ProcessEnv): Pick<RunSettings, 'shard'> {
   const raw = env['CONTRACT_SHARD']?.trim();
   if (!raw) return {};
   const m = /^(\d+)\/(\d+)$/.exec(raw);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new CannotRunError(`CONTRACT_SHARD: expected <index>/<count> with 1 ≤ index ≤ count, e.g. 1/3, got ${JSON.stringify(raw)}`);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+    throw new CannotRunError(`CONTRACT_SHARD: expected <index>/<count> with 1 ≤ index ≤ count, e.g. 1/3, got ${JSON.stringify(raw)}`);
   return { shard: { index: Number(m[1]), count: Number(m[2]) } };
 }
 
@@ -139,7 +143,7 @@ function shardOf(env: NodeJS.ProcessEnv): Pick<RunSettings, 'shard'> {
  * the mock").
  */
 export const LIVE_RUNS = 100;
-export const MOCK_RUNS = 10;
+export const MOCK_RUNS = 3;
 export function defaultRuns(baseUrl: string | undefined): number {
   return baseUrl ? LIVE_RUNS : MOCK_RUNS;
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import type { ContractRules } from '../spec/rules.ts';
 
 /** One identity of the matrix: its credential, the scheme it is for, what it was granted, its tenant, its values. */
@@ -22,13 +22,18 @@ export type TokenSource = { file: string } | { variable: 'CONTRACT_TOKENS' };
  * Reads the token matrix from CONTRACT_TOKENS (inline JSON, for CI secrets) or CONTRACT_TOKENS_FILE, and rejects
  * a matrix the run could only misread. Messages name the token, never its value.
  */
-export function readTokens(env: NodeJS.ProcessEnv, rules: ContractRules, schemesInUse: readonly string[] = Object.keys(rules.schemes)): TokenEntry[] | undefined {
+export function readTokens(
+  env: NodeJS.ProcessEnv,
+  rules: ContractRules,
+  schemesInUse: readonly string[] = Object.keys(rules.schemes),
+): TokenEntry[] | undefined {
   const source = tokenSource(env);
   if (!source) return undefined;
   const label = 'file' in source ? 'CONTRACT_TOKENS_FILE' : 'CONTRACT_TOKENS';
   let text: string;
   if ('file' in source) {
-    if (!existsSync(source.file)) throw new CannotRunError(`CONTRACT_TOKENS_FILE: ${source.file} does not exist (copy tokens.example.json and fill in real tokens)`);
+    if (!existsSync(source.file))
+      throw new CannotRunError(`CONTRACT_TOKENS_FILE: ${source.file} does not exist (copy tokens.example.json and fill in real tokens)`);
     text = readFileSync(source.file, 'utf8');
   } else text = env['CONTRACT_TOKENS']!;
   let parsed: unknown;
@@ -49,7 +54,12 @@ export function tokenSource(env: NodeJS.ProcessEnv): TokenSource | undefined {
 /** Values people leave in a copied example file: a run with them only produces 401s blamed on the API. */
 const PLACEHOLDER = /REPLACE|CHANGE_?ME|YOUR[_-]|<[^>]*>|^x+$|^\.\.\.$|xxxx|example|placeholder/i;
 
-export function validateTokens(parsed: unknown, source: string, rules: ContractRules, schemesInUse: readonly string[] = Object.keys(rules.schemes)): TokenEntry[] {
+export function validateTokens(
+  parsed: unknown,
+  source: string,
+  rules: ContractRules,
+  schemesInUse: readonly string[] = Object.keys(rules.schemes),
+): TokenEntry[] {
   const list = (parsed as { tokens?: unknown })?.tokens;
   if (!Array.isArray(list) || list.length === 0) {
     throw new CannotRunError(`${source}: expected {"tokens":[{"name","token","scheme"?,"scopes"?,"store"?,"values"?}, …]} with at least one token`);
@@ -68,28 +78,42 @@ export function validateTokens(parsed: unknown, source: string, rules: ContractR
       throw new CannotRunError(`${source}: token '${name}' has no ${prefix} prefix — credentials of ${scheme} start with ${prefix}`);
     }
     if (PLACEHOLDER.test(prefix ? t.token.slice(prefix.length) : t.token)) {
-      throw new CannotRunError(`${source}: token '${name}' is a placeholder, not a credential — put a real ${scheme} credential in it (the example file only shows the shape)`);
+      throw new CannotRunError(
+        `${source}: token '${name}' is a placeholder, not a credential — put a real ${scheme} credential in it (the example file only shows the shape)`,
+      );
     }
     const twin = values.get(t.token);
-    if (twin) throw new CannotRunError(`${source}: tokens '${twin}' and '${name}' hold the same value — each entry must be a distinct credential (the scope and tenant checks compare them)`);
+    if (twin)
+      throw new CannotRunError(
+        `${source}: tokens '${twin}' and '${name}' hold the same value — each entry must be a distinct credential (the scope and tenant checks compare them)`,
+      );
     values.set(t.token, name);
     const scopes = t.scopes ?? [];
-    if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) throw new CannotRunError(`${source}: token '${name}' has "scopes" that is not an array of scope names`);
+    if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string'))
+      throw new CannotRunError(`${source}: token '${name}' has "scopes" that is not an array of scope names`);
     const known = rules.schemes[scheme]?.scopes;
     const unknown = known ? scopes.filter((s) => !known.includes(s)) : [];
     if (unknown.length) throw new CannotRunError(`${source}: token '${name}' has unknown scope ${unknown.join(', ')} — ${scheme} knows ${known!.join(', ')}`);
-    if (t.store !== undefined && (typeof t.store !== 'string' || !t.store)) throw new CannotRunError(`${source}: token '${name}' has a "store" that is not a non-empty label`);
-    if (t.values !== undefined && (typeof t.values !== 'object' || t.values === null || Array.isArray(t.values))) throw new CannotRunError(`${source}: token '${name}' has "values" that is not an object of known values`);
+    if (t.store !== undefined && (typeof t.store !== 'string' || !t.store))
+      throw new CannotRunError(`${source}: token '${name}' has a "store" that is not a non-empty label`);
+    if (t.values !== undefined && (typeof t.values !== 'object' || t.values === null || Array.isArray(t.values)))
+      throw new CannotRunError(`${source}: token '${name}' has "values" that is not an object of known values`);
     const extra = Object.keys(t).filter((k) => !['name', 'token', 'scheme', 'scopes', 'store', 'values'].includes(k));
-    if (extra.length) throw new CannotRunError(`${source}: token '${name}' has unknown key ${extra.map((k) => JSON.stringify(k)).join(', ')} — a token has name, token, scheme, scopes, store, values`);
-    return { name, token: t.token, scheme, scopes, store: t.store ?? `token:${name}`, values: (t.values as Record<string, unknown> | undefined) ?? {} };
+    if (extra.length)
+      throw new CannotRunError(
+        `${source}: token '${name}' has unknown key ${extra.map((k) => JSON.stringify(k)).join(', ')} — a token has name, token, scheme, scopes, store, values`,
+      );
+    return { name, token: t.token, scheme, scopes, store: t.store ?? `token:${name}`, values: t.values ?? {} };
   });
 }
 
 function schemeOf(t: Partial<TokenEntry>, name: string, source: string, rules: ContractRules, inUse: readonly string[]): string {
   const all = Object.keys(rules.schemes);
   if (t.scheme !== undefined) {
-    if (typeof t.scheme !== 'string' || !rules.schemes[t.scheme]) throw new CannotRunError(`${source}: token '${name}' is for scheme ${JSON.stringify(t.scheme)}, which the spec does not define — one of ${all.join(', ') || '(none)'}`);
+    if (typeof t.scheme !== 'string' || !rules.schemes[t.scheme])
+      throw new CannotRunError(
+        `${source}: token '${name}' is for scheme ${JSON.stringify(t.scheme)}, which the spec does not define — one of ${all.join(', ') || '(none)'}`,
+      );
     return t.scheme;
   }
   const candidates = inUse.length ? inUse : all;

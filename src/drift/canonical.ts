@@ -60,7 +60,9 @@ function hashAt(s: Side, stack: object[], depth: number): string {
     for (const key of keysOf(view).sort()) {
       const c = child(view, key)!;
       if (isDefault(view, key, c.node)) continue;
-      parts.push(`${JSON.stringify(key)}:${key === 'type' && typeof c.node === 'string' ? digest(`set:${JSON.stringify(c.node)}`) : hashAt(c, stack, depth + 1)}`);
+      parts.push(
+        `${JSON.stringify(key)}:${key === 'type' && typeof c.node === 'string' ? digest(`set:${JSON.stringify(c.node)}`) : hashAt(c, stack, depth + 1)}`,
+      );
     }
     out = digest(`{${parts.join(',')}}`);
   }
@@ -73,7 +75,17 @@ function digest(text: string): string {
   return text.length < 40 ? text : createHash('sha1').update(text).digest('base64');
 }
 
-const FALSE_BY_DEFAULT = new Set(['deprecated', 'readOnly', 'writeOnly', 'uniqueItems', 'allowEmptyValue', 'allowReserved', 'nullable', 'exclusiveMinimum', 'exclusiveMaximum']);
+const FALSE_BY_DEFAULT = new Set([
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'uniqueItems',
+  'allowEmptyValue',
+  'allowReserved',
+  'nullable',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+]);
 const ZERO_BY_DEFAULT = new Set(['minLength', 'minItems', 'minProperties']);
 const EMPTY_LIST_BY_DEFAULT = new Set(['required', 'parameters', 'tags']);
 
@@ -114,7 +126,7 @@ const MAX_MERGE_DEPTH = 16;
  */
 export function schemaView(s: Side, depth = 0): Side {
   if (s.data || !isObject(s.node) || Array.isArray(s.node) || !Array.isArray((s.node as Record<string, unknown>)['allOf']) || depth > MAX_MERGE_DEPTH) return s;
-  const rest: Side = { ...s, node: Object.fromEntries(Object.entries(s.node as object).filter(([k]) => k !== 'allOf')) };
+  const rest: Side = { ...s, node: Object.fromEntries(Object.entries(s.node).filter(([k]) => k !== 'allOf')) };
   const branches = [rest, ...items(child(s, 'allOf')).map((b) => schemaView(b, depth + 1))];
   const node: Record<string, unknown> = {};
   const origins = new Map<string, Side>();
@@ -138,8 +150,19 @@ export function schemaView(s: Side, depth = 0): Side {
             propOrigins.set(name, p);
           } else if (hashOf(prev) !== hashOf(p)) {
             // Two branches constrain the same property: it must meet both, so it is the allOf of the two.
-            const both = [...(prev.virtual === undefined || !Array.isArray((prev.node as Record<string, unknown>)['allOf']) ? [prev] : items(child(prev, 'allOf'))), p];
-            const list = { ...synthetic(prev, both.map((x) => x.node), new Map(both.map((x, i) => [String(i), x])), 'allOf'), set: true };
+            const both = [
+              ...(prev.virtual === undefined || !Array.isArray((prev.node as Record<string, unknown>)['allOf']) ? [prev] : items(child(prev, 'allOf'))),
+              p,
+            ];
+            const list = {
+              ...synthetic(
+                prev,
+                both.map((x) => x.node),
+                new Map(both.map((x, i) => [String(i), x])),
+                'allOf',
+              ),
+              set: true,
+            };
             const merged = synthetic(prev, { allOf: list.node }, new Map([['allOf', list]]));
             props[name] = merged.node;
             propOrigins.set(name, { ...merged, virtual: prev.virtual ?? prev.ptr });

@@ -23,7 +23,13 @@ export function compareComposition(run: DiffRun, a: Side | undefined, b: Side | 
   }
   if (!ca || !cb) {
     // The whole composition came or went: the schema must now (or no longer) match its branches.
-    return run.emit(cb ? narrowed(at) : widened(at), at, { from: ca, to: cb }, ca ? `${key} of ${items(ca).length}` : `no ${key}`, cb ? `${key} of ${items(cb).length}` : `no ${key}`);
+    return run.emit(
+      cb ? narrowed(at) : widened(at),
+      at,
+      { from: ca, to: cb },
+      ca ? `${key} of ${items(ca).length}` : `no ${key}`,
+      cb ? `${key} of ${items(cb).length}` : `no ${key}`,
+    );
   }
   const la = items(ca);
   const lb = items(cb);
@@ -33,7 +39,10 @@ export function compareComposition(run: DiffRun, a: Side | undefined, b: Side | 
     if (!nullA && nullB) run.emit(pick(at, 'request-property-became-nullable', 'response-property-became-nullable'), at, { to: nullB }, undefined, 'null');
     if (nullA && !nullB) run.emit(pick(at, 'request-property-became-not-nullable', 'response-property-became-not-nullable'), at, { from: nullA }, 'null');
   }
-  const { matched, removed, added } = pairBranches(la.filter((s) => !isNullSchema(s)), lb.filter((s) => !isNullSchema(s)));
+  const { matched, removed, added } = pairBranches(
+    la.filter((s) => !isNullSchema(s)),
+    lb.filter((s) => !isNullSchema(s)),
+  );
   for (const [x, y] of matched) compareSchema(run, x, y, down(at, `<${key}:${label(y, lb.indexOf(y))}>`));
   for (const x of removed) {
     if (key === 'allOf') allOfBranch(run, x, undefined, at);
@@ -78,7 +87,11 @@ function wrap(plain: Side, composed: Side, key: 'oneOf' | 'anyOf'): Side | undef
   const top = new Set(keysOf(composed));
   const inner = keysOf(plain).filter((k) => !top.has(k));
   if (!inner.length) return undefined;
-  const rest = synthetic(plain, Object.fromEntries(inner.map((k) => [k, (plain.node as Record<string, unknown>)[k]])), new Map(inner.map((k) => [k, child(plain, k)!])));
+  const rest = synthetic(
+    plain,
+    Object.fromEntries(inner.map((k) => [k, (plain.node as Record<string, unknown>)[k]])),
+    new Map(inner.map((k) => [k, child(plain, k)!])),
+  );
   const branches = items(child(composed, key)).filter((s) => !isNullSchema(s));
   if (!pairBranches([rest], branches).matched.length) return undefined;
   const outer = keysOf(plain).filter((k) => top.has(k));
@@ -105,13 +118,20 @@ function label(s: Side, index: number): string {
 
 export function pairBranches(la: Side[], lb: Side[]): Pairing<Side> {
   const title = (s: Side) => value<Record<string, unknown>>(s)?.['title'];
-  const { matched, removed: restA, added: restB } = pairUp(la, lb, [
+  const {
+    matched,
+    removed: restA,
+    added: restB,
+  } = pairUp(la, lb, [
     (x, y) => hashOf(x) === hashOf(y),
     (x, y) => x.ptr === y.ptr && x.ptr.startsWith('/components/'),
     (x, y) => typeof title(x) === 'string' && title(x) === title(y),
   ]);
   // Closest remaining match, best scores first.
-  const scored = restA.flatMap((x) => restB.map((y) => ({ x, y, score: similarity(x, y) }))).filter((s) => s.score >= 0.5).sort((p, q) => q.score - p.score);
+  const scored = restA
+    .flatMap((x) => restB.map((y) => ({ x, y, score: similarity(x, y) })))
+    .filter((s) => s.score >= 0.5)
+    .sort((p, q) => q.score - p.score);
   for (const { x, y } of scored) {
     if (!restA.includes(x) || !restB.includes(y)) continue;
     restA.splice(restA.indexOf(x), 1);

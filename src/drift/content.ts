@@ -23,7 +23,14 @@ export function compareRequestBody(run: DiffRun, a: Side | undefined, b: Side | 
   const place: Placer = (media, path) => `body${plainJson(media, a, b) ? '' : ` [${media}]`}${path ? ` field ${path}` : ''}`;
   run.net(here, a, b, () =>
     run.byKeys(a, b, here, [
-      { keys: ['required'], compare: (r, x, y) => r.emit(value(child(y, 'required')) === true ? 'request-body-became-required' : 'request-body-became-optional', here, { from: child(x, 'required'), to: child(y, 'required') }) },
+      {
+        keys: ['required'],
+        compare: (r, x, y) =>
+          r.emit(value(child(y, 'required')) === true ? 'request-body-became-required' : 'request-body-became-optional', here, {
+            from: child(x, 'required'),
+            to: child(y, 'required'),
+          }),
+      },
       { keys: ['content'], compare: (r, x, y) => compareContent(r, child(x, 'content'), child(y, 'content'), here, dir, (path) => path, place) },
       docRule(['description'], 'description-changed'),
     ]),
@@ -31,7 +38,15 @@ export function compareRequestBody(run: DiffRun, a: Side | undefined, b: Side | 
 }
 
 /** Media types of a body, a response, or a parameter's `content`, matched by name. */
-export function compareContent(run: DiffRun, a: Side | undefined, b: Side | undefined, at: At, dir: Direction, place: (path: string) => string, placeMedia?: Placer): void {
+export function compareContent(
+  run: DiffRun,
+  a: Side | undefined,
+  b: Side | undefined,
+  at: At,
+  dir: Direction,
+  place: (path: string) => string,
+  placeMedia?: Placer,
+): void {
   const where = placeMedia ?? ((media: string, path: string) => place(`[${media}]${path ? ` ${path}` : ''}`));
   for (const media of new Set([...keysOf(a), ...keysOf(b)])) {
     const x = child(a, media);
@@ -39,7 +54,15 @@ export function compareContent(run: DiffRun, a: Side | undefined, b: Side | unde
     const here = { ...at, location: where(media, '') };
     if (!x) run.emit(dir === 'request' ? 'request-media-type-added' : 'response-media-type-added', here, { to: y }, undefined, media);
     else if (!y) run.emit(dir === 'request' ? 'request-media-type-removed' : 'response-media-type-removed', here, { from: x }, media);
-    else run.net(here, x, y, () => run.byKeys(x, y, here, mediaRules(dir, (path) => where(media, path))));
+    else
+      run.net(here, x, y, () =>
+        run.byKeys(
+          x,
+          y,
+          here,
+          mediaRules(dir, (path) => where(media, path)),
+        ),
+      );
   }
 }
 
@@ -101,19 +124,36 @@ function compareHeaders(run: DiffRun, a: Side | undefined, b: Side | undefined, 
   for (const name of new Set([...ha.keys(), ...hb.keys()])) {
     const x = ha.get(name);
     const y = hb.get(name);
-    const here = { ...at, location: `response ${status} header ${keysOf(b).find((k) => k.toLowerCase() === name) ?? keysOf(a).find((k) => k.toLowerCase() === name)}` };
+    const here = {
+      ...at,
+      location: `response ${status} header ${keysOf(b).find((k) => k.toLowerCase() === name) ?? keysOf(a).find((k) => k.toLowerCase() === name)}`,
+    };
     if (!x) run.emit(name === 'sunset' ? 'sunset-added' : 'response-header-added', here, { to: y });
     else if (!y) run.emit(name === 'sunset' ? 'sunset-removed' : 'response-header-removed', here, { from: x });
     else {
       run.pairVisit(x, y);
-      run.net(here, x, y, () => run.byKeys(x, y, here, headerRules(dir, (path) => (path ? `${here.location} ${path}` : here.location))));
+      run.net(here, x, y, () =>
+        run.byKeys(
+          x,
+          y,
+          here,
+          headerRules(dir, (path) => (path ? `${here.location} ${path}` : here.location)),
+        ),
+      );
     }
   }
 }
 
 function headerRules(dir: Direction, place: (path: string) => string): KeyRule[] {
   return [
-    { keys: ['required'], compare: (run, a, b, at) => run.emit(value(child(b, 'required')) === true ? 'response-header-became-required' : 'response-header-became-optional', at, { from: child(a, 'required'), to: child(b, 'required') }) },
+    {
+      keys: ['required'],
+      compare: (run, a, b, at) =>
+        run.emit(value(child(b, 'required')) === true ? 'response-header-became-required' : 'response-header-became-optional', at, {
+          from: child(a, 'required'),
+          to: child(b, 'required'),
+        }),
+    },
     { keys: ['schema'], compare: (run, a, b, at) => compareSchema(run, child(a, 'schema'), child(b, 'schema'), schemaAt(at, dir, place)) },
     { keys: ['content'], compare: (run, a, b, at) => compareContent(run, child(a, 'content'), child(b, 'content'), at, dir, place) },
     deprecatedRule(),

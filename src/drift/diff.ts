@@ -16,7 +16,10 @@ const DOCUMENT_RULES: Array<KeyRule<At>> = [
   docRule(['openapi'], 'openapi-version-changed'),
   {
     keys: ['info'],
-    compare: (run, a, b, at) => run.byKeys(child(a, 'info'), child(b, 'info'), { ...at, location: 'info' }, [docRule(['description', 'summary'], 'description-changed')], { other: 'info-changed' }),
+    compare: (run, a, b, at) =>
+      run.byKeys(child(a, 'info'), child(b, 'info'), { ...at, location: 'info' }, [docRule(['description', 'summary'], 'description-changed')], {
+        other: 'info-changed',
+      }),
   },
   { keys: ['servers'], compare: (run, a, b, at) => compareServers(run, child(a, 'servers'), child(b, 'servers'), at) },
   docRule(['tags'], 'tags-changed'),

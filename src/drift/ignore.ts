@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { DRIFT_RULES, type DriftChange, type DriftRuleId } from './rules.ts';
 
 /**
@@ -46,11 +46,21 @@ function checkEntry(file: string, entry: unknown, n: number): IgnoreEntry {
   const e = entry as Record<string, unknown>;
   const unknownKeys = Object.keys(e).filter((k) => !['rule', 'pointer', 'reason', 'operation'].includes(k));
   if (unknownKeys.length) throw new CannotRunError(`${where} has unknown key ${unknownKeys[0]} — an entry has rule, pointer, reason and optionally operation`);
-  if (typeof e['rule'] !== 'string' || !(e['rule'] in DRIFT_RULES)) throw new CannotRunError(`${where}: rule ${JSON.stringify(e['rule'] ?? null)} is not a drift rule id — copy it from the report (e.g. response-enum-value-added)`);
-  if (typeof e['pointer'] !== 'string' || (e['pointer'] !== '' && !e['pointer'].startsWith('/'))) throw new CannotRunError(`${where}: pointer must be a JSON pointer as the report prints it (starts with /)`);
+  if (typeof e['rule'] !== 'string' || !(e['rule'] in DRIFT_RULES))
+    throw new CannotRunError(
+      `${where}: rule ${JSON.stringify(e['rule'] ?? null)} is not a drift rule id — copy it from the report (e.g. response-enum-value-added)`,
+    );
+  if (typeof e['pointer'] !== 'string' || (e['pointer'] !== '' && !e['pointer'].startsWith('/')))
+    throw new CannotRunError(`${where}: pointer must be a JSON pointer as the report prints it (starts with /)`);
   if (typeof e['reason'] !== 'string' || !e['reason'].trim()) throw new CannotRunError(`${where} has no reason — say why the change is accepted`);
-  if (e['operation'] !== undefined && typeof e['operation'] !== 'string') throw new CannotRunError(`${where}: operation must be a string like "GET /kyc/status"`);
-  return { rule: e['rule'] as DriftRuleId, pointer: e['pointer'], reason: e['reason'].trim(), ...(typeof e['operation'] === 'string' ? { operation: e['operation'] } : {}) };
+  if (e['operation'] !== undefined && typeof e['operation'] !== 'string')
+    throw new CannotRunError(`${where}: operation must be a string like "GET /kyc/status"`);
+  return {
+    rule: e['rule'] as DriftRuleId,
+    pointer: e['pointer'],
+    reason: e['reason'].trim(),
+    ...(typeof e['operation'] === 'string' ? { operation: e['operation'] } : {}),
+  };
 }
 
 function matches(entry: IgnoreEntry, change: DriftChange): boolean {
@@ -61,7 +71,10 @@ function matches(entry: IgnoreEntry, change: DriftChange): boolean {
 }
 
 /** Splits the changes into those still reported and those an entry accepts; entries that accept nothing are stale. */
-export function applyIgnore(changes: readonly DriftChange[], entries: readonly IgnoreEntry[]): { kept: DriftChange[]; ignored: Ignored[]; stale: IgnoreEntry[] } {
+export function applyIgnore(
+  changes: readonly DriftChange[],
+  entries: readonly IgnoreEntry[],
+): { kept: DriftChange[]; ignored: Ignored[]; stale: IgnoreEntry[] } {
   const used = new Set<IgnoreEntry>();
   const kept: DriftChange[] = [];
   const ignored: Ignored[] = [];

@@ -18,7 +18,8 @@ export function driftJunit(report: Pick<DriftReport, 'title' | 'changes' | 'igno
     for (const c of list) {
       out.push(`    <testcase classname="${xml(op)}" name="${xml(`${c.rule} at ${c.location}`)}">`);
       if (c.reason !== undefined) out.push(`      <skipped message="${xml(`accepted: ${c.reason}`)}"/>`);
-      else if (fails(c, report.failOn)) out.push(`      <failure message="${xml(`${c.level}: ${c.rule}`)}" type="${c.level}">${xml(`${describeChange(c)}\n${c.pointer}`)}</failure>`);
+      else if (fails(c, report.failOn))
+        out.push(`      <failure message="${xml(`${c.level}: ${c.rule}`)}" type="${c.level}">${xml(`${describeChange(c)}\n${c.pointer}`)}</failure>`);
       else out.push(`      <system-out>${xml(`${c.level}: ${describeChange(c)}\n${c.pointer}`)}</system-out>`);
       out.push('    </testcase>');
     }
@@ -31,5 +32,11 @@ export function driftJunit(report: Pick<DriftReport, 'title' | 'changes' | 'igno
 
 function xml(s: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the five specials are escaped.
-  return s.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

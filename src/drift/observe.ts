@@ -30,22 +30,33 @@ export function observe(op: Operation, exchange: Exchange, spec: SpecModel): Arr
   if (!r) return [];
   const out: Array<Observation & { sample: unknown }> = [];
   const documented = documentedResponse(op, r.status);
-  if (!documented && r.status !== 429) out.push({ kind: 'status-undocumented', operation: op.key, location: '', value: String(r.status), sample: r.json ?? r.text.slice(0, 200) });
+  if (!documented && r.status !== 429)
+    out.push({ kind: 'status-undocumented', operation: op.key, location: '', value: String(r.status), sample: r.json ?? r.text.slice(0, 200) });
   for (const { schema, value, location: at, present } of documentedVisits(op, exchange, spec) ?? []) {
     // One row per field, not per array index: `/data/roles/*/createdAt`.
     const location = foldIndices(at);
     if (!present) {
-      if (allowsNull(schema) && location) out.push({ kind: 'nullable-omitted', operation: op.key, location, value: location.split('/').pop()!, sample: undefined });
+      if (allowsNull(schema) && location)
+        out.push({ kind: 'nullable-omitted', operation: op.key, location, value: location.split('/').pop()!, sample: undefined });
       continue;
     }
     const closed = Array.isArray(schema['enum']) ? schema['enum'] : Array.isArray(schema['x-known-values']) ? schema['x-known-values'] : undefined;
     if (closed && value !== null && typeof value !== 'object' && !closed.includes(value)) {
       out.push({ kind: 'enum-value-unknown', operation: op.key, location, value: textOf(value), sample: value });
     }
-    if (value !== null && timestampRepresentation(spec.doc, schema, at, exchange.request.headers)) out.push({ kind: 'timestamp-format', operation: op.key, location, value: timestampShape(value), sample: value });
+    if (value !== null && timestampRepresentation(spec.doc, schema, at, exchange.request.headers))
+      out.push({ kind: 'timestamp-format', operation: op.key, location, value: timestampShape(value), sample: value });
     const props = schema['properties'] as Record<string, unknown> | undefined;
-    if (props && value && typeof value === 'object' && !Array.isArray(value) && !(schema['additionalProperties'] && typeof schema['additionalProperties'] === 'object')) {
-      for (const key of Object.keys(value)) if (!(key in props)) out.push({ kind: 'field-unknown', operation: op.key, location: `${location}/${key}`, value: key, sample: (value as Record<string, unknown>)[key] });
+    if (
+      props &&
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !(schema['additionalProperties'] && typeof schema['additionalProperties'] === 'object')
+    ) {
+      for (const key of Object.keys(value))
+        if (!(key in props))
+          out.push({ kind: 'field-unknown', operation: op.key, location: `${location}/${key}`, value: key, sample: (value as Record<string, unknown>)[key] });
     }
   }
   return out;
@@ -74,7 +85,9 @@ export class ObservationLog {
   }
 
   list(): ObservationTally[] {
-    return [...this.tallies.values()].sort((a, b) => a.operation.localeCompare(b.operation) || a.kind.localeCompare(b.kind) || a.location.localeCompare(b.location));
+    return [...this.tallies.values()].sort(
+      (a, b) => a.operation.localeCompare(b.operation) || a.kind.localeCompare(b.kind) || a.location.localeCompare(b.location),
+    );
   }
 }
 
@@ -100,7 +113,10 @@ export function liveDriftMarkdown(tallies: readonly ObservationTally[], target: 
       const rows = list.filter((t) => t.kind === kind);
       if (!rows.length) continue;
       out.push('', `**${HEADINGS[kind]}**`, '', '| where | seen | count | example |', '|---|---|---:|---|');
-      for (const t of rows) out.push(`| \`${t.location || '(response)'}\` | \`${t.value}\` | ${t.count} | \`${JSON.stringify(t.example.value)?.slice(0, 60) ?? 'absent'}\` from \`${t.example.request.slice(0, 80)}\` |`);
+      for (const t of rows)
+        out.push(
+          `| \`${t.location || '(response)'}\` | \`${t.value}\` | ${t.count} | \`${JSON.stringify(t.example.value)?.slice(0, 60) ?? 'absent'}\` from \`${t.example.request.slice(0, 80)}\` |`,
+        );
     }
   }
   return out.join('\n') + '\n';

@@ -82,7 +82,8 @@ export function compareOperations(run: DiffRun, ctx: OperationsContext): void {
     return hit && !matched.has(hit) ? hit : undefined;
   };
   // A webhook is a request the API sends: its body travels like a response, its responses like requests.
-  const dirs: { body: Direction; responses: Direction } = ctx.container === 'webhooks' ? { body: 'response', responses: 'request' } : { body: 'request', responses: 'response' };
+  const dirs: { body: Direction; responses: Direction } =
+    ctx.container === 'webhooks' ? { body: 'response', responses: 'request' } : { body: 'request', responses: 'response' };
   for (const op of before) {
     const other = counterpart(op);
     if (!other) {
@@ -102,7 +103,8 @@ function removed(run: DiffRun, op: OperationSide): void {
   if (node['deprecated'] !== true) return run.emit('operation-removed', at, { from: op.side });
   const sunset = Date.parse(textOf(node['x-sunset']));
   const now = (run.options.now ?? new Date()).getTime();
-  if (!Number.isNaN(sunset) && sunset > now) return run.emit('operation-removed-before-sunset', at, { from: op.side }, undefined, `sunset ${String(node['x-sunset'])}`);
+  if (!Number.isNaN(sunset) && sunset > now)
+    return run.emit('operation-removed-before-sunset', at, { from: op.side }, undefined, `sunset ${String(node['x-sunset'])}`);
   run.emit('deprecated-operation-removed', at, { from: op.side });
 }
 
@@ -115,9 +117,24 @@ function compareOperation(run: DiffRun, a: OperationSide, b: OperationSide, dirs
     { keys: ['responses'], compare: (r, x, y) => compareResponses(r, child(x, 'responses'), child(y, 'responses'), at, dirs.responses) },
     {
       keys: ['deprecated'],
-      compare: (r, x, y) => r.emit(value(child(y, 'deprecated')) === true ? 'operation-deprecated' : 'operation-reactivated', { ...at, location: 'deprecated' }, { from: child(x, 'deprecated'), to: child(y, 'deprecated') }),
+      compare: (r, x, y) =>
+        r.emit(
+          value(child(y, 'deprecated')) === true ? 'operation-deprecated' : 'operation-reactivated',
+          { ...at, location: 'deprecated' },
+          { from: child(x, 'deprecated'), to: child(y, 'deprecated') },
+        ),
     },
-    { keys: ['operationId'], compare: (r, x, y) => r.emit('operation-id-changed', { ...at, location: 'operationId' }, { from: child(x, 'operationId'), to: child(y, 'operationId') }, value(child(x, 'operationId')), value(child(y, 'operationId'))) },
+    {
+      keys: ['operationId'],
+      compare: (r, x, y) =>
+        r.emit(
+          'operation-id-changed',
+          { ...at, location: 'operationId' },
+          { from: child(x, 'operationId'), to: child(y, 'operationId') },
+          value(child(x, 'operationId')),
+          value(child(y, 'operationId')),
+        ),
+    },
     { keys: ['servers'], compare: (r, x, y) => compareServers(r, child(x, 'servers'), child(y, 'servers'), at) },
     docRule(['tags'], 'tags-changed'),
     docRule(['summary', 'description', 'externalDocs'], 'description-changed'),
@@ -135,6 +152,15 @@ function comparePathItems(run: DiffRun, before: OperationSide[], after: Operatio
     if (!y) continue;
     const at = { operation: `(path ${y.path})`, location: 'path item' };
     const withOps = [...HTTP_METHODS, 'parameters'];
-    run.byKeys(x.item, y.item, at, [{ keys: ['servers'], compare: (r, p, q) => compareServers(r, child(p, 'servers'), child(q, 'servers'), at) }, docRule(['summary', 'description'], 'description-changed')], { skip: withOps });
+    run.byKeys(
+      x.item,
+      y.item,
+      at,
+      [
+        { keys: ['servers'], compare: (r, p, q) => compareServers(r, child(p, 'servers'), child(q, 'servers'), at) },
+        docRule(['summary', 'description'], 'description-changed'),
+      ],
+      { skip: withOps },
+    );
   }
 }

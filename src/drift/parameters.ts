@@ -25,7 +25,13 @@ export function compareParameters(run: DiffRun, a: Side | undefined, b: Side | u
     const moved = added.find((y) => lower(name(y)) === lower(name(x)));
     if (moved) {
       added.splice(added.indexOf(moved), 1);
-      run.emit('request-parameter-location-changed', where(at, moved), { from: x, to: moved }, `${String(value(child(x, 'in')))} ${name(x)}`, `${String(value(child(moved, 'in')))} ${name(moved)}`);
+      run.emit(
+        'request-parameter-location-changed',
+        where(at, moved),
+        { from: x, to: moved },
+        `${String(value(child(x, 'in')))} ${name(x)}`,
+        `${String(value(child(moved, 'in')))} ${name(moved)}`,
+      );
       continue;
     }
     run.emit('request-parameter-removed', where(at, x), { from: x });
@@ -44,7 +50,11 @@ type Rule = KeyRule<At>;
 const PARAMETER_RULES: Rule[] = [
   {
     keys: ['required'],
-    compare: (run, a, b, at) => run.emit(isRequired(b!) ? 'request-parameter-became-required' : 'request-parameter-became-optional', at, { from: child(a, 'required'), to: child(b, 'required') }),
+    compare: (run, a, b, at) =>
+      run.emit(isRequired(b!) ? 'request-parameter-became-required' : 'request-parameter-became-optional', at, {
+        from: child(a, 'required'),
+        to: child(b, 'required'),
+      }),
   },
   { keys: ['name'], compare: (run, a, b, at) => run.emit('path-parameter-renamed', at, { from: child(a, 'name'), to: child(b, 'name') }, name(a!), name(b!)) },
   docRule(['style', 'explode', 'allowReserved', 'allowEmptyValue'], 'request-parameter-style-changed'),
@@ -52,7 +62,14 @@ const PARAMETER_RULES: Rule[] = [
     keys: ['schema', 'content'],
     compare: (run, a, b, at) => {
       // A parameter described by `schema` on one side and `content` on the other is serialized another way.
-      if (!!child(a, 'schema') !== !!child(b, 'schema')) return run.emit('request-parameter-style-changed', at, { from: a, to: b }, child(a, 'schema') ? 'schema' : 'content', child(b, 'schema') ? 'schema' : 'content');
+      if (!!child(a, 'schema') !== !!child(b, 'schema'))
+        return run.emit(
+          'request-parameter-style-changed',
+          at,
+          { from: a, to: b },
+          child(a, 'schema') ? 'schema' : 'content',
+          child(b, 'schema') ? 'schema' : 'content',
+        );
       const place = (path: string) => (path ? `${at.location}${path.startsWith('[') ? '' : '.'}${path}` : at.location);
       if (child(a, 'schema')) compareSchema(run, child(a, 'schema'), child(b, 'schema'), schemaAt(at, 'request', place, true));
       else compareContent(run, child(a, 'content'), child(b, 'content'), at, 'request', place);

@@ -46,20 +46,30 @@ export function describeChange(c: DriftChange): string {
 export function driftMarkdown(report: Pick<DriftReport, 'title' | 'notes' | 'changes' | 'ignored' | 'stale'>): string {
   const { changes } = report;
   const n = counts(changes);
-  const out = [`## ${report.title}`, '', changes.length ? `**${n.breaking} breaking** · ${n.warning} warning · ${n.info} info` : report.ignored.length ? 'No changes beyond those accepted below.' : 'No changes.'];
+  const out = [
+    `## ${report.title}`,
+    '',
+    changes.length
+      ? `**${n.breaking} breaking** · ${n.warning} warning · ${n.info} info`
+      : report.ignored.length
+        ? 'No changes beyond those accepted below.'
+        : 'No changes.',
+  ];
   for (const note of report.notes) out.push('', `> ${note}`);
   const byOp = new Map<string, DriftChange[]>();
   for (const c of changes) byOp.set(c.operation, [...(byOp.get(c.operation) ?? []), c]);
   const worst = (list: DriftChange[]) => Math.min(...list.map((c) => ORDER[c.level]));
   for (const [op, list] of [...byOp].sort(([, a], [, b]) => worst(a) - worst(b))) {
     out.push('', `### \`${op}\``, '');
-    for (const c of [...list].sort((x, y) => ORDER[x.level] - ORDER[y.level])) out.push(`- ${ICON[c.level]} **${c.level}** \`${c.rule}\` at ${describeChange(c)} · \`${c.pointer || '/'}\``);
+    for (const c of [...list].sort((x, y) => ORDER[x.level] - ORDER[y.level]))
+      out.push(`- ${ICON[c.level]} **${c.level}** \`${c.rule}\` at ${describeChange(c)} · \`${c.pointer || '/'}\``);
   }
   if (report.ignored.length) {
     out.push('', `### Accepted (drift-ignore)`, '');
     for (const c of report.ignored) out.push(`- \`${c.rule}\` \`${c.pointer}\` (${c.operation}): ${c.reason}`);
   }
-  for (const e of report.stale) out.push('', `> drift-ignore entry \`${e.rule}\` \`${e.pointer}\` accepted nothing in this comparison — remove it if the change is gone.`);
+  for (const e of report.stale)
+    out.push('', `> drift-ignore entry \`${e.rule}\` \`${e.pointer}\` accepted nothing in this comparison — remove it if the change is gone.`);
   return out.join('\n') + '\n';
 }
 

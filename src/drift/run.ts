@@ -136,7 +136,8 @@ export function rawDiff(a: Side | undefined, b: Side | undefined, out: (a: Side 
   // A list the diff built (merged from allOf branches) has no place of its own: its items do.
   const built = a?.virtual !== undefined ? a : b?.virtual !== undefined ? b : undefined;
   if (built && (!a || !b) && isObject(built.node)) {
-    for (const key of keysOf(built).concat(Array.isArray(built.node) ? built.node.map((_, i) => String(i)) : [])) rawDiff(a && child(a, key), b && child(b, key), out, stack);
+    for (const key of keysOf(built).concat(Array.isArray(built.node) ? built.node.map((_, i) => String(i)) : []))
+      rawDiff(a && child(a, key), b && child(b, key), out, stack);
     return;
   }
   if (!a || !b || !isObject(a.node) || !isObject(b.node) || Array.isArray(a.node) !== Array.isArray(b.node)) return out(a, b);
@@ -162,6 +163,6 @@ export function rawDiff(a: Side | undefined, b: Side | undefined, out: (a: Side 
 }
 
 export function show(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }

@@ -106,7 +106,8 @@ const typeRule = rule(['type'], (run, a, b, at) => {
   const nullA = !ta || ta.has('null');
   const nullB = !tb || tb.has('null');
   if (ta && tb && !nullA && nullB) run.emit(pick(at, 'request-property-became-nullable', 'response-property-became-nullable'), at, nodes, text(ta), text(tb));
-  if (ta && tb && nullA && !nullB) run.emit(pick(at, 'request-property-became-not-nullable', 'response-property-became-not-nullable'), at, nodes, text(ta), text(tb));
+  if (ta && tb && nullA && !nullB)
+    run.emit(pick(at, 'request-property-became-not-nullable', 'response-property-became-not-nullable'), at, nodes, text(ta), text(tb));
   const lost = ta ? [...ta].filter((t) => t !== 'null' && !covers(tb, t, at.text && at.dir === 'request')) : tb ? ['any'] : [];
   const gained = tb ? [...tb].filter((t) => t !== 'null' && !covers(ta, t)) : ta ? ['any'] : [];
   if (at.dir === 'request') {
@@ -125,8 +126,10 @@ const enumRule = rule(['enum'], (run, a, b, at) => {
   }
   const inA = new Set(items(ea).map(hashOf));
   const inB = new Set(items(eb).map(hashOf));
-  for (const item of items(ea)) if (!inB.has(hashOf(item))) run.emit(pick(at, 'request-enum-value-removed', 'response-enum-value-removed'), at, { from: item }, item.node);
-  for (const item of items(eb)) if (!inA.has(hashOf(item))) run.emit(pick(at, 'request-enum-value-added', 'response-enum-value-added'), at, { to: item }, undefined, item.node);
+  for (const item of items(ea))
+    if (!inB.has(hashOf(item))) run.emit(pick(at, 'request-enum-value-removed', 'response-enum-value-removed'), at, { from: item }, item.node);
+  for (const item of items(eb))
+    if (!inA.has(hashOf(item))) run.emit(pick(at, 'request-enum-value-added', 'response-enum-value-added'), at, { to: item }, undefined, item.node);
 });
 
 /**
@@ -201,7 +204,13 @@ const multipleOfRule = rule(['multipleOf'], (run, a, b, at) => {
 const flagRule = (key: string) =>
   rule([key], (run, a, b, at) => {
     const on = value(child(b, key)) === true;
-    run.emit(on ? narrowed(at) : widened(at), at, { from: child(a, key), to: child(b, key) }, `${key} ${textOf(value(child(a, key)) ?? false)}`, `${key} ${on}`);
+    run.emit(
+      on ? narrowed(at) : widened(at),
+      at,
+      { from: child(a, key), to: child(b, key) },
+      `${key} ${textOf(value(child(a, key)) ?? false)}`,
+      `${key} ${on}`,
+    );
   });
 
 // ── objects ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -213,7 +222,12 @@ const hiddenIn = (s: Side, key: string) => flag(schemaView(s), key);
 const propertiesRule = rule(['properties', 'required'], (run, a, b, at) => {
   const pa = child(a, 'properties');
   const pb = child(b, 'properties');
-  const requiredIn = (s: Side | undefined) => new Map(items(child(s, 'required')).filter((i) => typeof i.node === 'string').map((i) => [i.node as string, i]));
+  const requiredIn = (s: Side | undefined) =>
+    new Map(
+      items(child(s, 'required'))
+        .filter((i) => typeof i.node === 'string')
+        .map((i) => [i.node as string, i]),
+    );
   const ra = requiredIn(a);
   const rb = requiredIn(b);
   const names = new Set([...keysOf(pa), ...keysOf(pb), ...ra.keys(), ...rb.keys()]);
@@ -255,12 +269,14 @@ const openEndedRule = (key: string, step: string) =>
   rule([key], (run, a, b, at) => {
     const x = child(a, key);
     const y = child(b, key);
-    const state = (s: Side | undefined) => (!s || s.node === true || (isObject(s.node) && !Array.isArray(s.node) && !Object.keys(s.node).length) ? 'open' : s.node === false ? 'closed' : 'schema');
+    const state = (s: Side | undefined) =>
+      !s || s.node === true || (isObject(s.node) && !Array.isArray(s.node) && !Object.keys(s.node).length) ? 'open' : s.node === false ? 'closed' : 'schema';
     const [sa, sb] = [state(x), state(y)];
     const here = down(at, step);
     if (sa === 'schema' && sb === 'schema') return compareSchema(run, x, y, here);
     const looser = sb === 'open' || (sb === 'schema' && sa === 'closed');
-    if (at.dir === 'response' && key.endsWith('Properties')) return run.emit('response-additional-properties-changed', here, { from: x, to: y }, x?.node ?? true, y?.node ?? true);
+    if (at.dir === 'response' && key.endsWith('Properties'))
+      return run.emit('response-additional-properties-changed', here, { from: x, to: y }, x?.node ?? true, y?.node ?? true);
     run.emit(looser ? widened(here) : narrowed(here), here, { from: x, to: y }, x?.node ?? true, y?.node ?? true);
   });
 
@@ -300,7 +316,8 @@ const dependentRequiredRule = rule(['dependentRequired'], (run, a, b, at) => {
     const va = new Set(items(x).map((i) => i.node));
     const vb = new Set(items(y).map((i) => i.node));
     const here = down(at, `(if ${name})`);
-    for (const item of items(y)) if (!va.has(item.node)) run.emit(narrowed(here), here, { from: x, to: item }, undefined, `${name} requires ${String(item.node)}`);
+    for (const item of items(y))
+      if (!va.has(item.node)) run.emit(narrowed(here), here, { from: x, to: item }, undefined, `${name} requires ${String(item.node)}`);
     for (const item of items(x)) if (!vb.has(item.node)) run.emit(widened(here), here, { from: item, to: y }, `${name} requires ${String(item.node)}`);
   }
 });
@@ -333,7 +350,8 @@ const writeOnlyRule = rule(['writeOnly'], (run, a, b, at) => {
 
 export const deprecatedRule = <A extends At>(): KeyRule<A> => ({
   keys: ['deprecated'],
-  compare: (run, a, b, at) => run.emit(flag(b, 'deprecated') ? 'deprecated-added' : 'deprecated-removed', at, { from: child(a, 'deprecated'), to: child(b, 'deprecated') }),
+  compare: (run, a, b, at) =>
+    run.emit(flag(b, 'deprecated') ? 'deprecated-added' : 'deprecated-removed', at, { from: child(a, 'deprecated'), to: child(b, 'deprecated') }),
 });
 
 /** Keys that only document: any difference is `rule` at each differing leaf. */

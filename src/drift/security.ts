@@ -44,7 +44,13 @@ const hasScopes = (r: Side) => keysOf(r).some((scheme) => items(child(r, scheme)
 function key(r: Side): string {
   return keysOf(r)
     .sort()
-    .map((scheme) => `${scheme}[${items(child(r, scheme)).map((s) => String(s.node)).sort().join('+')}]`)
+    .map(
+      (scheme) =>
+        `${scheme}[${items(child(r, scheme))
+          .map((s) => String(s.node))
+          .sort()
+          .join('+')}]`,
+    )
     .join(' & ');
 }
 
@@ -63,6 +69,15 @@ export function compareSecuritySchemes(run: DiffRun, a: Side | undefined, b: Sid
     const here = { ...at, location: `security scheme ${name}` };
     if (!x) run.emit('security-scheme-added', here, { to: y });
     else if (!y) run.emit('security-scheme-removed', here, { from: x });
-    else run.net(here, x, y, () => run.byKeys(x, y, here, [{ keys: ['description'], compare: (r, p, q) => r.leaves(here, child(p, 'description'), child(q, 'description'), 'description-changed') }], { other: 'security-scheme-changed' }));
+    else
+      run.net(here, x, y, () =>
+        run.byKeys(
+          x,
+          y,
+          here,
+          [{ keys: ['description'], compare: (r, p, q) => r.leaves(here, child(p, 'description'), child(q, 'description'), 'description-changed') }],
+          { other: 'security-scheme-changed' },
+        ),
+      );
   }
 }

@@ -12,7 +12,11 @@ import { child, items, value, type Side } from './side.ts';
 export function compareServers(run: DiffRun, a: Side | undefined, b: Side | undefined, at: At): void {
   const url = (s: Side) => textOf(value<Record<string, unknown>>(s)?.['url']);
   const text = (s: Side) => value<Record<string, unknown>>(s)?.['description'];
-  const { matched: pairs, removed, added } = pairUp(items(a), items(b), [(x, y) => url(x) === url(y), (x, y) => text(x) !== undefined && text(x) === text(y), () => true]);
+  const {
+    matched: pairs,
+    removed,
+    added,
+  } = pairUp(items(a), items(b), [(x, y) => url(x) === url(y), (x, y) => text(x) !== undefined && text(x) === text(y), () => true]);
   for (const [x, y] of pairs) {
     const here = { ...at, location: `server ${url(y)}` };
     run.net(here, x, y, () =>

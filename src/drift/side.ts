@@ -33,9 +33,29 @@ const DATA_KEYS = new Set(['example', 'examples', 'default', 'const', 'enum', 'v
 const SET_KEYS = new Set(['enum', 'required', 'type', 'oneOf', 'anyOf', 'allOf', 'tags', 'security', 'parameters']);
 /** Objects whose keys are names (a property called `example` is not an example). */
 const NAME_MAPS = new Set([
-  'properties', 'patternProperties', 'dependentSchemas', 'dependentRequired', '$defs', 'definitions', 'schemas', 'responses',
-  'parameters', 'examples', 'requestBodies', 'headers', 'securitySchemes', 'links', 'callbacks', 'pathItems', 'paths',
-  'content', 'encoding', 'variables', 'mapping', 'webhooks', 'scopes',
+  'properties',
+  'patternProperties',
+  'dependentSchemas',
+  'dependentRequired',
+  '$defs',
+  'definitions',
+  'schemas',
+  'responses',
+  'parameters',
+  'examples',
+  'requestBodies',
+  'headers',
+  'securitySchemes',
+  'links',
+  'callbacks',
+  'pathItems',
+  'paths',
+  'content',
+  'encoding',
+  'variables',
+  'mapping',
+  'webhooks',
+  'scopes',
 ]);
 
 export function isNameMap(key: string): boolean {
@@ -93,7 +113,7 @@ function overlay(target: Side, site: Side, siblings: string[]): Side {
     node[key] = (site.node as Record<string, unknown>)[key];
     origins.set(key, child(site, key)!);
   }
-  for (const key of Object.keys(target.node as object)) if (!origins.has(key)) origins.set(key, child(target, key)!);
+  for (const key of Object.keys(target.node)) if (!origins.has(key)) origins.set(key, child(target, key)!);
   return { ...site, node, origins, refs: target.refs ?? [] };
 }
 

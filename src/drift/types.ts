@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
-import { CannotRunError } from '../errors.ts';
-import { generateTypes } from '../generate.ts';
+import { CannotRunError } from '../base/errors.ts';
+import { generateTypes } from '../spec/generate.ts';
 
 export interface TypeBreak {
   file: string;

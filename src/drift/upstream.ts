@@ -17,7 +17,9 @@ export function rebuildFromUpstream(folder: string): UpstreamCandidate {
   const merged: { paths: Record<string, object>; components: Record<string, object>; [key: string]: unknown } = { paths: {}, components: {} };
   const used: string[] = [];
   const skipped: Array<{ page: string; reason: string }> = [];
-  for (const page of readdirSync(folder).filter((f) => f.endsWith('.md')).sort()) {
+  for (const page of readdirSync(folder)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const text = readFileSync(join(folder, page), 'utf8');
     const blocks = text
       .split(/^--- excerpt \d+ ---$/m)

@@ -83,14 +83,18 @@ export function mergeWarnings(results: readonly ScenarioResult[]): Violation[] {
 }
 
 /** The verdict, from one pure function: cannot-run over violated over incomplete over holds. */
-export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes' | 'timeBudget'> & { ran: number }): { verdict: Verdict; because: string } {
+export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes' | 'timeBudget'> & { ran: number }): {
+  verdict: Verdict;
+  because: string;
+} {
   if (report.ran === 0) return { verdict: 'cannot-run', because: report.errors[0] ?? 'no contract test ran' };
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
   // A run in which no check judged anything has checked nothing: it cannot say the contract holds.
   if (!report.outcomes.some((o) => o.status === 'passed' || o.status === 'warned' || o.status === 'violated' || o.status === 'inferred')) {
-    if (report.timeBudget?.ranOut) return { verdict: 'incomplete', because: `the time budget (${report.timeBudget.label}) ran out before any check could judge anything` };
+    if (report.timeBudget?.ranOut)
+      return { verdict: 'incomplete', because: `the time budget (${report.timeBudget.label}) ran out before any check could judge anything` };
     return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
   }
   if (report.errors.length || report.cutShort.length || notReached) {

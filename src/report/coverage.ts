@@ -35,10 +35,20 @@ export function coverage(spec: SpecModel): Map<string, number> {
     if (op.body && !op.body.unsupported) add('malformed-body-accepted');
     if (!op.writes) add('read-not-safe');
     if (filtersOf(op).length) add('filter-not-applied');
-    if (op.extensions['x-pagination']) for (const id of ['pagination-limit-exceeded', 'pagination-pages-overlap', 'pagination-total-mismatch', 'pagination-flags-inconsistent', 'pagination-past-end-not-empty', 'pagination-page-count-mismatch']) add(id);
+    if (op.extensions['x-pagination'])
+      for (const id of [
+        'pagination-limit-exceeded',
+        'pagination-pages-overlap',
+        'pagination-total-mismatch',
+        'pagination-flags-inconsistent',
+        'pagination-past-end-not-empty',
+        'pagination-page-count-mismatch',
+      ])
+        add(id);
     if (op.extensions['x-negative-cases']) add('negative-case-not-refused');
     if (clockFields(spec, op).length) add('clock-bound-not-enforced');
-    if (spec.doc['x-negotiated-representations'] && !op.writes) for (const id of ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken']) add(id);
+    if (spec.doc['x-negotiated-representations'] && !op.writes)
+      for (const id of ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken']) add(id);
     if ([...op.responses.values()].some((r) => r.extensions['x-links']) || spec.doc['x-links']) add('link-broken');
   }
   // Per path: the methods it does not document are probed.

@@ -22,22 +22,31 @@ export function formatFinding(f: Finding): string {
   const first = f.examples[0];
   const statuses = f.statuses.length ? ` (HTTP ${f.statuses.join(', ')})` : '';
   const seen = `${f.count} occurrence${f.count === 1 ? '' : 's'}${f.tokens.length ? ` · tokens ${f.tokens.join(', ')}` : ''}`;
-  const lines = [`${f.known ? 'known ' : ''}${LABEL[f.severity]} ${f.check} · ${f.operation}${statuses}${f.location ? ` at ${f.location}` : ''} · ${seen} · id ${f.id}`];
+  const lines = [
+    `${f.known ? 'known ' : ''}${LABEL[f.severity]} ${f.check} · ${f.operation}${statuses}${f.location ? ` at ${f.location}` : ''} · ${seen} · id ${f.id}`,
+  ];
   if (first) lines.push(`    expected ${first.expected}`, `    received ${first.actual}`);
   if (f.inferred) lines.push(`    inferred: ${f.inferred.reason} (x-inferred at ${f.inferred.marking})`);
-  if (f.notSent !== undefined) lines.push(`    circuit breaker: ${f.operation} was not asked again — ${f.notSent} request(s) to it not sent (its checks are "not reached"); the other operations went on`);
+  if (f.notSent !== undefined)
+    lines.push(
+      `    circuit breaker: ${f.operation} was not asked again — ${f.notSent} request(s) to it not sent (its checks are "not reached"); the other operations went on`,
+    );
   return lines.join('\n');
 }
 
 /** The shell variable a token is given to curl in: `full-a` → `CONTRACT_TOKEN_FULL_A`. */
 export function tokenVariable(name: string): string {
-  return `CONTRACT_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+  return `CONTRACT_TOKEN_${name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')}`;
 }
 
 /** How to set a token's variable from where the matrix lives, without printing the token. */
 export function tokenExport(name: string, source: TokenSource | undefined): string {
   const find = `.tokens.find((t) => t.name === ${JSON.stringify(name)}).token`;
-  const read = source && 'file' in source ? `JSON.parse(require('fs').readFileSync(${JSON.stringify(source.file)}, 'utf8'))` : 'JSON.parse(process.env.CONTRACT_TOKENS)';
+  const read =
+    source && 'file' in source ? `JSON.parse(require('fs').readFileSync(${JSON.stringify(source.file)}, 'utf8'))` : 'JSON.parse(process.env.CONTRACT_TOKENS)';
   return `export ${tokenVariable(name)}="$(node -p ${shellWord(`${read}${find}`)})"`;
 }
 

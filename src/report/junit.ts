@@ -12,7 +12,10 @@ export interface JunitCase {
   error?: string;
 }
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const esc = (s: string) =>
+  s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /**
  * reports/junit.xml, written from the same results as every other report so the counts agree: a test whose
@@ -37,7 +40,10 @@ export function junitXml(report: RunReport, cases: readonly JunitCase[], known: 
       const findings = groupFindings(c.result.errors).map((x) => ({ ...x, known: known(x.id) }));
       const failing = findings.filter((x) => !x.known);
       const reason = skipReason(c.result);
-      const notes = [...findings.filter((x) => x.known).map((x) => `known (baseline): ${formatFinding(x)}`), ...groupFindings(c.result.inferences).map((x) => formatFinding(x))];
+      const notes = [
+        ...findings.filter((x) => x.known).map((x) => `known (baseline): ${formatFinding(x)}`),
+        ...groupFindings(c.result.inferences).map((x) => formatFinding(x)),
+      ];
       let inner = '';
       if (c.error) {
         inner = `<error message="${esc(c.error)}" type="could-not-run"/>`;
@@ -65,8 +71,13 @@ export function junitXml(report: RunReport, cases: readonly JunitCase[], known: 
   }
   const inferences = report.findings.filter((x) => x.severity === 'inference');
   if (inferences.length) {
-    const body = inferences.map((x) => `    <testcase classname="unconfirmed inferences" name="${esc(`${x.check} · ${x.operation}${x.location ? ` at ${x.location}` : ''}`)}" time="0"><skipped message="${esc(`unconfirmed inference (not failing): ${x.inferred?.reason ?? ''}`)}"/><system-out>${esc(formatFinding(x))}</system-out></testcase>`);
-    suites.push(`  <testsuite name="unconfirmed inferences" tests="${inferences.length}" failures="0" errors="0" skipped="${inferences.length}">\n${body.join('\n')}\n  </testsuite>`);
+    const body = inferences.map(
+      (x) =>
+        `    <testcase classname="unconfirmed inferences" name="${esc(`${x.check} · ${x.operation}${x.location ? ` at ${x.location}` : ''}`)}" time="0"><skipped message="${esc(`unconfirmed inference (not failing): ${x.inferred?.reason ?? ''}`)}"/><system-out>${esc(formatFinding(x))}</system-out></testcase>`,
+    );
+    suites.push(
+      `  <testsuite name="unconfirmed inferences" tests="${inferences.length}" failures="0" errors="0" skipped="${inferences.length}">\n${body.join('\n')}\n  </testsuite>`,
+    );
     total += inferences.length;
     skipped += inferences.length;
   }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenSource } from '../config/tokens.ts';
-import { CannotRunError } from '../errors.ts';
-import { Redactor } from '../redact.ts';
+import { CannotRunError } from '../base/errors.ts';
+import { Redactor } from '../base/redact.ts';
 import type { Baseline } from '../run/findings.ts';
 import { ContractReporter, SHARD_FILE, type ShardPart } from './vitest-reporter.ts';
 
@@ -26,13 +26,25 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
   if (!first) throw new CannotRunError('--merge-reports: which reports? pass the reports directory of every shard');
   const count = first.part.shard.count;
   for (const { dir, part } of parts) {
-    const differs = (['spec', 'runSeed', 'runs'] as const).find((k) => part[k] !== first.part[k]) ?? (part.target.kind !== first.part.target.kind ? 'target' : part.shard.count !== count ? 'shard count' : JSON.stringify(part.policy) !== JSON.stringify(first.part.policy) ? 'policy' : undefined);
-    if (differs) throw new CannotRunError(`--merge-reports: ${dir} is not a shard of the same run as ${first.dir} (its ${differs} differs) — merge the shards of one run, started with the same seed`);
+    const differs =
+      (['spec', 'runSeed', 'runs'] as const).find((k) => part[k] !== first.part[k]) ??
+      (part.target.kind !== first.part.target.kind
+        ? 'target'
+        : part.shard.count !== count
+          ? 'shard count'
+          : JSON.stringify(part.policy) !== JSON.stringify(first.part.policy)
+            ? 'policy'
+            : undefined);
+    if (differs)
+      throw new CannotRunError(
+        `--merge-reports: ${dir} is not a shard of the same run as ${first.dir} (its ${differs} differs) — merge the shards of one run, started with the same seed`,
+      );
   }
   for (let index = 1; index <= count; index++) {
     const holding = parts.filter((p) => p.part.shard.index === index);
     if (holding.length > 1) throw new CannotRunError(`--merge-reports: shard ${index}/${count} is given twice (${holding.map((p) => p.dir).join(', ')})`);
-    if (!holding.length) throw new CannotRunError(`--merge-reports: shard ${index}/${count} is missing — pass the reports directory of each of the ${count} shards`);
+    if (!holding.length)
+      throw new CannotRunError(`--merge-reports: shard ${index}/${count} is missing — pass the reports directory of each of the ${count} shards`);
   }
   const { part } = first;
   const reporter = new ContractReporter({
@@ -58,7 +70,9 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
 function readPart(dir: string): { dir: string; part: ShardPart } {
   const file = join(dir, SHARD_FILE);
   if (!existsSync(file)) {
-    const why = existsSync(join(dir, 'contract.json')) ? 'it holds the reports of a run that was not sharded (run each shard with --shard i/n)' : 'no reports there';
+    const why = existsSync(join(dir, 'contract.json'))
+      ? 'it holds the reports of a run that was not sharded (run each shard with --shard i/n)'
+      : 'no reports there';
     throw new CannotRunError(`--merge-reports: ${file} does not exist — ${why}`);
   }
   let part: ShardPart;
@@ -67,6 +81,7 @@ function readPart(dir: string): { dir: string; part: ShardPart } {
   } catch (error) {
     throw new CannotRunError(`--merge-reports: ${file} cannot be read — ${(error as Error).message.split('\n')[0]}`);
   }
-  if (part.kind !== 'contract-shard' || !part.shard || !Array.isArray(part.cases)) throw new CannotRunError(`--merge-reports: ${file} is not a shard's results (written by npm run contract -- --shard i/n)`);
+  if (part.kind !== 'contract-shard' || !part.shard || !Array.isArray(part.cases))
+    throw new CannotRunError(`--merge-reports: ${file} is not a shard's results (written by npm run contract -- --shard i/n)`);
   return { dir, part };
 }

@@ -15,11 +15,19 @@ const PACKAGE = resolve(import.meta.dirname, '../../package.json');
  */
 export function signOffFacts(specPath: string, root = process.cwd()): Pick<HtmlExtras, 'tool' | 'specSha256' | 'upstream'> {
   const pkg = attempt(() => JSON.parse(readFileSync(PACKAGE, 'utf8')) as { name?: string; version?: string });
-  const specSha256 = attempt(() => createHash('sha256').update(readFileSync(resolve(root, specPath))).digest('hex'));
+  const specSha256 = attempt(() =>
+    createHash('sha256')
+      .update(readFileSync(resolve(root, specPath)))
+      .digest('hex'),
+  );
   const api = attempt(() => apiBySpec(specPath, root));
   const dir = api && join(root, 'spec/upstream', api.name);
   const manifest = dir ? attempt(() => readManifest(dir)) : undefined;
-  const fetched = manifest ? Object.values(manifest.files).map((f) => f.fetchedAt).sort() : [];
+  const fetched = manifest
+    ? Object.values(manifest.files)
+        .map((f) => f.fetchedAt)
+        .sort()
+    : [];
   return {
     tool: { name: pkg?.name ?? 'kyc-contract-suite', version: pkg?.version ?? 'unknown' },
     ...(specSha256 ? { specSha256 } : {}),

@@ -29,7 +29,23 @@ export function checkRows(outcomes: readonly Outcome[], findings: readonly Findi
   const rows = new Map<string, CheckRow>();
   const row = (check: string) => {
     let r = rows.get(check);
-    if (!r) rows.set(check, (r = { check, passed: 0, warned: 0, violated: 0, inferred: 0, notApplicable: 0, notReached: 0, findings: 0, occurrences: 0, reasons: new Set(), unreached: new Set() }));
+    if (!r)
+      rows.set(
+        check,
+        (r = {
+          check,
+          passed: 0,
+          warned: 0,
+          violated: 0,
+          inferred: 0,
+          notApplicable: 0,
+          notReached: 0,
+          findings: 0,
+          occurrences: 0,
+          reasons: new Set(),
+          unreached: new Set(),
+        }),
+      );
     return r;
   };
   for (const o of outcomes) {
@@ -109,11 +125,21 @@ export function replayOf(report: RunReport, f: Finding): string | undefined {
 }
 
 /** Each group once: the rule, where, on which operations, how often; one example with its curl and replay. */
-function groupLines(report: RunReport, groups: FindingGroup[], source: TokenSource | undefined, limit: number, withReplay: boolean, reportsDir = 'reports'): string[] {
+function groupLines(
+  report: RunReport,
+  groups: FindingGroup[],
+  source: TokenSource | undefined,
+  limit: number,
+  withReplay: boolean,
+  reportsDir = 'reports',
+): string[] {
   const lines: string[] = [];
   for (const g of groups.slice(0, limit)) {
     const ops = g.findings.map((f) => f.operation);
-    const head = g.findings.length === 1 ? formatFinding(g.findings[0]!) : `${formatFinding({ ...g.findings[0]!, count: g.count, tokens: [...new Set(g.findings.flatMap((f) => f.tokens))], statuses: [...new Set(g.findings.flatMap((f) => f.statuses))] })}\n    on ${plural(ops.length, 'operation')}: ${ops.slice(0, 6).join(', ')}${ops.length > 6 ? ` (+${ops.length - 6})` : ''}`;
+    const head =
+      g.findings.length === 1
+        ? formatFinding(g.findings[0]!)
+        : `${formatFinding({ ...g.findings[0]!, count: g.count, tokens: [...new Set(g.findings.flatMap((f) => f.tokens))], statuses: [...new Set(g.findings.flatMap((f) => f.statuses))] })}\n    on ${plural(ops.length, 'operation')}: ${ops.slice(0, 6).join(', ')}${ops.length > 6 ? ` (+${ops.length - 6})` : ''}`;
     lines.push(`  ${head.replace(/\n/g, '\n  ')}`);
     const example = g.findings[0]!.examples[0];
     if (withReplay && example?.request) {
@@ -133,15 +159,21 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   const t = totals(report);
   const dir = reportsDir.replace(/\/+$/, '');
   const width = Math.max(...rows.map((r) => r.check.length), 5);
-  const lines = ['', `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed} · inferred findings: ${report.policy.inferred}`];
+  const lines = [
+    '',
+    `Contract summary — ${report.spec} against ${report.target.kind} (${report.target.baseUrl}) · seed ${report.runSeed} · inferred findings: ${report.policy.inferred}`,
+  ];
   lines.push(`  ${'check'.padEnd(width)}  passed  warned  violated  inferred   n/a  not reached  findings (occurrences)   — operations per outcome`);
   // A check that could judge nothing anywhere gets one line under its reason, below the table, not a row of zeros.
   const idle = rows.filter((r) => r.passed + r.warned + r.violated + r.inferred + r.notReached === 0);
-  const firstOf = (label: string, reasons: Set<string>) => (reasons.size ? `  ${label}: ${[...reasons][0]}${reasons.size > 1 ? ` (+${reasons.size - 1} more reasons)` : ''}` : '');
+  const firstOf = (label: string, reasons: Set<string>) =>
+    reasons.size ? `  ${label}: ${[...reasons][0]}${reasons.size > 1 ? ` (+${reasons.size - 1} more reasons)` : ''}` : '';
   for (const r of rows.filter((x) => !idle.includes(x))) {
     const why = r.notReached ? firstOf('not reached', r.unreached) || firstOf('n/a', r.reasons) : r.notApplicable ? firstOf('n/a', r.reasons) : '';
     const found = r.findings ? `${r.findings} (${r.occurrences})` : '-';
-    lines.push(`  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.warned).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${why}`);
+    lines.push(
+      `  ${r.check.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.warned).padStart(6)}  ${String(r.violated).padStart(8)}  ${String(r.inferred).padStart(8)}  ${String(r.notApplicable).padStart(4)}  ${String(r.notReached).padStart(11)}  ${found.padStart(22)}${why}`,
+    );
   }
   if (idle.length) {
     const byReason = new Map<string, string[]>();
@@ -154,7 +186,9 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   if (t.failing.length) {
     const inferred = t.failing.filter((f) => f.basis === 'inferred').length;
-    const what = inferred ? `the server breaks the contract (${t.failing.length - inferred} documented, ${inferred} inferred — CONTRACT_INFERRED=fail)` : 'the server breaks what the docs state';
+    const what = inferred
+      ? `the server breaks the contract (${t.failing.length - inferred} documented, ${inferred} inferred — CONTRACT_INFERRED=fail)`
+      : 'the server breaks what the docs state';
     lines.push('', `Findings (${plural(t.failing.length, 'finding')}, ${plural(t.occurrences, 'occurrence')}) — ${what}:`);
     lines.push(...groupLines(report, groupAcrossOperations(t.failing), source, 20, true, dir));
   }
@@ -167,7 +201,10 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
     for (const f of report.baseline.fixed.slice(0, 10)) lines.push(`  ${f.check} · ${f.operation}${f.location ? ` at ${f.location}` : ''} · id ${f.id}`);
   }
   if (t.inferred.length) {
-    lines.push('', `Unconfirmed inferences (${t.inferred.length}) — the server disagrees with what the spec guessed where the docs are silent (confirm upstream, or relax the spec; CONTRACT_INFERRED=fail makes them fail):`);
+    lines.push(
+      '',
+      `Unconfirmed inferences (${t.inferred.length}) — the server disagrees with what the spec guessed where the docs are silent (confirm upstream, or relax the spec; CONTRACT_INFERRED=fail makes them fail):`,
+    );
     lines.push(...groupLines(report, groupAcrossOperations(t.inferred), source, 20, false, dir));
   }
   if (t.warnings.length) {
@@ -175,29 +212,45 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
     lines.push(...groupLines(report, groupAcrossOperations(t.warnings), source, 10, false, dir));
   }
   if (t.spec.length) {
-    lines.push('', `Spec findings (${t.spec.length}) — the mock served the spec's own examples, and they break the spec (a defect of the spec, not of a server):`);
+    lines.push(
+      '',
+      `Spec findings (${t.spec.length}) — the mock served the spec's own examples, and they break the spec (a defect of the spec, not of a server):`,
+    );
     lines.push(...groupLines(report, groupAcrossOperations(t.spec), source, 10, false, dir));
   }
   if (report.gaps.length) {
     lines.push('', `Could not generate (${report.gaps.length}) — requests not sent, so not judged:`);
     for (const g of report.gaps.slice(0, 10)) lines.push(`  ${g}`);
   }
-  if (report.skipped.length) lines.push('', `${plural(report.skipped.length, 'test')} skipped: nothing to judge there (${[...new Set(report.skipped.map((s) => s.reason))].slice(0, 3).join('; ')}${new Set(report.skipped.map((s) => s.reason)).size > 3 ? '; …' : ''})`);
+  if (report.skipped.length)
+    lines.push(
+      '',
+      `${plural(report.skipped.length, 'test')} skipped: nothing to judge there (${[...new Set(report.skipped.map((s) => s.reason))].slice(0, 3).join('; ')}${new Set(report.skipped.map((s) => s.reason)).size > 3 ? '; …' : ''})`,
+    );
   for (const e of report.errors) lines.push(`could not run: ${e}`);
   if (report.rateLimited || report.throttle) lines.push('', throttleLine(report));
   for (const c of report.circuits ?? []) lines.push('', circuitLine(c));
   if (report.timeBudget?.ranOut) {
-    lines.push('', `TIME BUDGET RAN OUT (${report.timeBudget.label}): ${plural(report.timeBudget.testsCut, 'test')} stopped short, ${report.timeBudget.notSent} request(s) not sent — every check not reached says so; raise CONTRACT_MAX_TIME / --max-time for a complete run`);
+    lines.push(
+      '',
+      `TIME BUDGET RAN OUT (${report.timeBudget.label}): ${plural(report.timeBudget.testsCut, 'test')} stopped short, ${report.timeBudget.notSent} request(s) not sent — every check not reached says so; raise CONTRACT_MAX_TIME / --max-time for a complete run`,
+    );
   }
   if (report.deep && report.operations?.length) {
     lines.push('', `Deep run — how far it got per operation (cases judged · requests sent):`);
     // A flow's requests are its operations': a flow row counts its command sequences.
-    for (const o of report.operations.slice(0, 30)) lines.push(`  ${o.operation}: ${o.cases.toLocaleString('en-US')} ${o.operation.startsWith('flow ') ? 'sequences' : `cases · ${o.requests.toLocaleString('en-US')} requests`}${o.notSent ? ` · ${o.notSent} not sent` : ''}`);
+    for (const o of report.operations.slice(0, 30))
+      lines.push(
+        `  ${o.operation}: ${o.cases.toLocaleString('en-US')} ${o.operation.startsWith('flow ') ? 'sequences' : `cases · ${o.requests.toLocaleString('en-US')} requests`}${o.notSent ? ` · ${o.notSent} not sent` : ''}`,
+      );
     if (report.operations.length > 30) lines.push(`  … and ${report.operations.length - 30} more (${dir}/summary.md)`);
   }
   if (report.cutShort.length) {
     const unsent = report.cutShort.reduce((n, c) => n + c.unsent, 0);
-    lines.push('', `REQUEST BUDGET SPENT: ${report.cutShort.length} test(s) stopped short, ${unsent} request(s) not sent — raise CONTRACT_MAX_REQUESTS for a complete run:`);
+    lines.push(
+      '',
+      `REQUEST BUDGET SPENT: ${report.cutShort.length} test(s) stopped short, ${unsent} request(s) not sent — raise CONTRACT_MAX_REQUESTS for a complete run:`,
+    );
     for (const c of report.cutShort.slice(0, 10)) lines.push(`  ${c.test} (${c.unsent} not sent)`);
   }
   lines.push(
@@ -229,29 +282,66 @@ export function markdownSummary(report: RunReport, source?: TokenSource): string
     `${report.because}. Spec \`${report.spec}\` against **${report.target.kind}** · seed \`${report.runSeed}\` · ${report.runs} runs per property${report.deep ? ' · **deep run**' : ''}${report.timeBudget ? ` · time budget ${report.timeBudget.label}` : ''} · inferred findings: \`${report.policy.inferred}\``,
     '',
   ];
-  if (report.verdict === 'incomplete') out.push('> **Incomplete:** not every check was run to the end — see "not reached" below. Nothing here says the contract holds where it was not checked.', '');
-  out.push('| check | passed | warned | violated | inferred | not applicable | not reached | findings (occurrences) | why not checked |', '|---|---:|---:|---:|---:|---:|---:|---:|---|');
-  for (const r of rows) out.push(`| \`${r.check}\` | ${r.passed} | ${r.warned} | ${r.violated} | ${r.inferred} | ${r.notApplicable} | ${r.notReached} | ${r.findings ? `${r.findings} (${r.occurrences})` : ''} | ${[...[...r.unreached].map((u) => `not reached: ${u}`), ...r.reasons].join('; ')} |`);
+  if (report.verdict === 'incomplete')
+    out.push(
+      '> **Incomplete:** not every check was run to the end — see "not reached" below. Nothing here says the contract holds where it was not checked.',
+      '',
+    );
+  out.push(
+    '| check | passed | warned | violated | inferred | not applicable | not reached | findings (occurrences) | why not checked |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const r of rows)
+    out.push(
+      `| \`${r.check}\` | ${r.passed} | ${r.warned} | ${r.violated} | ${r.inferred} | ${r.notApplicable} | ${r.notReached} | ${r.findings ? `${r.findings} (${r.occurrences})` : ''} | ${[...[...r.unreached].map((u) => `not reached: ${u}`), ...r.reasons].join('; ')} |`,
+    );
   const section = (title: string, groups: FindingGroup[], replay: boolean) => {
     if (!groups.length) return;
     out.push('', `## ${title}`, '', '```', ...groupLines(report, groups, source, 200, replay).map((l) => l.replace(/^ {2}/, '')), '```');
   };
   section(`Findings (${t.failing.length})`, groupAcrossOperations(t.failing), true);
   section(`Known — in the baseline (${t.known.length})`, groupAcrossOperations(t.known), false);
-  if (report.baseline?.fixed.length) out.push('', `## Fixed since the baseline (${report.baseline.fixed.length})`, '', ...report.baseline.fixed.map((f) => `- \`${f.check}\` · ${f.operation}${f.location ? ` at \`${f.location}\`` : ''} (id ${f.id})`));
+  if (report.baseline?.fixed.length)
+    out.push(
+      '',
+      `## Fixed since the baseline (${report.baseline.fixed.length})`,
+      '',
+      ...report.baseline.fixed.map((f) => `- \`${f.check}\` · ${f.operation}${f.location ? ` at \`${f.location}\`` : ''} (id ${f.id})`),
+    );
   section(`Unconfirmed inferences (${t.inferred.length}) — confirm upstream, or relax the spec`, groupAcrossOperations(t.inferred), false);
   section(`Warnings (${t.warnings.length})`, groupAcrossOperations(t.warnings), false);
   section(`Spec findings (${t.spec.length}) — the spec's own examples break it`, groupAcrossOperations(t.spec), false);
   if (report.gaps.length) out.push('', '## Could not generate', '', ...report.gaps.map((g) => `- ${g}`));
-  if (report.skipped.length) out.push('', `## Skipped (${report.skipped.length}) — nothing to judge`, '', ...report.skipped.map((s) => `- ${s.test}: ${s.reason}`));
+  if (report.skipped.length)
+    out.push('', `## Skipped (${report.skipped.length}) — nothing to judge`, '', ...report.skipped.map((s) => `- ${s.test}: ${s.reason}`));
   if (report.rateLimited || report.throttle) out.push('', '## Rate limited', '', throttleLine(report));
   if (report.circuits?.length) out.push('', '## Circuits opened', '', ...report.circuits.map((c) => `- ${circuitLine(c).replace(/^CIRCUIT OPEN: /, '')}`));
-  if (report.timeBudget?.ranOut) out.push('', `## Time budget ran out (${report.timeBudget.label})`, '', `${plural(report.timeBudget.testsCut, 'test')} stopped short, ${report.timeBudget.notSent} request(s) not sent — raise \`CONTRACT_MAX_TIME\` / \`--max-time\`.`);
+  if (report.timeBudget?.ranOut)
+    out.push(
+      '',
+      `## Time budget ran out (${report.timeBudget.label})`,
+      '',
+      `${plural(report.timeBudget.testsCut, 'test')} stopped short, ${report.timeBudget.notSent} request(s) not sent — raise \`CONTRACT_MAX_TIME\` / \`--max-time\`.`,
+    );
   if (report.operations?.length) {
-    out.push('', `## ${report.deep ? 'Deep run — how far it got' : 'Traffic'} per operation`, '', '| operation | cases judged | requests sent | not sent |', '|---|---:|---:|---:|');
+    out.push(
+      '',
+      `## ${report.deep ? 'Deep run — how far it got' : 'Traffic'} per operation`,
+      '',
+      '| operation | cases judged | requests sent | not sent |',
+      '|---|---:|---:|---:|',
+    );
     for (const o of report.operations) out.push(`| ${o.operation} | ${o.cases} | ${o.requests} | ${o.notSent} |`);
   }
-  if (report.cutShort.length) out.push('', `## Request budget spent`, '', `${report.cutShort.length} test(s) stopped short — raise \`CONTRACT_MAX_REQUESTS\`:`, '', ...report.cutShort.map((c) => `- ${c.test} (${c.unsent} not sent)`));
+  if (report.cutShort.length)
+    out.push(
+      '',
+      `## Request budget spent`,
+      '',
+      `${report.cutShort.length} test(s) stopped short — raise \`CONTRACT_MAX_REQUESTS\`:`,
+      '',
+      ...report.cutShort.map((c) => `- ${c.test} (${c.unsent} not sent)`),
+    );
   if (report.errors.length) out.push('', '## Could not run', '', ...report.errors.map((e) => `- ${e}`));
   return out.join('\n') + '\n';
 }

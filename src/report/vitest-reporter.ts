@@ -7,7 +7,7 @@ import { skipReason } from '../run/scenarios/result.ts';
 import { EXIT_CODE, mergeOutcomes, mergeWarnings, trafficOf, verdictOf, type RunReport } from './aggregate.ts';
 import { replayCommand, type ReplayContext } from '../config/replay.ts';
 import type { TokenSource } from '../config/tokens.ts';
-import type { Redactor } from '../redact.ts';
+import type { Redactor } from '../base/redact.ts';
 import { liveDriftMarkdown, ObservationLog } from '../drift/observe.ts';
 import { findingId, groupFindings, isKnown, keyOf, type Baseline } from '../run/findings.ts';
 import { consoleSummary, markdownSummary } from './summary.ts';
@@ -101,13 +101,18 @@ export class ContractReporter implements Reporter {
     const replay = (r: ScenarioResult) => replayCommand(this.options.replay, r.name, r.stateful ? undefined : r.path);
     // Every occurrence the tests booked; the shrunk counterexamples lead each finding's examples.
     const occurrences = results.flatMap((r) => booked(r).map((v) => ({ ...v, test: r.name })));
-    const findings = groupFindings(occurrences, results.flatMap((r) => r.errors)).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
+    const findings = groupFindings(
+      occurrences,
+      results.flatMap((r) => r.errors),
+    ).map((f) => (isKnown(baseline, f) ? { ...f, known: true } : f));
     const seen = new Set(findings.map((f) => f.id));
     const outcomes = mergeOutcomes(results);
     const { deadlineHit, ...traffic } = trafficOf(results);
     // A timeout or connection failure that opened its operation's circuit says how many requests it held back.
     for (const f of findings) {
-      const circuit = traffic.circuits?.find((c) => c.operation === f.operation && f.check === (c.kind === 'timeout' ? 'response-timeout' : 'connection-failed'));
+      const circuit = traffic.circuits?.find(
+        (c) => c.operation === f.operation && f.check === (c.kind === 'timeout' ? 'response-timeout' : 'connection-failed'),
+      );
       if (circuit) f.notSent = circuit.notSent;
     }
     const timeCut = results.filter((r) => r.notSent?.some((n) => n.kind === 'deadline'));
@@ -124,11 +129,15 @@ export class ContractReporter implements Reporter {
       replay: this.options.replay,
       outcomes,
       findings,
-      violations: results.flatMap((r) => r.errors.map((v) => ({ ...v, test: r.name, finding: findingId(keyOf(v)), replay: replay(r), ...(r.path && !r.stateful ? { path: r.path } : {}) }))),
+      violations: results.flatMap((r) =>
+        r.errors.map((v) => ({ ...v, test: r.name, finding: findingId(keyOf(v)), replay: replay(r), ...(r.path && !r.stateful ? { path: r.path } : {}) })),
+      ),
       warnings: mergeWarnings(results),
       inferences: results.flatMap((r) => r.inferences),
       gaps: [...new Set(results.flatMap((r) => r.gaps ?? []))],
-      ...(baseline ? { baseline: { file: baseline.file, known: findings.filter((f) => f.known).length, fixed: baseline.entries.filter((e) => !seen.has(e.id)) } } : {}),
+      ...(baseline
+        ? { baseline: { file: baseline.file, known: findings.filter((f) => f.known).length, fixed: baseline.entries.filter((e) => !seen.has(e.id)) } }
+        : {}),
       errors: this.errors.map((e) => this.options.redactor.text(e)),
       cutShort: results.filter((r) => r.unsent).map((r) => ({ test: r.name, unsent: r.unsent! })),
       skipped: results.flatMap((r) => {
@@ -137,7 +146,14 @@ export class ContractReporter implements Reporter {
       }),
       rateLimited: results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
       ...(this.options.maxTime
-        ? { timeBudget: { label: this.options.maxTime, ranOut: !!deadlineHit || timeCut.length > 0, testsCut: timeCut.length, notSent: timeCut.reduce((n, r) => n + r.notSent!.filter((x) => x.kind === 'deadline').reduce((m, x) => m + x.count, 0), 0) } }
+        ? {
+            timeBudget: {
+              label: this.options.maxTime,
+              ranOut: !!deadlineHit || timeCut.length > 0,
+              testsCut: timeCut.length,
+              notSent: timeCut.reduce((n, r) => n + r.notSent!.filter((x) => x.kind === 'deadline').reduce((m, x) => m + x.count, 0), 0),
+            },
+          }
         : {}),
       ...traffic,
       ...(this.options.deep ? { deep: true } : {}),
@@ -150,7 +166,22 @@ export class ContractReporter implements Reporter {
     mkdirSync(out, { recursive: true });
     writeFileSync(`${out}/contract.json`, JSON.stringify(report, null, 2) + '\n');
     if (this.options.shard) {
-      const part: ShardPart = { tool: report.tool, kind: 'contract-shard', shard: this.options.shard, spec: report.spec, target: report.target, runSeed, runs: report.runs, policy: report.policy, replay: report.replay, startedAt: this.started, durationMs: report.durationMs, errors: this.errors, cases: this.cases, ...(gone ? { gone } : {}) };
+      const part: ShardPart = {
+        tool: report.tool,
+        kind: 'contract-shard',
+        shard: this.options.shard,
+        spec: report.spec,
+        target: report.target,
+        runSeed,
+        runs: report.runs,
+        policy: report.policy,
+        replay: report.replay,
+        startedAt: this.started,
+        durationMs: report.durationMs,
+        errors: this.errors,
+        cases: this.cases,
+        ...(gone ? { gone } : {}),
+      };
       writeFileSync(`${out}/${SHARD_FILE}`, JSON.stringify(this.options.redactor.value(part)) + '\n');
     }
     writeFileSync(`${out}/summary.md`, markdownSummary(report, this.options.tokenSource));
@@ -159,17 +190,39 @@ export class ContractReporter implements Reporter {
     const log = new ObservationLog();
     for (const r of results) log.merge(r.observations ?? []);
     const observations = this.options.redactor.value(log.list());
-    writeFileSync(`${out}/drift.json`, JSON.stringify({ target: report.target, observations, inferences: report.findings.filter((f) => f.severity === 'inference') }, null, 2) + '\n');
+    writeFileSync(
+      `${out}/drift.json`,
+      JSON.stringify({ target: report.target, observations, inferences: report.findings.filter((f) => f.severity === 'inference') }, null, 2) + '\n',
+    );
     writeFileSync(`${out}/drift.md`, liveDriftMarkdown(observations, `${report.target.kind} ${report.target.baseUrl}`) + inferencesMarkdown(report));
-    const figures = { tests: results.length, cases: results.reduce((n, r) => n + (r.runs ?? 0), 0), ...(this.requests !== undefined ? { requests: this.requests } : {}) };
+    const figures = {
+      tests: results.length,
+      cases: results.reduce((n, r) => n + (r.runs ?? 0), 0),
+      ...(this.requests !== undefined ? { requests: this.requests } : {}),
+    };
     const source = this.options.tokenSource;
-    writeFileSync(`${out}/index.html`, this.options.redactor.text(htmlReport(report, { ...signOffFacts(report.spec), figures, drift: observations, ...(source ? { tokenSource: source } : {}) })));
+    writeFileSync(
+      `${out}/index.html`,
+      this.options.redactor.text(
+        htmlReport(report, { ...signOffFacts(report.spec), figures, drift: observations, ...(source ? { tokenSource: source } : {}) }),
+      ),
+    );
     if (this.options.writeBaseline) {
       mkdirSync(dirname(this.options.writeBaseline), { recursive: true });
-      const entries = report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').map(({ id, check, operation, location, basis, severity }) => ({ id, check, operation, location, basis, severity }));
-      writeFileSync(this.options.writeBaseline, JSON.stringify({ tool: report.tool, kind: 'baseline', spec: report.spec, writtenAt: new Date().toISOString(), findings: entries }, null, 2) + '\n');
+      const entries = report.findings
+        .filter((f) => f.severity === 'error' || f.severity === 'inference')
+        .map(({ id, check, operation, location, basis, severity }) => ({ id, check, operation, location, basis, severity }));
+      writeFileSync(
+        this.options.writeBaseline,
+        JSON.stringify({ tool: report.tool, kind: 'baseline', spec: report.spec, writtenAt: new Date().toISOString(), findings: entries }, null, 2) + '\n',
+      );
     }
-    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(consoleSummary(report, out, this.options.tokenSource) + (this.options.writeBaseline ? `\nbaseline written to ${this.options.writeBaseline} (${report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').length} finding(s))` : ''));
+    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(
+      consoleSummary(report, out, this.options.tokenSource) +
+        (this.options.writeBaseline
+          ? `\nbaseline written to ${this.options.writeBaseline} (${report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').length} finding(s))`
+          : ''),
+    );
   }
 
   /** One shard's results, taken in as if its tests had run here: how `--merge-reports` rebuilds the whole run. */

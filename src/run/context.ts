@@ -3,7 +3,7 @@ import type { CheckOptions, SpecModel } from '../checks/types.ts';
 import { VerdictCache } from '../checks/verdict-cache.ts';
 import type { RunSettings } from '../config/env.ts';
 import type { TokenEntry } from '../config/tokens.ts';
-import { Redactor } from '../redact.ts';
+import { Redactor } from '../base/redact.ts';
 import { handOver, loadSpec } from '../spec/load.ts';
 import { indexOperations } from '../spec/operations.ts';
 import { Provenance } from '../spec/provenance.ts';
@@ -57,8 +57,17 @@ export function mockTokens(spec: SpecModel): TokenEntry[] {
   const schemes = [...new Set(spec.operations.flatMap(schemesOf))];
   return schemes.map((name) => {
     const scheme = spec.rules.schemes[name];
-    const scopes = scheme?.scopes ?? [...new Set(spec.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.filter((s) => s.scheme === name).flatMap((s) => s.scopes))))];
-    return { name: `mock-${name}`, token: `${scheme?.tokenPrefix ?? ''}mock_${name}_credential`, scheme: name, scopes, store: 'mock', values: identityExamples(spec) };
+    const scopes = scheme?.scopes ?? [
+      ...new Set(spec.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.filter((s) => s.scheme === name).flatMap((s) => s.scopes)))),
+    ];
+    return {
+      name: `mock-${name}`,
+      token: `${scheme?.tokenPrefix ?? ''}mock_${name}_credential`,
+      scheme: name,
+      scopes,
+      store: 'mock',
+      values: identityExamples(spec),
+    };
   });
 }
 
@@ -126,7 +135,12 @@ export function createContext<Paths extends object = object>(args: {
 
 /** One Redactor for a run: the matrix's values, and anything shaped like a credential of the spec's schemes. */
 export function redactorFor(tokens: ReadonlyArray<{ name: string; token: string }>, spec: Pick<SpecModel, 'rules'>): Redactor {
-  return new Redactor(tokens, Object.values(spec.rules.schemes).map((s) => s.tokenPrefix).filter((p): p is string => !!p));
+  return new Redactor(
+    tokens,
+    Object.values(spec.rules.schemes)
+      .map((s) => s.tokenPrefix)
+      .filter((p): p is string => !!p),
+  );
 }
 
 export function tokenAuth(ctx: Pick<RunContext, 'spec'>, t: TokenEntry): Auth {

@@ -116,7 +116,14 @@ export class RunClock {
     const cases: Record<string, number> = {};
     for (const [label, n] of this.cases) if (n !== (this.reported.cases.get(label) ?? 0)) cases[label] = n - (this.reported.cases.get(label) ?? 0);
     this.reported = { operations: structuredClone(stats?.operations ?? {}), cases: new Map(this.cases) };
-    return { pid: process.pid, at, operations, cases, ...(stats?.throttle ? { throttle: stats.throttle } : {}), ...(stats?.deadlineHit ? { deadlineHit: stats.deadlineHit } : {}) };
+    return {
+      pid: process.pid,
+      at,
+      operations,
+      cases,
+      ...(stats?.throttle ? { throttle: stats.throttle } : {}),
+      ...(stats?.deadlineHit ? { deadlineHit: stats.deadlineHit } : {}),
+    };
   }
 
   /** One progress line: time left (or spent), tests, cases, requests, what is being explored. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Severity, Violation } from '../checks/types.ts';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { foldIndices } from '../spec/pointer.ts';
 
 /**
@@ -51,7 +51,21 @@ export function groupFindings(occurrences: ReadonlyArray<Violation & { test?: st
     const key = keyOf(v);
     const id = findingId(key);
     let f = byId.get(id);
-    if (!f) byId.set(id, (f = { id, ...key, severity: v.severity, ...(v.inferred ? { inferred: v.inferred } : {}), count: 0, tokens: [], statuses: [], tests: [], examples: [] }));
+    if (!f)
+      byId.set(
+        id,
+        (f = {
+          id,
+          ...key,
+          severity: v.severity,
+          ...(v.inferred ? { inferred: v.inferred } : {}),
+          count: 0,
+          tokens: [],
+          statuses: [],
+          tests: [],
+          examples: [],
+        }),
+      );
     f.count += 1;
     if (v.token && !f.tokens.includes(v.token)) f.tokens.push(v.token);
     if (v.status !== undefined && !f.statuses.includes(v.status)) f.statuses.push(v.status);
@@ -59,7 +73,8 @@ export function groupFindings(occurrences: ReadonlyArray<Violation & { test?: st
   }
   for (const v of [...first, ...occurrences]) {
     const f = byId.get(findingId(keyOf(v)));
-    if (f && f.examples.length < 2 && !f.examples.some((e) => e.request?.url === v.request?.url && e.expected === v.expected && e.token === v.token)) f.examples.push(v);
+    if (f && f.examples.length < 2 && !f.examples.some((e) => e.request?.url === v.request?.url && e.expected === v.expected && e.token === v.token))
+      f.examples.push(v);
   }
   return [...byId.values()];
 }
@@ -79,9 +94,15 @@ export function readBaseline(file: string): Baseline {
   } catch (error) {
     throw new CannotRunError(`--baseline: ${file} is not JSON — ${(error as Error).message.split('\n')[0]}`);
   }
-  if (!Array.isArray(parsed.findings)) throw new CannotRunError(`--baseline: ${file} has no "findings" list (use a reports/contract.json or a file from --write-baseline)`);
+  if (!Array.isArray(parsed.findings))
+    throw new CannotRunError(`--baseline: ${file} has no "findings" list (use a reports/contract.json or a file from --write-baseline)`);
   const entries = (parsed.findings as Array<Partial<FindingKey>>).map((f, i) => {
-    if (typeof f.check !== 'string' || typeof f.operation !== 'string' || typeof f.location !== 'string' || (f.basis !== 'documented' && f.basis !== 'inferred')) {
+    if (
+      typeof f.check !== 'string' ||
+      typeof f.operation !== 'string' ||
+      typeof f.location !== 'string' ||
+      (f.basis !== 'documented' && f.basis !== 'inferred')
+    ) {
       throw new CannotRunError(`--baseline: ${file} finding #${i + 1} needs check, operation, location and basis`);
     }
     const key = { check: f.check, operation: f.operation, location: f.location, basis: f.basis };

@@ -77,7 +77,13 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
     const shrunk = await sequential({ ...spec, runs }, probeOnce, keep, warnings);
     // A server that fails only now and then may pass the second, sequential pass: report what the batch saw.
     if (shrunk.errors.length) return shrunk;
-    return { seed: spec.seed, runs, counterexample: failing.value, errors: failing.errors.filter((v) => v.severity === 'error'), warnings: [...warnings.values()] };
+    return {
+      seed: spec.seed,
+      runs,
+      counterexample: failing.value,
+      errors: failing.errors.filter((v) => v.severity === 'error'),
+      warnings: [...warnings.values()],
+    };
   }
   const base = await sequential(spec, probeOnce, keep, warnings);
   if (!deep || base.errors.length || base.counterexample !== undefined) return base;
@@ -91,7 +97,12 @@ export async function checkProperty<T>(spec: PropertySpec<T>): Promise<PropertyR
  * replay path, are those fast-check gives it), until its share of the time budget is spent, its cap is reached, or
  * the stream has nothing new to offer (an operation with few distinct inputs).
  */
-async function extend<T>(spec: PropertySpec<T>, clock: RunClock, probeOnce: (value: T, key?: string) => Promise<Violation[]>, keep: (vs: Violation[]) => void): Promise<{ runs: number; failing?: { value: T; errors: Violation[] } }> {
+async function extend<T>(
+  spec: PropertySpec<T>,
+  clock: RunClock,
+  probeOnce: (value: T, key?: string) => Promise<Violation[]>,
+  keep: (vs: Violation[]) => void,
+): Promise<{ runs: number; failing?: { value: T; errors: Violation[] } }> {
   const until = clock.extensionUntil();
   const known = new Set<string>();
   let runs = spec.runs;
@@ -117,7 +128,13 @@ async function extend<T>(spec: PropertySpec<T>, clock: RunClock, probeOnce: (val
 }
 
 /** fast-check's own sequential loop: finds (again) and shrinks a failure, replays a path straight to one. */
-async function sequential<T>(spec: PropertySpec<T>, probeOnce: (value: T) => Promise<Violation[]>, keep: (vs: Violation[]) => void, warnings: Map<string, Violation>, timeLimitMs?: number): Promise<PropertyResult<T>> {
+async function sequential<T>(
+  spec: PropertySpec<T>,
+  probeOnce: (value: T) => Promise<Violation[]>,
+  keep: (vs: Violation[]) => void,
+  warnings: Map<string, Violation>,
+  timeLimitMs?: number,
+): Promise<PropertyResult<T>> {
   const property = fc.asyncProperty(spec.arbitrary, async (value) => {
     const found = await probeOnce(value);
     keep(found);

@@ -1,5 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { escapeToken, getAt } from './pointer.ts';
 import { schemaAt, type WalkContext } from './schema-walk.ts';
 import { deref } from './refs.ts';

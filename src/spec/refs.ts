@@ -6,7 +6,7 @@ export function deref<T = Record<string, unknown>>(doc: OpenApiDocument, node: u
   let current = node;
   for (let hops = 0; hops < 32; hops++) {
     if (!current || typeof current !== 'object' || !('$ref' in current)) return current as T;
-    const ref = (current as { $ref: unknown }).$ref;
+    const ref = (current).$ref;
     if (typeof ref !== 'string' || !ref.startsWith('#')) return current as T;
     current = getAt(doc, ref);
   }
@@ -16,7 +16,7 @@ export function deref<T = Record<string, unknown>>(doc: OpenApiDocument, node: u
 /** The `$ref` target pointer of a node, or undefined when the node is inline. */
 export function refOf(node: unknown): string | undefined {
   if (node && typeof node === 'object' && '$ref' in node) {
-    const ref = (node as { $ref: unknown }).$ref;
+    const ref = (node).$ref;
     if (typeof ref === 'string' && ref.startsWith('#')) return ref.includes('%') ? safeDecode(ref.slice(1)) : ref.slice(1);
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import type { OpenApiDocument } from './types.ts';
 
 const SPEC_ID = 'contract:spec';
@@ -31,7 +31,7 @@ export class Validators {
     for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) {
       this.ajv.addFormat(format, true);
     }
-    this.ajv.addSchema(doc as object, SPEC_ID);
+    this.ajv.addSchema(doc, SPEC_ID);
   }
 
   validate(schemaPointer: string, value: unknown): SchemaError[] {

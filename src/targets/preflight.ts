@@ -1,4 +1,4 @@
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import type { RunContext } from '../run/context.ts';
 import { tokenAuth } from '../run/context.ts';
 import { firstRequest } from '../run/scenarios/discover.ts';
@@ -17,7 +17,9 @@ export async function preflight(ctx: RunContext): Promise<{ requests: number }> 
   const refused: string[] = [];
   let tried = 0;
   for (const token of ctx.tokens) {
-    const op = reads.find((o) => isGranted(o, token, ctx.spec.rules) && !o.parameters.some((p) => p.in === 'path')) ?? reads.find((o) => isGranted(o, token, ctx.spec.rules));
+    const op =
+      reads.find((o) => isGranted(o, token, ctx.spec.rules) && !o.parameters.some((p) => p.in === 'path')) ??
+      reads.find((o) => isGranted(o, token, ctx.spec.rules));
     if (!op) continue;
     const request = firstRequest(ctx, op, undefined, token);
     if (request.unsatisfiable) continue;
@@ -39,10 +41,14 @@ export async function preflight(ctx: RunContext): Promise<{ requests: number }> 
     );
   }
   if (refused.length && refused.length === tried) {
-    throw new CannotRunError(`every token is refused (401) on a read it is granted (${refused.slice(0, 3).join(', ')}) — expired or revoked tokens, or is CONTRACT_BASE_URL another API's?`);
+    throw new CannotRunError(
+      `every token is refused (401) on a read it is granted (${refused.slice(0, 3).join(', ')}) — expired or revoked tokens, or is CONTRACT_BASE_URL another API's?`,
+    );
   }
   if (refused.length) {
-    throw new CannotRunError(`token ${refused[0]} is refused (401), a read it is granted — expired, revoked, or not a credential of this API? (fix CONTRACT_TOKENS_FILE / CONTRACT_TOKENS)`);
+    throw new CannotRunError(
+      `token ${refused[0]} is refused (401), a read it is granted — expired, revoked, or not a credential of this API? (fix CONTRACT_TOKENS_FILE / CONTRACT_TOKENS)`,
+    );
   }
   return { requests };
 }

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { waitForMock } from './ready.ts';
 
 export interface RunningMock {
@@ -38,7 +38,10 @@ function hookExit(): void {
  * answers. execa's `cleanup` kills it when this process exits; a port taken between choosing and binding is
  * retried on another.
  */
-export async function startPrism(specPath: string, { attempts = 3, readyTimeoutMs = 30_000, port: fixedPort }: { attempts?: number; readyTimeoutMs?: number; port?: number } = {}): Promise<RunningMock> {
+export async function startPrism(
+  specPath: string,
+  { attempts = 3, readyTimeoutMs = 30_000, port: fixedPort }: { attempts?: number; readyTimeoutMs?: number; port?: number } = {},
+): Promise<RunningMock> {
   hookExit();
   const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
   let lastError = '';
@@ -46,15 +49,19 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
   for (let attempt = 0; attempt < (fixedPort ? 1 : attempts); attempt++) {
     const port = fixedPort ?? (await freePort());
     const started = performance.now();
-    const child = execa(process.execPath, [cli, 'mock', specPath, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', 'warn', '--cors', 'false'], {
-      cleanup: true,
-      reject: false,
-      all: true,
-      // Prism logs every request: keep only the tail we may need to explain a failed start.
-      buffer: false,
-      forceKillAfterDelay: 2000,
-      stdin: 'ignore',
-    });
+    const child = execa(
+      process.execPath,
+      [cli, 'mock', specPath, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', 'warn', '--cors', 'false'],
+      {
+        cleanup: true,
+        reject: false,
+        all: true,
+        // Prism logs every request: keep only the tail we may need to explain a failed start.
+        buffer: false,
+        forceKillAfterDelay: 2000,
+        stdin: 'ignore',
+      },
+    );
     live.add(child);
     const output: string[] = [];
     // CONTRACT_MOCK_LOG=<file> keeps everything Prism says, to explain a mock that misbehaves.
@@ -67,7 +74,10 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
     const baseUrl = `http://127.0.0.1:${port}`;
     let exited = false;
     let stopping = false;
-    child.then(() => (exited = true), () => (exited = true));
+    child.then(
+      () => (exited = true),
+      () => (exited = true),
+    );
     const ready = await waitForMock(baseUrl, readyTimeoutMs, () => exited);
     if (ready) {
       return {
@@ -86,14 +96,24 @@ export async function startPrism(specPath: string, { attempts = 3, readyTimeoutM
     child.kill('SIGKILL');
     await child;
     live.delete(child);
-    lastError = output.join('').split('\n').filter((l) => /error|EADDRINUSE|fatal/i.test(l)).slice(-1)[0]?.trim() ?? 'it did not answer';
+    lastError =
+      output
+        .join('')
+        .split('\n')
+        .filter((l) => /error|EADDRINUSE|fatal/i.test(l))
+        .slice(-1)[0]
+        ?.trim() ?? 'it did not answer';
     if (!/EADDRINUSE/.test(lastError)) break;
   }
   throw new CannotRunError(`mock: Prism did not start — ${lastError}`);
 }
 
 function lastLine(output: string[]): string {
-  const lines = output.join('').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .join('')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.filter((l) => /error|fatal|exception|heap/i.test(l)).slice(-1)[0] ?? lines.slice(-1)[0] ?? 'it exited without a word';
 }
 

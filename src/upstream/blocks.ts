@@ -28,7 +28,11 @@ export function readPage(text: string): PageReading {
     const skipped = candidate.pages.skipped[0];
     if (skipped) return skipped.reason === 'no OpenAPI block' ? { kind: 'prose' } : { kind: 'unreadable', reason: skipped.reason };
     const paths = (parse(candidate.yaml) as { paths?: Record<string, Record<string, unknown>> }).paths ?? {};
-    const operations = Object.entries(paths).flatMap(([path, item]) => Object.keys(item ?? {}).filter((m) => METHODS.has(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item ?? {})
+        .filter((m) => METHODS.has(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
     return { kind: 'openapi', operations, paths: Object.keys(paths), document: candidate.yaml };
   } finally {
     rmSync(dir, { recursive: true, force: true });

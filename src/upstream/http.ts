@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { retryAfterMs } from '../client/transport.ts';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 
 export interface FetchLimits {
   /** One request, headers and body, must be complete within this. */
@@ -27,9 +27,7 @@ export type Fetched =
 
 const USER_AGENT = 'salesive-account-contract (npm run upstream; a contract suite keeping its vendored docs current)';
 
-type Attempt =
-  | { kind: 'answer'; status: number; headers: Record<string, string | undefined>; body: Buffer }
-  | { kind: 'error'; problem: string };
+type Attempt = { kind: 'answer'; status: number; headers: Record<string, string | undefined>; body: Buffer } | { kind: 'error'; problem: string };
 
 /**
  * GETs one upstream document under the limits: a deadline per request, retries with backoff on 5xx/429
@@ -50,7 +48,10 @@ export async function fetchDoc(url: string, limits: FetchLimits, known: Validato
       if (!location) return fail(`answers ${status} without a Location to follow — report it to the site's owners`, status);
       const next = new URL(location, current);
       if (next.host !== limits.allowedHost) {
-        return fail(`redirects to ${next.href}, outside ${limits.allowedHost} — not followed (redirects stay on the docs host); if the docs moved, point --index at the new site`, status);
+        return fail(
+          `redirects to ${next.href}, outside ${limits.allowedHost} — not followed (redirects stay on the docs host); if the docs moved, point --index at the new site`,
+          status,
+        );
       }
       if (++redirects > limits.maxRedirects) return fail(`more than ${limits.maxRedirects} redirects — the site loops; try again later or report it`, status);
       current = next.href;
@@ -60,14 +61,20 @@ export async function fetchDoc(url: string, limits: FetchLimits, known: Validato
       const asked = headers['retry-after'];
       const wait = asked !== undefined ? retryAfterMs(asked) : limits.backoffMs * 2 ** retries;
       if (wait > limits.maxRetryWaitMs) {
-        return fail(`answers ${status} and asks to wait ${Math.ceil(wait / 1000)} s (more than the ${limits.maxRetryWaitMs / 1000} s waited) — try again later`, status);
+        return fail(
+          `answers ${status} and asks to wait ${Math.ceil(wait / 1000)} s (more than the ${limits.maxRetryWaitMs / 1000} s waited) — try again later`,
+          status,
+        );
       }
       if (retries >= limits.retries) return fail(`answers ${status} after ${limits.retries} retries — the site is failing; try again later`, status);
       retries++;
       await sleep(wait);
       continue;
     }
-    const validators = { ...(headers['etag'] ? { etag: headers['etag'] } : {}), ...(headers['last-modified'] ? { lastModified: headers['last-modified'] } : {}) };
+    const validators = {
+      ...(headers['etag'] ? { etag: headers['etag'] } : {}),
+      ...(headers['last-modified'] ? { lastModified: headers['last-modified'] } : {}),
+    };
     if (status === 304) return { ok: true, url, status, body: Buffer.alloc(0), ...known, ...validators };
     if (status === 200) return { ok: true, url, status, body: attempt.body, ...validators };
     if (status === 404 || status === 410) return fail(`answers ${status} — the page is not there (removed or moved); check the link in the index`, status);
@@ -113,7 +120,8 @@ async function once(url: string, limits: FetchLimits, known: Validators): Promis
     }
     return { kind: 'answer', status: 200, headers, body: Buffer.concat(chunks) };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: 'error', problem: `no complete answer within ${limits.timeoutMs} ms — the site is slow or hangs; try again, or raise --timeout` };
+    if (controller.signal.aborted)
+      return { kind: 'error', problem: `no complete answer within ${limits.timeoutMs} ms — the site is slow or hangs; try again, or raise --timeout` };
     return { kind: 'error', problem: networkProblem(error) };
   } finally {
     clearTimeout(timer);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 
 export const MANIFEST = 'manifest.json';
 
@@ -49,7 +49,9 @@ export function readManifest(dir: string): Manifest | undefined {
     if (typeof parsed?.files !== 'object' || parsed.files === null) throw new Error('no "files" object');
     return parsed;
   } catch (error) {
-    throw new CannotRunError(`upstream: ${file} is not a manifest (${(error as Error).message.split('\n')[0]}) — restore it with git checkout, or delete it to rebuild it from the pages`);
+    throw new CannotRunError(
+      `upstream: ${file} is not a manifest (${(error as Error).message.split('\n')[0]}) — restore it with git checkout, or delete it to rebuild it from the pages`,
+    );
   }
 }
 
@@ -60,9 +62,20 @@ export function manifestText(m: Manifest): string {
       .sort()
       .map((name) => {
         const e = m.files[name]!;
-        return [name, { url: e.url, fetchedAt: e.fetchedAt, sha256: e.sha256, ...(e.etag ? { etag: e.etag } : {}), ...(e.lastModified ? { lastModified: e.lastModified } : {}), ...(e.operations?.length ? { operations: e.operations } : {}) }];
+        return [
+          name,
+          {
+            url: e.url,
+            fetchedAt: e.fetchedAt,
+            sha256: e.sha256,
+            ...(e.etag ? { etag: e.etag } : {}),
+            ...(e.lastModified ? { lastModified: e.lastModified } : {}),
+            ...(e.operations?.length ? { operations: e.operations } : {}),
+          },
+        ];
       }),
   );
-  const comment = 'Written by `npm run upstream -- pull` (docs/upstream.md): per vendored file, its URL, when its content was fetched, the sha256 of its bytes and the HTTP validators. Do not edit.';
+  const comment =
+    'Written by `npm run upstream -- pull` (docs/upstream.md): per vendored file, its URL, when its content was fetched, the sha256 of its bytes and the HTTP validators. Do not edit.';
   return JSON.stringify({ $comment: comment, api: m.api, source: m.source, files }, null, 2) + '\n';
 }

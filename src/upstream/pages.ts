@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { apiByName } from '../config/apis.ts';
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { loadSpec } from '../spec/load.ts';
 import { FETCH_DEFAULTS, type PagesSource } from './apis.ts';
 import { fenceOperation, readPage, type PageReading } from './blocks.ts';
@@ -33,7 +33,9 @@ interface Candidate {
 export async function planPages(api: string, source: PagesSource, o: PagesOptions): Promise<Plan> {
   const indexUrl = o.index ?? source.index;
   if (!indexUrl) {
-    throw new CannotRunError(`upstream: no machine-readable index is known for ${api} (${source.docsHost}) — pass --index <url> of an llms.txt-style list of its .md pages`);
+    throw new CannotRunError(
+      `upstream: no machine-readable index is known for ${api} (${source.docsHost}) — pass --index <url> of an llms.txt-style list of its .md pages`,
+    );
   }
   const origin = httpUrl(indexUrl, '--index');
   const limits: FetchLimits = { ...FETCH_DEFAULTS, timeoutMs: o.timeoutMs, maxBytes: FETCH_DEFAULTS.maxPageBytes, allowedHost: origin.host };
@@ -48,7 +50,10 @@ export async function planPages(api: string, source: PagesSource, o: PagesOption
   const limit = pLimit(FETCH_DEFAULTS.concurrency);
   const fetched = await Promise.all(
     candidatesOf(links, snapshot, source, origin).map((c) =>
-      limit(async () => ({ c, result: await fetchDoc(c.fetchUrl, limits, conditionalFor(c.snap?.managed ? manifest?.files[c.snap.file] : undefined, c.snap?.sha256)) })),
+      limit(async () => ({
+        c,
+        result: await fetchDoc(c.fetchUrl, limits, conditionalFor(c.snap?.managed ? manifest?.files[c.snap.file] : undefined, c.snap?.sha256)),
+      })),
     ),
   );
   const { items, held, answered, ignored } = classify(fetched, { manifest, snapshot, belongs, now: (o.now ?? new Date()).toISOString() });
@@ -94,7 +99,8 @@ function classify(fetched: Array<{ c: Candidate; result: Fetched }>, x: Context)
   let ignored = 0;
   for (const { c, result } of fetched) {
     if (!result.ok) {
-      if (c.snap && (result.status === 404 || result.status === 410)) items.push({ kind: 'gone', file: c.snap.file, detail: `${c.fetchUrl} answers ${result.status}` });
+      if (c.snap && (result.status === 404 || result.status === 410))
+        items.push({ kind: 'gone', file: c.snap.file, detail: `${c.fetchUrl} answers ${result.status}` });
       else items.push({ kind: 'failed', url: c.fetchUrl, problem: result.problem });
       continue;
     }
@@ -115,12 +121,25 @@ function classify(fetched: Array<{ c: Candidate; result: Fetched }>, x: Context)
       items.push({ kind: 'skipped', ...(c.snap ? { file: c.snap.file } : {}), url: c.fetchUrl, reason: reading.reason });
       continue;
     }
-    const entry: ManifestEntry = { url: c.canonical, fetchedAt: x.now, sha256: sha256(result.body), ...validatorsOf(result), ...(reading.kind === 'openapi' ? { operations: reading.operations } : {}) };
+    const entry: ManifestEntry = {
+      url: c.canonical,
+      fetchedAt: x.now,
+      sha256: sha256(result.body),
+      ...validatorsOf(result),
+      ...(reading.kind === 'openapi' ? { operations: reading.operations } : {}),
+    };
     const file = c.snap?.file ?? fileNameFor(c.key, taken);
     taken.add(file);
     if (c.snap?.sha256 === entry.sha256) items.push({ kind: 'unchanged', file, entry: unchangedEntry(previous || undefined, entry) });
     else if (c.snap) items.push({ kind: 'changed', file, bytes: result.body, entry, detail: describeChange(readPage(c.snap.bytes.toString('utf8')), reading) });
-    else items.push({ kind: 'new', file, bytes: result.body, entry, detail: reading.kind === 'openapi' ? reading.operations.join(', ') : 'a page without an OpenAPI block' });
+    else
+      items.push({
+        kind: 'new',
+        file,
+        bytes: result.body,
+        entry,
+        detail: reading.kind === 'openapi' ? reading.operations.join(', ') : 'a page without an OpenAPI block',
+      });
     hold(held, reading, file);
   }
   return { items, held, answered, ignored };
@@ -152,9 +171,7 @@ async function belongsTest(api: string, source: PagesSource): Promise<Context['b
   const { doc } = await loadSpec(apiByName(api).spec);
   const paths = new Set(Object.keys(doc.paths ?? {}));
   return (reading, text) =>
-    reading.kind === 'openapi' ? reading.paths.some((p) => paths.has(p))
-    : reading.kind === 'unreadable' ? paths.has(fenceOperation(text)?.path ?? '')
-    : false;
+    reading.kind === 'openapi' ? reading.paths.some((p) => paths.has(p)) : reading.kind === 'unreadable' ? paths.has(fenceOperation(text)?.path ?? '') : false;
 }
 
 function describeChange(before: PageReading, after: PageReading): string {

@@ -47,5 +47,10 @@ export function nextManifest(api: string, source: string, previous: Manifest | u
 /** An unchanged file keeps the fetch time of its content; fresher validators are taken. */
 export function unchangedEntry(previous: ManifestEntry | undefined, fresh: ManifestEntry): ManifestEntry {
   if (!previous || previous.sha256 !== fresh.sha256) return fresh;
-  return { ...previous, ...(fresh.etag ? { etag: fresh.etag } : {}), ...(fresh.lastModified ? { lastModified: fresh.lastModified } : {}), ...(fresh.operations ? { operations: fresh.operations } : {}) };
+  return {
+    ...previous,
+    ...(fresh.etag ? { etag: fresh.etag } : {}),
+    ...(fresh.lastModified ? { lastModified: fresh.lastModified } : {}),
+    ...(fresh.operations ? { operations: fresh.operations } : {}),
+  };
 }

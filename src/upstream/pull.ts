@@ -1,4 +1,4 @@
-import { CannotRunError } from '../errors.ts';
+import { CannotRunError } from '../base/errors.ts';
 import { UPSTREAM_APIS, type UpstreamApiName } from './apis.ts';
 import { applyPlan, type Applied } from './apply.ts';
 import { planPages } from './pages.ts';
@@ -22,11 +22,14 @@ export const snapshotDir = (api: string) => `spec/upstream/${api}`;
 /** Fetches an API's upstream material and compares it with the snapshot; without `check`, writes the difference. */
 export async function pull(o: PullOptions): Promise<{ plan: Plan; applied?: Applied }> {
   const names = Object.keys(UPSTREAM_APIS);
-  if (!names.includes(o.api)) throw new CannotRunError(`upstream: --api ${JSON.stringify(o.api)} is not known — one of ${names.join(', ')} (src/upstream/apis.ts)`);
+  if (!names.includes(o.api))
+    throw new CannotRunError(`upstream: --api ${JSON.stringify(o.api)} is not known — one of ${names.join(', ')} (src/upstream/apis.ts)`);
   const source = UPSTREAM_APIS[o.api as UpstreamApiName];
   const dir = o.dir ?? snapshotDir(o.api);
-  if (source.kind === 'pages' && o.source) throw new CannotRunError(`upstream: --source is for vendor files; ${o.api} is pulled from its docs index — use --index <url>`);
-  if (source.kind === 'vendor' && o.index) throw new CannotRunError(`upstream: --index is for docs sites; ${o.api} is pulled from its vendor files — use --source <url>`);
+  if (source.kind === 'pages' && o.source)
+    throw new CannotRunError(`upstream: --source is for vendor files; ${o.api} is pulled from its docs index — use --index <url>`);
+  if (source.kind === 'vendor' && o.index)
+    throw new CannotRunError(`upstream: --index is for docs sites; ${o.api} is pulled from its vendor files — use --source <url>`);
   const plan =
     source.kind === 'pages'
       ? await planPages(o.api, source, { dir, timeoutMs: o.timeoutMs, ...(o.index ? { index: o.index } : {}), ...(o.now ? { now: o.now } : {}) })

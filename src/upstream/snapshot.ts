@@ -44,7 +44,17 @@ export function readSnapshotPages(dir: string, docsHost: string, manifest: Manif
  * an index is not trusted to name files.
  */
 export function fileNameFor(key: string, taken: ReadonlySet<string>): string {
-  const segments = key.replace(/\.md$/, '').split('/').filter(Boolean).map((s) => s.toLowerCase().replace(/[^a-z0-9_]+/g, '-').replace(/^-+|-+$/g, '')).filter(Boolean);
+  const segments = key
+    .replace(/\.md$/, '')
+    .split('/')
+    .filter(Boolean)
+    .map((s) =>
+      s
+        .toLowerCase()
+        .replace(/[^a-z0-9_]+/g, '-')
+        .replace(/^-+|-+$/g, ''),
+    )
+    .filter(Boolean);
   const short = `${segments.slice(-2).join('-') || 'page'}.md`;
   if (!taken.has(short)) return short;
   const long = `${segments.join('-')}.md`;

@@ -65,7 +65,8 @@ export async function planVendor(api: string, vendor: VendorSource, o: VendorOpt
 function notOpenApi(body: Buffer): string | undefined {
   try {
     const doc = JSON.parse(body.toString('utf8')) as { openapi?: unknown; paths?: unknown };
-    if (typeof doc.openapi !== 'string' || typeof doc.paths !== 'object' || doc.paths === null) return 'not an OpenAPI document (no openapi version or no paths) — kept ours; check --source';
+    if (typeof doc.openapi !== 'string' || typeof doc.paths !== 'object' || doc.paths === null)
+      return 'not an OpenAPI document (no openapi version or no paths) — kept ours; check --source';
     return undefined;
   } catch (error) {
     return `not JSON (${(error as Error).message.split('\n')[0]}) — cut off, or not the document; kept ours`;
@@ -77,7 +78,10 @@ function whatChanged(kind: 'openapi-json' | 'text', before: Buffer, after: Buffe
   if (kind === 'openapi-json') {
     const sum = (b: Buffer) => {
       const doc = JSON.parse(b.toString('utf8')) as { info?: { version?: string }; paths?: Record<string, object> };
-      const ops = Object.values(doc.paths ?? {}).reduce((n, item) => n + Object.keys(item).filter((k) => /^(get|put|post|delete|options|head|patch|trace)$/.test(k)).length, 0);
+      const ops = Object.values(doc.paths ?? {}).reduce(
+        (n, item) => n + Object.keys(item).filter((k) => /^(get|put|post|delete|options|head|patch|trace)$/.test(k)).length,
+        0,
+      );
       return `${doc.info?.version ?? '?'} (${ops} operations)`;
     };
     try {

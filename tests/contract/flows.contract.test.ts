@@ -10,7 +10,8 @@ const flows = flowsOf(ctx.spec);
 describe('flows: declared state machines hold (model-based)', () => {
   const mine = flows.filter((flow) => inThisShard(`flow ${flow.decl.id}`));
   if (!flows.length) {
-    if (inThisShard('flows › none declared')) test('flows › none declared', (t) => verdict(t, nothingToRun('flows › none declared', 'the spec declares no x-flows')));
+    if (inThisShard('flows › none declared'))
+      test('flows › none declared', (t) => verdict(t, nothingToRun('flows › none declared', 'the spec declares no x-flows')));
     else noneInShard('flows');
   } else if (!mine.length) noneInShard('flows');
   for (const flow of mine) {

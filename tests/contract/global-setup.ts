@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { armDeadline, readSettings } from '../../src/config/env.ts';
-import { CannotRunError } from '../../src/errors.ts';
+import { CannotRunError } from '../../src/base/errors.ts';
 import { announcedMock, type RunningMock } from '../../src/targets/prism.ts';
 
 export interface ProvidedTarget {

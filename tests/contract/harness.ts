@@ -8,7 +8,7 @@ import { isKnown, readBaseline, type Baseline } from '../../src/run/findings.ts'
 import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
 import { nothingToRun, skipReason } from '../../src/run/scenarios/result.ts';
 import { formatFailure } from '../../src/report/format.ts';
-import { CannotRunError } from '../../src/errors.ts';
+import { CannotRunError } from '../../src/base/errors.ts';
 import { waitForMock } from '../../src/targets/ready.ts';
 import type { Operation } from '../../src/spec/operations.ts';
 import { schemesOf } from '../../src/spec/rules.ts';
@@ -83,7 +83,11 @@ export async function verdict(t: TestContext, result: ScenarioResult): Promise<v
   if (skip) t.skip(`not applicable: ${skip}`);
 }
 
-const RAISE = { budget: ' — raise CONTRACT_MAX_REQUESTS for a complete run', deadline: ' — raise CONTRACT_MAX_TIME / --max-time for a complete run', 'circuit-open': '' } as const;
+const RAISE = {
+  budget: ' — raise CONTRACT_MAX_REQUESTS for a complete run',
+  deadline: ' — raise CONTRACT_MAX_TIME / --max-time for a complete run',
+  'circuit-open': '',
+} as const;
 
 /** "14 request(s) not sent — the time budget (2s) ran out — raise …", each reason once. */
 function cutShort(notSent: NonNullable<ScenarioResult['notSent']>): string {
@@ -96,7 +100,13 @@ function cutShort(notSent: NonNullable<ScenarioResult['notSent']>): string {
  * One contract test per operation; a spec with no operation for this family still gets one test, skipped with
  * the reason — a file with no test would end the run as "could not run", and an empty family is not a pass.
  */
-export function perOperation(title: string, operations: readonly Operation[], name: (op: Operation) => string, run: (op: Operation, name: string) => Promise<ScenarioResult>, none: string): void {
+export function perOperation(
+  title: string,
+  operations: readonly Operation[],
+  name: (op: Operation) => string,
+  run: (op: Operation, name: string) => Promise<ScenarioResult>,
+  none: string,
+): void {
   describe(title, () => {
     if (!operations.length) {
       const name = `${title} › no operation to check`;

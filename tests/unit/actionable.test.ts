@@ -31,7 +31,11 @@ async function serverOn(port: number, faults: Fault[]) {
   return startAccountServer({ port, faults });
 }
 
-const printed = (out: string, label: RegExp) => out.split('\n').map((l) => l.trim()).filter((l) => label.test(l));
+const printed = (out: string, label: RegExp) =>
+  out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => label.test(l));
 
 describe('replay that replays', () => {
   test.each<[string, Fault, RegExp]>([
@@ -68,7 +72,12 @@ describe('replay that replays', () => {
     const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
     try {
       // This seed once had the finding's first test be the flow (stateful: no path) while another test held a path.
-      const first = await runContract(['--reports', reports], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokens, CONTRACT_RUNS: '10', CONTRACT_SEED: '433986588' });
+      const first = await runContract(['--reports', reports], {
+        CONTRACT_BASE_URL: server.url,
+        CONTRACT_TOKENS_FILE: tokens,
+        CONTRACT_RUNS: '10',
+        CONTRACT_SEED: '433986588',
+      });
       expect(first.status).toBe(1);
       const id = first.report().findings.find((f: { check: string }) => f.check === 'enum-value-undocumented').id as string;
       const still = await bash(`npm run contract -- replay ${id} --reports ${reports}`);
@@ -78,7 +87,11 @@ describe('replay that replays', () => {
       await server.close();
       server = await serverOn(port, ['html-body']);
       const unjudged = await bash(`npm run contract -- replay ${id} --reports ${reports}`);
-      expect(unjudged.out, unjudged.out.slice(-1500)).toMatch(new RegExp(`NOT JUDGED: ${id} enum-value-undocumented · GET /kyc/status .* the replay could not judge it \\(not-applicable: no response it could judge`));
+      expect(unjudged.out, unjudged.out.slice(-1500)).toMatch(
+        new RegExp(
+          `NOT JUDGED: ${id} enum-value-undocumented · GET /kyc/status .* the replay could not judge it \\(not-applicable: no response it could judge`,
+        ),
+      );
       expect(unjudged.status).toBe(3);
       await server.close();
       server = await serverOn(port, []);
@@ -115,7 +128,12 @@ describe('curl that runs, for the credentials the suite made up', () => {
   test('an auth probe prints the made-up credential it sent (no secret), so its curl line gets the same answer', async () => {
     const server = await startAccountServer({ faults: ['auth-prefix-ignored'] });
     try {
-      const run = await runContract(['--only', 'GET /domains › bad credentials get 401'], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_RUNS: '10', CONTRACT_SEED: '4' });
+      const run = await runContract(['--only', 'GET /domains › bad credentials get 401'], {
+        CONTRACT_BASE_URL: server.url,
+        CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS),
+        CONTRACT_RUNS: '10',
+        CONTRACT_SEED: '4',
+      });
       expect(run.status).toBe(1);
       const curls = printed(run.out, /^curl -sS -X GET .*-H "Authorization: Bearer sk_unissued_[a-z0-9]+"$/);
       expect(curls.length, run.out.slice(-2000)).toBeGreaterThan(0);
@@ -163,7 +181,9 @@ describe('misconfiguration is said as such, in one line, exit 2', () => {
     try {
       const run = await runContract([], { CONTRACT_BASE_URL: server.url.replace(/\/api\/v1$/, ''), CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS) });
       expect(run.status).toBe(2);
-      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/every documented path answers 404 .* does CONTRACT_BASE_URL include the API's base path \(the spec's servers use \/api\/v1\)\?/)]);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/every documented path answers 404 .* does CONTRACT_BASE_URL include the API's base path \(the spec's servers use \/api\/v1\)\?/),
+      ]);
     } finally {
       await server.close();
     }
@@ -176,7 +196,10 @@ describe('misconfiguration is said as such, in one line, exit 2', () => {
       const run = await runContract([], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(stale) });
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/every token is refused \(401\) on a read it is granted/)]);
-      const one = await runContract([], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile([...FIXTURE_TOKENS.slice(1), { ...FIXTURE_TOKENS[0]!, token: 'app_expired_token_5f5f' }]) });
+      const one = await runContract([], {
+        CONTRACT_BASE_URL: server.url,
+        CONTRACT_TOKENS_FILE: tokensFile([...FIXTURE_TOKENS.slice(1), { ...FIXTURE_TOKENS[0]!, token: 'app_expired_token_5f5f' }]),
+      });
       expect(one.status).toBe(2);
       expect(one.stderr).toMatch(/token 'full-a' on GET \/domains is refused \(401\), a read it is granted — expired, revoked/);
     } finally {
@@ -185,9 +208,26 @@ describe('misconfiguration is said as such, in one line, exit 2', () => {
   });
 
   test.each([
-    ['the example matrix as shipped (placeholders)', readFileSync(join(ROOT, 'tokens.example.json'), 'utf8'), /token 'full-a' is a placeholder, not a credential/],
-    ['two entries with the same value', JSON.stringify({ tokens: [{ name: 'a', token: 'app_live_1234abcd', scopes: [] }, { name: 'b', token: 'app_live_1234abcd', scopes: [] }] }), /tokens 'a' and 'b' hold the same value/],
-    ['an unknown scheme', JSON.stringify({ tokens: [{ name: 'a', token: 'app_live_1234abcd', scheme: 'ApiKey' }] }), /is for scheme "ApiKey", which the spec does not define — one of AppToken/],
+    [
+      'the example matrix as shipped (placeholders)',
+      readFileSync(join(ROOT, 'tokens.example.json'), 'utf8'),
+      /token 'full-a' is a placeholder, not a credential/,
+    ],
+    [
+      'two entries with the same value',
+      JSON.stringify({
+        tokens: [
+          { name: 'a', token: 'app_live_1234abcd', scopes: [] },
+          { name: 'b', token: 'app_live_1234abcd', scopes: [] },
+        ],
+      }),
+      /tokens 'a' and 'b' hold the same value/,
+    ],
+    [
+      'an unknown scheme',
+      JSON.stringify({ tokens: [{ name: 'a', token: 'app_live_1234abcd', scheme: 'ApiKey' }] }),
+      /is for scheme "ApiKey", which the spec does not define — one of AppToken/,
+    ],
   ])('%s is refused at load', async (_name, matrix, message) => {
     const run = await runContract([], { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api/v1', CONTRACT_TOKENS: matrix });
     expect(run.status).toBe(2);
@@ -196,10 +236,15 @@ describe('misconfiguration is said as such, in one line, exit 2', () => {
 });
 
 describe('incomplete is its own verdict', () => {
-  test('a run the request budget cuts short exits 3, says so everywhere, and keeps every check\'s row as not reached', async () => {
+  test("a run the request budget cuts short exits 3, says so everywhere, and keeps every check's row as not reached", async () => {
     const server = await startAccountServer();
     try {
-      const run = await runContract([], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_MAX_REQUESTS: '40', CONTRACT_RUNS: '20' });
+      const run = await runContract([], {
+        CONTRACT_BASE_URL: server.url,
+        CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS),
+        CONTRACT_MAX_REQUESTS: '40',
+        CONTRACT_RUNS: '20',
+      });
       expect(run.status).toBe(3);
       expect(run.stdout).toMatch(/INCOMPLETE — the contract was not fully checked/);
       expect(run.stdout).toMatch(/REQUEST BUDGET SPENT/);
@@ -236,7 +281,12 @@ describe('the rest', () => {
       doc['servers'] = [{ url: server.url, description: 'Production', 'x-production': true }];
       const dir = mkdtempSync(join(tmpdir(), 'contract-prod-'));
       writeFileSync(join(dir, 'spec.yaml'), stringify(doc));
-      const env = { CONTRACT_SPEC: join(dir, 'spec.yaml'), CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_RUNS: '5' };
+      const env = {
+        CONTRACT_SPEC: join(dir, 'spec.yaml'),
+        CONTRACT_BASE_URL: server.url,
+        CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS),
+        CONTRACT_RUNS: '5',
+      };
       const guarded = await runContract(['--only', 'POST /kyc/session › valid requests get documented responses'], env);
       expect(guarded.report().skipped[0].reason).toMatch(/write operation not sent to production host/);
       expect(server.received['POST'] ?? 0).toBe(0);
@@ -255,7 +305,12 @@ describe('the rest', () => {
     try {
       const run = await bash(`npm run -s sandbox -- --port ${port}`);
       expect(run.status).toBe(2);
-      expect(run.out.trim().split('\n').filter((l) => l.trim())).toEqual([`sandbox: port ${port} is in use on 127.0.0.1 — pick another with --port`]);
+      expect(
+        run.out
+          .trim()
+          .split('\n')
+          .filter((l) => l.trim()),
+      ).toEqual([`sandbox: port ${port} is in use on 127.0.0.1 — pick another with --port`]);
     } finally {
       busy.close();
     }

@@ -16,7 +16,8 @@ describe.each(FIXTURE_APIS.map((f) => [f.api, f] as const))('%s', (api, fixture)
       const run = await runContract(['--api', api, '--runs', '10'], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(fixture.tokens) });
       expect(run.status, run.out.slice(-3000)).toBe(0);
       expect(run.out).toMatch(/the contract holds/);
-      for (const secret of secretsOf(fixture.tokens)) expect(run.out + run.file('contract.json') + run.file('junit.xml') + run.file('summary.md')).not.toContain(secret);
+      for (const secret of secretsOf(fixture.tokens))
+        expect(run.out + run.file('contract.json') + run.file('junit.xml') + run.file('summary.md')).not.toContain(secret);
     } finally {
       await server.close();
     }

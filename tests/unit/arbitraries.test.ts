@@ -13,27 +13,40 @@ const doc = { openapi: '3.1.0', info: { title: 't', version: '1' } } as OpenApiD
 const ajv = new Ajv2020({ strict: false, unicodeRegExp: false });
 addFormats.default(ajv);
 
-describe('generated values validate against their schema — real specs\' corner cases', () => {
+describe("generated values validate against their schema — real specs' corner cases", () => {
   test.each([
     ['int64 bounds written as doubles', { type: 'integer', minimum: 10, maximum: 9223372036854776000 }],
     ['int64 lower bound', { type: 'integer', minimum: -9223372036854776000, maximum: 0 }],
     ['uri', { type: 'string', format: 'uri' }],
     ['pattern with a length cap', { type: 'string', pattern: '^[A-Z_]*(,[A-Z_]+)*$', maxLength: 12 }],
     ['nullable enum', { type: ['string', 'null'], enum: ['a', 'b', null] }],
-    ['object with required and optional', { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{24}$' }, at: { type: ['string', 'null'], format: 'date-time' } } }],
+    [
+      'object with required and optional',
+      {
+        type: 'object',
+        required: ['id'],
+        properties: { id: { type: 'string', pattern: '^[0-9a-f]{24}$' }, at: { type: ['string', 'null'], format: 'date-time' } },
+      },
+    ],
   ])('%s', (_name, schema) => {
     const validate = ajv.compile(schema);
-    fc.assert(fc.property(arbitraryFor(doc, schema), (v) => validate(v) === true), { numRuns: 200, seed: 9 });
+    fc.assert(
+      fc.property(arbitraryFor(doc, schema), (v) => validate(v) === true),
+      { numRuns: 200, seed: 9 },
+    );
   });
 });
 
-describe('numeric formats hold their range (validators that enforce formats — Prism\'s — refuse values past it)', () => {
+describe("numeric formats hold their range (validators that enforce formats — Prism's — refuse values past it)", () => {
   test.each([
     ['float', { type: 'number', format: 'float' }, -3.4028234663852886e38, 3.4028234663852886e38],
     ['int32', { type: 'integer', format: 'int32' }, -(2 ** 31), 2 ** 31 - 1],
     ['float with its own tighter bound', { type: 'number', format: 'float', maximum: 1 }, -3.4028234663852886e38, 1],
   ])('%s', (_name, schema, min, max) => {
-    fc.assert(fc.property(arbitraryFor(doc, schema), (v) => (v as number) >= min && (v as number) <= max), { numRuns: 500, seed: 3 });
+    fc.assert(
+      fc.property(arbitraryFor(doc, schema), (v) => (v as number) >= min && (v as number) <= max),
+      { numRuns: 500, seed: 3 },
+    );
   });
 });
 
@@ -41,13 +54,24 @@ describe('requests as the client sends them', () => {
   const spec = (schema: object) => {
     const d = {
       ...doc,
-      paths: { '/things': { post: { requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } }, responses: { '201': { description: 'created' } } } } },
+      paths: {
+        '/things': {
+          post: {
+            requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+            responses: { '201': { description: 'created' } },
+          },
+        },
+      },
       components: { schemas: { Thing: schema, Id: { type: 'integer', readOnly: true } } },
     } as unknown as OpenApiDocument;
     const ctx = { doc: d, validators: new Validators(d), provenance: new Provenance(d) };
     return { ctx, op: indexOperations(d)[0]! };
   };
-  const thing = { type: 'object', required: ['id', 'name', 'createdAt'], properties: { id: { $ref: '#/components/schemas/Id' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time', readOnly: true } } };
+  const thing = {
+    type: 'object',
+    required: ['id', 'name', 'createdAt'],
+    properties: { id: { $ref: '#/components/schemas/Id' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time', readOnly: true } },
+  };
 
   test('readOnly properties are never sent, and required only in responses', () => {
     const { ctx, op } = spec(thing);
@@ -64,7 +88,15 @@ describe('requests as the client sends them', () => {
   });
 
   test('a minimal request holds the required inputs only, at every depth', () => {
-    const { ctx, op } = spec({ type: 'object', required: ['name', 'owner'], properties: { name: { type: 'string' }, note: { type: 'string' }, owner: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, nick: { type: 'string' } } } } });
+    const { ctx, op } = spec({
+      type: 'object',
+      required: ['name', 'owner'],
+      properties: {
+        name: { type: 'string' },
+        note: { type: 'string' },
+        owner: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, nick: { type: 'string' } } },
+      },
+    });
     const bodies = fc.sample(validRequests(ctx, op, { minimal: true }), { numRuns: 30, seed: 1 }).map((c) => c.body as Record<string, Record<string, unknown>>);
     expect(bodies.every((b) => Object.keys(b).sort().join() === 'name,owner' && Object.keys(b['owner']!).join() === 'id')).toBe(true);
     expect(fc.sample(validRequests(ctx, op), { numRuns: 30, seed: 1 }).some((c) => 'note' in (c.body as object))).toBe(true);

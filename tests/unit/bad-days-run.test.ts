@@ -46,7 +46,8 @@ describe('one operation that never answers', () => {
       const hung = rows.filter((o) => o.operation === 'GET /payouts/fee' && !transport.includes(o.check) && o.status !== 'not-applicable');
       expect(hung.length).toBeGreaterThan(3);
       for (const o of hung) expect(o.status).toBe('not-reached');
-      for (const other of ['GET /roles', 'GET /domains', 'GET /kyc/status']) expect(rows.find((o) => o.operation === other && o.check === 'response-schema-mismatch')?.status).toBe('passed');
+      for (const other of ['GET /roles', 'GET /domains', 'GET /kyc/status'])
+        expect(rows.find((o) => o.operation === other && o.check === 'response-schema-mismatch')?.status).toBe('passed');
       expect(proxy.counts.held).toBeLessThanOrEqual(4);
     } finally {
       await proxy.close();
@@ -59,7 +60,9 @@ describe('the time budget', () => {
   test('a hanging server and a short budget: the run stops sending, ends incomplete (exit 3) and says so on every check it did not reach', async () => {
     const server = await startAccountServer({ faults: ['hang'] });
     try {
-      const run = await timed(() => runContract(['--max-time', '2s'], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_TIMEOUT_MS: '4000' }));
+      const run = await timed(() =>
+        runContract(['--max-time', '2s'], { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS), CONTRACT_TIMEOUT_MS: '4000' }),
+      );
       expect(run.status, run.out.slice(-2000)).toBe(3);
       // Generous: the budget, the request in flight at that moment (its timeout), start-up and reports.
       expect(run.wallMs).toBeLessThan(2000 + 4000 + 25_000);
@@ -104,7 +107,8 @@ describe('a deep run', () => {
       expect(run.stderr).toMatch(/contract: deep run · \d+s left of 15s · \d+\/\d+ tests · [\d,]+ cases · [\d,]+ requests/);
       // Each test does a normal run's work before exploring further, so on a quiet machine every check is reached; on
       // a busy one the budget may end before the last ones — and each of those says so.
-      for (const o of report.outcomes.filter((x: { status: string }) => x.status === 'not-reached')) expect(o.reason).toBe(`the time budget (${budget}s) ran out`);
+      for (const o of report.outcomes.filter((x: { status: string }) => x.status === 'not-reached'))
+        expect(o.reason).toBe(`the time budget (${budget}s) ran out`);
 
       const finding = report.findings.find((f: { check: string; severity: string }) => f.check === 'timestamp-not-rfc3339' && f.severity === 'error');
       const line = report.violations.find((v: { finding: string }) => v.finding === finding.id).replay as string;
@@ -131,14 +135,21 @@ describe('process hygiene: npm run contract leaves nothing behind', () => {
   /** `npm run contract` in a process group of its own; the group's processes (zombies too) the moment it exits. */
   function runInGroup(env: Record<string, string>): Promise<{ status: number | null; left: string[]; out: string }> {
     return new Promise((done) => {
-      const child = spawn('npm', ['run', 'contract', '--', '--reports', mkdtempSync(join(tmpdir(), 'contract-group-'))], { cwd: ROOT, detached: true, env: { ...cleanEnv(), CONTRACT_RUNS: '10', ...env } });
+      const child = spawn('npm', ['run', 'contract', '--', '--reports', mkdtempSync(join(tmpdir(), 'contract-group-'))], {
+        cwd: ROOT,
+        detached: true,
+        env: { ...cleanEnv(), CONTRACT_RUNS: '10', ...env },
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
       child.on('exit', (status) => {
         let left: string[] = [];
         try {
-          left = execFileSync('ps', ['-o', 'pid=,stat=,args=', '-g', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+          left = execFileSync('ps', ['-o', 'pid=,stat=,args=', '-g', String(child.pid)], { encoding: 'utf8' })
+            .trim()
+            .split('\n')
+            .filter(Boolean);
         } catch {
           // ps exits 1 when the group is empty
         }

@@ -29,7 +29,13 @@ afterEach(async () => {
 
 async function contextFor(faults: Fault[], settings: Partial<RunSettings> = {}, baseUrl?: string, delayMs?: number) {
   server = await startAccountServer({ faults, ...(delayMs ? { delayMs } : {}) });
-  return createContext({ spec, target: { kind: 'live', baseUrl: baseUrl ?? server.url }, settings: { ...readSettings({}), runs: 12, ...settings }, runSeed: 5, tokens: FIXTURE_TOKENS });
+  return createContext({
+    spec,
+    target: { kind: 'live', baseUrl: baseUrl ?? server.url },
+    settings: { ...readSettings({}), runs: 12, ...settings },
+    runSeed: 5,
+    tokens: FIXTURE_TOKENS,
+  });
 }
 
 describe('rate limits', () => {
@@ -72,9 +78,26 @@ describe('request budget and concurrency', () => {
     expect(result.errors).toEqual([]);
     expect(result.unsent).toBeGreaterThanOrEqual(10);
     const base = {
-      tool: 'kyc-contract-suite' as const, reportVersion: 2 as const, spec: 's', target: { kind: 'live', baseUrl: 'u' }, runSeed: 1, runs: 20, startedAt: '', durationMs: 1,
-      policy: { inferred: 'warn' as const, nullable: 'strict' as const }, replay: { env: [] }, findings: [], inferences: [], gaps: [], skipped: [],
-      outcomes: result.outcomes, violations: [], warnings: [], errors: [], cutShort: [{ test: 'budget', unsent: 15 }], rateLimited: 0,
+      tool: 'kyc-contract-suite' as const,
+      reportVersion: 2 as const,
+      spec: 's',
+      target: { kind: 'live', baseUrl: 'u' },
+      runSeed: 1,
+      runs: 20,
+      startedAt: '',
+      durationMs: 1,
+      policy: { inferred: 'warn' as const, nullable: 'strict' as const },
+      replay: { env: [] },
+      findings: [],
+      inferences: [],
+      gaps: [],
+      skipped: [],
+      outcomes: result.outcomes,
+      violations: [],
+      warnings: [],
+      errors: [],
+      cutShort: [{ test: 'budget', unsent: 15 }],
+      rateLimited: 0,
     };
     const verdict = verdictOf({ ...base, ran: 1 });
     // Cut short is its own verdict: never "holds".
@@ -113,7 +136,13 @@ describe('hostile response headers', () => {
     });
     await new Promise<void>((r) => tiny.listen(0, '127.0.0.1', r));
     try {
-      const ctx = createContext({ spec, target: { kind: 'live', baseUrl: `http://127.0.0.1:${(tiny.address() as AddressInfo).port}` }, settings: readSettings({}), runSeed: 1, tokens: FIXTURE_TOKENS });
+      const ctx = createContext({
+        spec,
+        target: { kind: 'live', baseUrl: `http://127.0.0.1:${(tiny.address() as AddressInfo).port}` },
+        settings: readSettings({}),
+        runSeed: 1,
+        tokens: FIXTURE_TOKENS,
+      });
       const exchange = await ctx.transport.send(op('listDomains'), { path: {}, query: {}, headers: {} }, tokenAuth(ctx, FIXTURE_TOKENS[0]!));
       const headers = exchange.response!.headers;
       expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
@@ -128,7 +157,8 @@ describe('hostile response headers', () => {
 
 describe('production guard', () => {
   test('writes are never sent to the production host in the spec; reads are; loopback is fine', () => {
-    const prod = (settings: Partial<RunSettings> = {}) => ({ spec, target: { kind: 'live' as const, baseUrl: 'https://api.salesive.com/api/v1' }, settings: { ...readSettings({}), ...settings } }) as never;
+    const prod = (settings: Partial<RunSettings> = {}) =>
+      ({ spec, target: { kind: 'live' as const, baseUrl: 'https://api.salesive.com/api/v1' }, settings: { ...readSettings({}), ...settings } }) as never;
     expect(productionWriteBlocked(prod(), op('createKycSession'))).toMatch(/not sent to production host api.salesive.com .*--allow-production-writes/);
     expect(productionWriteBlocked(prod(), op('refreshKycStatus'))).toBeTruthy();
     expect(productionWriteBlocked(prod(), op('getKycStatus'))).toBeUndefined();
@@ -158,7 +188,10 @@ describe('process hygiene: the mock never outlives the run', () => {
   });
 
   function runUntilMock(args: string[], env: Record<string, string> = {}) {
-    const child = spawn(args[0]!.endsWith('.mjs') ? process.execPath : join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: '', ...env } });
+    const child = spawn(args[0]!.endsWith('.mjs') ? process.execPath : join(ROOT, 'node_modules/.bin/tsx'), args, {
+      cwd: ROOT,
+      env: { ...process.env, CONTRACT_BASE_URL: '', ...env },
+    });
     const url = new Promise<string>((done, fail) => {
       let out = '';
       child.stdout.on('data', (d) => {
@@ -218,7 +251,9 @@ describe('circuit breaker: an operation that does not answer is not asked again'
       expect(proxy.counts.held).toBeLessThanOrEqual(4);
       expect(hung.filter((e) => e.failure?.kind === 'timeout').length).toBe(proxy.counts.held);
       expect(hung.filter((e) => e.failure?.kind === 'circuit-open').length).toBe(12 - proxy.counts.held);
-      expect(hung.find((e) => e.failure?.kind === 'circuit-open')!.failure!.message).toMatch(/GET \/payouts\/fee was not asked again after \d timeouts in a row \(circuit breaker\)/);
+      expect(hung.find((e) => e.failure?.kind === 'circuit-open')!.failure!.message).toMatch(
+        /GET \/payouts\/fee was not asked again after \d timeouts in a row \(circuit breaker\)/,
+      );
       expect(other.every((e) => e.response?.status === 200)).toBe(true);
       expect(live.transport.stats().operations['GET /payouts/fee']).toMatchObject({ notSent: 12 - proxy.counts.held, open: { kind: 'timeout' } });
     } finally {
@@ -236,9 +271,16 @@ describe('circuit breaker: an operation that does not answer is not asked again'
     });
     await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
     try {
-      const ctx = createContext({ spec, target: { kind: 'live', baseUrl: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}` }, settings: { ...readSettings({}), timeoutMs: 150, concurrency: 1 }, runSeed: 1, tokens: FIXTURE_TOKENS });
+      const ctx = createContext({
+        spec,
+        target: { kind: 'live', baseUrl: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}` },
+        settings: { ...readSettings({}), timeoutMs: 150, concurrency: 1 },
+        runSeed: 1,
+        tokens: FIXTURE_TOKENS,
+      });
       const all = [];
-      for (let i = 0; i < 6; i++) all.push(await ctx.transport.send(op('listDomains'), { path: {}, query: {}, headers: {} }, tokenAuth(ctx, FIXTURE_TOKENS[0]!)));
+      for (let i = 0; i < 6; i++)
+        all.push(await ctx.transport.send(op('listDomains'), { path: {}, query: {}, headers: {} }, tokenAuth(ctx, FIXTURE_TOKENS[0]!)));
       expect(all.map((e) => e.failure?.kind ?? e.response?.status)).toEqual(['timeout', 200, 'timeout', 200, 'timeout', 200]);
     } finally {
       flaky.closeAllConnections();
@@ -255,7 +297,8 @@ describe('circuit breaker: an operation that does not answer is not asked again'
       expect(first.errors.map((v) => v.check)).toContain('response-timeout');
       const later = await checkAuthentication(live, op('getPayoutFee'), 'hung-auth');
       expect(later.outcomes.length).toBeGreaterThan(0);
-      for (const o of later.outcomes.filter((x) => x.status !== 'not-applicable')) expect(o).toMatchObject({ status: 'not-reached', reason: expect.stringMatching(/circuit breaker/) });
+      for (const o of later.outcomes.filter((x) => x.status !== 'not-applicable'))
+        expect(o).toMatchObject({ status: 'not-reached', reason: expect.stringMatching(/circuit breaker/) });
       expect(later.notSent?.[0]).toMatchObject({ kind: 'circuit-open', operation: 'GET /payouts/fee' });
     } finally {
       await proxy.close();
@@ -284,7 +327,9 @@ describe('time budget', () => {
     expect(readSettings({ CONTRACT_DEEP: '1' }).maxTime?.label).toBe('15m');
     expect(readSettings({ CONTRACT_MAX_TIME: '90s' }).maxTime).toEqual({ ms: 90_000, label: '90s' });
     expect(readSettings({ CONTRACT_BASE_URL: 'http://127.0.0.1:1/api/v1', CONTRACT_MAX_TIME: 'off' }).maxTime).toBeUndefined();
-    expect(() => readSettings({ CONTRACT_MAX_TIME: 'soon' })).toThrow(/CONTRACT_MAX_TIME: expected a duration like 90s, 10m or 600 \(seconds\), or off — got "soon"/);
+    expect(() => readSettings({ CONTRACT_MAX_TIME: 'soon' })).toThrow(
+      /CONTRACT_MAX_TIME: expected a duration like 90s, 10m or 600 \(seconds\), or off — got "soon"/,
+    );
     const env: NodeJS.ProcessEnv = { CONTRACT_MAX_TIME: '2m' };
     armDeadline(env, { now: 1_000 });
     expect(env['CONTRACT_DEADLINE']).toBe(String(1_000 + 120_000));
@@ -297,7 +342,8 @@ describe('time budget', () => {
     const result = await checkResponses(ctx, op('listRoles'), 'late');
     expect(ctx.transport.sent).toBe(0);
     expect(result.outcomes.length).toBeGreaterThan(0);
-    for (const o of result.outcomes.filter((x) => x.status !== 'not-applicable')) expect(o).toMatchObject({ status: 'not-reached', reason: 'the time budget (1ms) ran out' });
+    for (const o of result.outcomes.filter((x) => x.status !== 'not-applicable'))
+      expect(o).toMatchObject({ status: 'not-reached', reason: 'the time budget (1ms) ran out' });
     expect(ctx.transport.stats().deadlineHit).toBe('the time budget (1ms) ran out');
   });
 
@@ -314,11 +360,73 @@ describe('throttling: the server sets the pace (AIMD)', () => {
   type Step = ['429' | 'ok', number];
   test.each<[string, { max: number; steps: Step[]; window: number; lowest: number }]>([
     ['a 429 halves the window', { max: 8, steps: [['429', 0]], window: 4, lowest: 4 }],
-    ['429s of requests sent before the cut halve it once', { max: 8, steps: [['429', 0], ['429', 0], ['429', 0]], window: 4, lowest: 4 }],
-    ['a 429 after the cut halves it again', { max: 8, steps: [['429', 0], ['429', 10]], window: 2, lowest: 2 }],
-    ['never below one', { max: 2, steps: [['429', 0], ['429', 10], ['429', 20]], window: 1, lowest: 1 }],
-    ['a window of answers in a row adds one back', { max: 8, steps: [['429', 0], ['ok', 10], ['ok', 10], ['ok', 10], ['ok', 10]], window: 5, lowest: 4 }],
-    ['never above the configured concurrency', { max: 2, steps: [['ok', 0], ['ok', 0], ['ok', 0], ['ok', 0]], window: 2, lowest: 2 }],
+    [
+      '429s of requests sent before the cut halve it once',
+      {
+        max: 8,
+        steps: [
+          ['429', 0],
+          ['429', 0],
+          ['429', 0],
+        ],
+        window: 4,
+        lowest: 4,
+      },
+    ],
+    [
+      'a 429 after the cut halves it again',
+      {
+        max: 8,
+        steps: [
+          ['429', 0],
+          ['429', 10],
+        ],
+        window: 2,
+        lowest: 2,
+      },
+    ],
+    [
+      'never below one',
+      {
+        max: 2,
+        steps: [
+          ['429', 0],
+          ['429', 10],
+          ['429', 20],
+        ],
+        window: 1,
+        lowest: 1,
+      },
+    ],
+    [
+      'a window of answers in a row adds one back',
+      {
+        max: 8,
+        steps: [
+          ['429', 0],
+          ['ok', 10],
+          ['ok', 10],
+          ['ok', 10],
+          ['ok', 10],
+        ],
+        window: 5,
+        lowest: 4,
+      },
+    ],
+    [
+      'never above the configured concurrency',
+      {
+        max: 2,
+        steps: [
+          ['ok', 0],
+          ['ok', 0],
+          ['ok', 0],
+          ['ok', 0],
+        ],
+        window: 2,
+        lowest: 2,
+      },
+    ],
   ])('%s', (_name, { max, steps, window, lowest }) => {
     let clock = 0;
     const limit = new AdaptiveLimit(max, () => clock);
@@ -347,9 +455,17 @@ describe('throttling: the server sets the pace (AIMD)', () => {
     });
     await new Promise<void>((r) => strict.listen(0, '127.0.0.1', r));
     try {
-      const ctx = createContext({ spec, target: { kind: 'live', baseUrl: `http://127.0.0.1:${(strict.address() as AddressInfo).port}` }, settings: { ...readSettings({}), concurrency: 4 }, runSeed: 1, tokens: FIXTURE_TOKENS });
+      const ctx = createContext({
+        spec,
+        target: { kind: 'live', baseUrl: `http://127.0.0.1:${(strict.address() as AddressInfo).port}` },
+        settings: { ...readSettings({}), concurrency: 4 },
+        runSeed: 1,
+        tokens: FIXTURE_TOKENS,
+      });
       const auth = tokenAuth(ctx, FIXTURE_TOKENS[0]!);
-      const all = await Promise.all(Array.from({ length: 60 }, (_, i) => ctx.transport.send(op('listDomains'), { path: {}, query: { page: i + 1 }, headers: {} }, auth)));
+      const all = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => ctx.transport.send(op('listDomains'), { path: {}, query: { page: i + 1 }, headers: {} }, auth)),
+      );
       const throttle = ctx.transport.stats().throttle!;
       expect(throttle.lowest).toBeLessThan(4);
       // Learnt: once lowered, most requests go through at the first try.
@@ -374,7 +490,15 @@ describe('a deep run', () => {
       return send(o, request, auth, extra);
     };
     const normal = new Set<string>();
-    await checkInvalidInputs({ ...ctx, settings: { ...ctx.settings, deep: false }, transport: { ...ctx.transport, send: (o, r, a, e) => (r.invalid && normal.add(`${r.invalid.target} ${r.invalid.rule}`), send(o, r, a, e)) } }, op('listRoles'), 'normal');
+    await checkInvalidInputs(
+      {
+        ...ctx,
+        settings: { ...ctx.settings, deep: false },
+        transport: { ...ctx.transport, send: (o, r, a, e) => (r.invalid && normal.add(`${r.invalid.target} ${r.invalid.rule}`), send(o, r, a, e)) },
+      },
+      op('listRoles'),
+      'normal',
+    );
     const result = await checkInvalidInputs(ctx, op('listRoles'), 'deep');
     expect(result.errors).toEqual([]);
     expect(families.length).toBeGreaterThan(normal.size);

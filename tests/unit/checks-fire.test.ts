@@ -23,7 +23,10 @@ for (const fixture of FIXTURE_APIS) {
       const tokens = fixture.tokensFor?.(fault);
       const server = await fixture.start(faults, tokens);
       try {
-        return await runScenarioOn(spec, server.url, tokens ?? fixture.tokens, scenario, operationId, { timeoutMs: fixture.timeoutMs?.(fault) ?? 2000, inferred });
+        return await runScenarioOn(spec, server.url, tokens ?? fixture.tokens, scenario, operationId, {
+          timeoutMs: fixture.timeoutMs?.(fault) ?? 2000,
+          inferred,
+        });
       } finally {
         await server.close();
       }
@@ -32,7 +35,10 @@ for (const fixture of FIXTURE_APIS) {
     test.each(fixture.cases)('%s → %s %s fires %s (documented: fails the run)', async (...row) => {
       const result = await run([row[0]], row);
       const fired = result.errors.filter((v) => v.check === row[3]);
-      expect(fired.map((v) => v.check), JSON.stringify(result.errors.map((v) => v.check))).toContain(row[3]);
+      expect(
+        fired.map((v) => v.check),
+        JSON.stringify(result.errors.map((v) => v.check)),
+      ).toContain(row[3]);
       expect(fired.some((v) => v.basis === 'documented')).toBe(true);
     });
 
@@ -72,7 +78,7 @@ for (const fixture of FIXTURE_APIS) {
   });
 }
 
-test('every check id the suite publishes is proven to fire by some API\'s fixture, and docs/checks.md documents each', async () => {
+test("every check id the suite publishes is proven to fire by some API's fixture, and docs/checks.md documents each", async () => {
   const proven = new Set(FIXTURE_APIS.flatMap((f) => [...f.cases, ...f.inferredCases, ...f.warningCases].map((c) => c[3])));
   // A generic flow rule a spec publishes under its own id (the Account flow's kyc-*) is proven by that id's proof.
   for (const fixture of FIXTURE_APIS) {

@@ -19,7 +19,11 @@ const file = (name: string, text: string) => {
 };
 
 function contract(env: Record<string, string>) {
-  return spawnSync(process.execPath, [CONTRACT], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', ...env } });
+  return spawnSync(process.execPath, [CONTRACT], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', ...env },
+  });
 }
 
 const goodTokens = JSON.stringify({ tokens: [{ name: 'full-a', token: 'app_secret_value_1234', scopes: ['READ_KYC'], store: 'a' }] });
@@ -28,17 +32,48 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
   test.each([
     ['missing spec', { CONTRACT_SPEC: '/nowhere/spec.yaml' }, /spec: \/nowhere\/spec.yaml does not exist/],
     ['invalid YAML', { CONTRACT_SPEC: file('bad.yaml', 'openapi: 3.1.0\ninfo: [unclosed\n') }, /is not valid YAML\/JSON/],
-    ['not OpenAPI', { CONTRACT_SPEC: file('swagger.yaml', 'swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n') }, /is not an OpenAPI 3.0\/3.1 document/],
-    ['unresolvable $ref', { CONTRACT_SPEC: file('ref.yaml', 'openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths:\n  /a:\n    get:\n      responses:\n        "200": {$ref: "#/components/responses/Nope"}\n') }, /unresolvable \$ref/],
+    [
+      'not OpenAPI',
+      { CONTRACT_SPEC: file('swagger.yaml', 'swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n') },
+      /is not an OpenAPI 3.0\/3.1 document/,
+    ],
+    [
+      'unresolvable $ref',
+      {
+        CONTRACT_SPEC: file(
+          'ref.yaml',
+          'openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths:\n  /a:\n    get:\n      responses:\n        "200": {$ref: "#/components/responses/Nope"}\n',
+        ),
+      },
+      /unresolvable \$ref/,
+    ],
     ['CONTRACT_RUNS not a positive integer', { CONTRACT_RUNS: 'many' }, /CONTRACT_RUNS: expected a positive integer/],
     ['live target without tokens', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api' }, /CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required/],
     ['tokens not JSON', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: '{nope' }, /CONTRACT_TOKENS: not valid JSON/],
-    ['token without app_ prefix', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'ops', token: 'sk_live_x', scopes: [], store: 'a' }] }) }, /token 'ops' has no app_ prefix/],
-    ['unknown scope', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'x', token: 'app_live_token_9f3c', scopes: ['READ_EVERYTHING'], store: 'a' }] }) }, /unknown scope READ_EVERYTHING/],
-    ['target host does not resolve', { CONTRACT_BASE_URL: 'http://contract-target.invalid/api', CONTRACT_TOKENS: goodTokens }, /is unreachable — host name does not resolve/],
+    [
+      'token without app_ prefix',
+      {
+        CONTRACT_BASE_URL: 'http://127.0.0.1:9/api',
+        CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'ops', token: 'sk_live_x', scopes: [], store: 'a' }] }),
+      },
+      /token 'ops' has no app_ prefix/,
+    ],
+    [
+      'unknown scope',
+      {
+        CONTRACT_BASE_URL: 'http://127.0.0.1:9/api',
+        CONTRACT_TOKENS: JSON.stringify({ tokens: [{ name: 'x', token: 'app_live_token_9f3c', scopes: ['READ_EVERYTHING'], store: 'a' }] }),
+      },
+      /unknown scope READ_EVERYTHING/,
+    ],
+    [
+      'target host does not resolve',
+      { CONTRACT_BASE_URL: 'http://contract-target.invalid/api', CONTRACT_TOKENS: goodTokens },
+      /is unreachable — host name does not resolve/,
+    ],
     ['unreachable target', { CONTRACT_BASE_URL: 'http://127.0.0.1:59999/api', CONTRACT_TOKENS: goodTokens }, /is unreachable — connection refused/],
   ])('%s', (_name, env, message) => {
-    const run = contract(env as Record<string, string>);
+    const run = contract(env);
     expect(run.status).toBe(2);
     const lines = run.stderr.split('\n').filter((l) => l.trim() && !/npm warn/.test(l));
     expect(lines).toHaveLength(1);
@@ -54,7 +89,10 @@ describe('a TLS target that does not speak TLS', () => {
     try {
       const port = new URL(server.url).port;
       const run = await new Promise<{ status: number | null; err: string }>((done) => {
-        const child = spawn(process.execPath, [CONTRACT], { cwd: ROOT, env: { ...process.env, CONTRACT_BASE_URL: `https://127.0.0.1:${port}/api/v1`, CONTRACT_TOKENS: goodTokens, CONTRACT_TOKENS_FILE: '' } });
+        const child = spawn(process.execPath, [CONTRACT], {
+          cwd: ROOT,
+          env: { ...process.env, CONTRACT_BASE_URL: `https://127.0.0.1:${port}/api/v1`, CONTRACT_TOKENS: goodTokens, CONTRACT_TOKENS_FILE: '' },
+        });
         let err = '';
         child.stderr.on('data', (d) => (err += d));
         child.on('close', (status) => done({ status, err }));
@@ -72,7 +110,13 @@ describe('secrets', () => {
     const server = await startAccountServer({ faults: ['echo-token'] });
     try {
       const spec = await buildSpecModel('spec/salesive-account.yaml');
-      const ctx = createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: { ...readSettings({}), runs: 5 }, runSeed: 7, tokens: FIXTURE_TOKENS });
+      const ctx = createContext({
+        spec,
+        target: { kind: 'live', baseUrl: server.url },
+        settings: { ...readSettings({}), runs: 5 },
+        runSeed: 7,
+        tokens: FIXTURE_TOKENS,
+      });
       const op = spec.operations.find((o) => o.id === 'refreshKycStatus')!;
       const seen = recordExchanges(ctx);
       const result = await checkResponses(ctx, op, 'echo');
@@ -87,7 +131,7 @@ describe('secrets', () => {
   });
 });
 
-describe('npm run contract against the embedded mock (the README\'s main command)', () => {
+describe("npm run contract against the embedded mock (the README's main command)", () => {
   test('starts Prism, runs every contract file while it boots, passes and leaves no mock behind', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
     const run = await new Promise<{ status: number | null; out: string }>((done) => {
@@ -119,16 +163,32 @@ describe('npm run contract against a local server', () => {
       const run = await new Promise<{ status: number | null; out: string }>((done) => {
         const child = spawn(process.execPath, [CONTRACT, '--reports', reports], {
           cwd: ROOT,
-          env: { ...process.env, CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }), CONTRACT_TOKENS_FILE: '', CONTRACT_RUNS: '5', CONTRACT_SEED: '11' },
+          env: {
+            ...process.env,
+            CONTRACT_BASE_URL: server.url,
+            CONTRACT_TOKENS: JSON.stringify({ tokens: FIXTURE_TOKENS }),
+            CONTRACT_TOKENS_FILE: '',
+            CONTRACT_RUNS: '5',
+            CONTRACT_SEED: '11',
+          },
         });
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         child.stderr.on('data', (d) => (out += d));
         child.on('close', (status) => done({ status, out }));
       });
-      const files = readdirSync(reports).map((f) => readFileSync(join(reports, f), 'utf8')).join('\n');
-      const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as { observations: Array<{ kind: string; operation: string; location: string; value: string; count: number; example: { value: unknown } }> };
-      return { ...run, files, drift, report: JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { verdict: string; violations: Array<{ check: string }> } };
+      const files = readdirSync(reports)
+        .map((f) => readFileSync(join(reports, f), 'utf8'))
+        .join('\n');
+      const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as {
+        observations: Array<{ kind: string; operation: string; location: string; value: string; count: number; example: { value: unknown } }>;
+      };
+      return {
+        ...run,
+        files,
+        drift,
+        report: JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { verdict: string; violations: Array<{ check: string }> },
+      };
     } finally {
       await server.close();
     }
@@ -174,7 +234,12 @@ describe('npm run contract against a local server', () => {
 describe('a spec built to exhaust the YAML parser', () => {
   test('is refused in one line, not a stack trace', () => {
     const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const run = contract({ CONTRACT_SPEC: file('laughs.yaml', `openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths: {}\n${laughs.join('\n')}\n`) });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^contract: spec: .*laughs.yaml cannot be read — /m);

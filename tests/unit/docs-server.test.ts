@@ -123,13 +123,21 @@ async function call(method: string, path: string, options: { token?: string; que
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
   const response = await fetch(url, {
     method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-const send = (op: DocumentedOp, token?: string) => call(op.method, op.path.replace('{id}', ownId(op.path)), { ...(token ? { token } : {}), query: op.query, ...(op.body !== undefined ? { body: op.body } : {}) });
+const send = (op: DocumentedOp, token?: string) =>
+  call(op.method, op.path.replace('{id}', ownId(op.path)), {
+    ...(token ? { token } : {}),
+    query: op.query,
+    ...(op.body !== undefined ? { body: op.body } : {}),
+  });
 
 describe('(b) every documented operation answers as its page says', () => {
   const ops = documentedOperations();
@@ -139,17 +147,20 @@ describe('(b) every documented operation answers as its page says', () => {
     expect(ops).toHaveLength(13);
   });
 
-  test.each(ops.map((o) => [o.key, o] as const))('%s: its success status with the full-scope token, 401 without a token, 403 without its scope', async (_key, op) => {
-    expect((await send(op, full.token)).status).toBe(op.success);
-    const anonymous = await send(op);
-    expect(anonymous).toEqual({ status: 401, body: { status: 401, success: false, message: 'Authentication required', data: null } });
-    // Every token of the matrix: admitted exactly when it holds the scope the page names.
-    for (const token of DOCS_FIXTURE_TOKENS.filter((t) => t.store === 'a')) {
-      const answer = await send(op, token.token);
-      if (token.scopes.includes(op.scope)) expect(answer.status, token.name).toBe(op.success);
-      else expect(answer, token.name).toEqual({ status: 403, body: { status: 403, success: false, message: 'Insufficient scope', data: null } });
-    }
-  });
+  test.each(ops.map((o) => [o.key, o] as const))(
+    '%s: its success status with the full-scope token, 401 without a token, 403 without its scope',
+    async (_key, op) => {
+      expect((await send(op, full.token)).status).toBe(op.success);
+      const anonymous = await send(op);
+      expect(anonymous).toEqual({ status: 401, body: { status: 401, success: false, message: 'Authentication required', data: null } });
+      // Every token of the matrix: admitted exactly when it holds the scope the page names.
+      for (const token of DOCS_FIXTURE_TOKENS.filter((t) => t.store === 'a')) {
+        const answer = await send(op, token.token);
+        if (token.scopes.includes(op.scope)) expect(answer.status, token.name).toBe(op.success);
+        else expect(answer, token.name).toEqual({ status: 403, body: { status: 403, success: false, message: 'Insufficient scope', data: null } });
+      }
+    },
+  );
 
   test("another store's record is 404, and its records are its own", async () => {
     const b = DOCS_FIXTURE_TOKENS.find((t) => t.name === 'full-b')!;
@@ -179,7 +190,7 @@ function reach(doc: unknown, at: string, tokens: string[], inferred: boolean, ou
   const mark = node['x-inferred'];
   const here = inferred || typeof mark === 'string';
   const via = (member: string) => here || (!!mark && typeof mark === 'object' && member in mark);
-  if (typeof node['$ref'] === 'string') reach(doc, (node['$ref'] as string).slice(1), tokens, here, out, depth + 1);
+  if (typeof node['$ref'] === 'string') reach(doc, node['$ref'].slice(1), tokens, here, out, depth + 1);
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     if (Array.isArray(node[key])) node[key].forEach((_: unknown, i: number) => reach(doc, `${at}/${key}/${i}`, tokens, via(key), out, depth + 1));
   }
@@ -187,7 +198,8 @@ function reach(doc: unknown, at: string, tokens: string[], inferred: boolean, ou
   const [token, ...rest] = tokens as [string, ...string[]];
   if (node['properties'] && token in node['properties']) reach(doc, `${at}/properties/${escapeToken(token)}`, rest, via('properties'), out, depth + 1);
   else if (node['items'] && /^\d+$/.test(token)) reach(doc, `${at}/items`, rest, via('items'), out, depth + 1);
-  else if (node['additionalProperties'] && typeof node['additionalProperties'] === 'object') reach(doc, `${at}/additionalProperties`, rest, via('additionalProperties'), out, depth + 1);
+  else if (node['additionalProperties'] && typeof node['additionalProperties'] === 'object')
+    reach(doc, `${at}/additionalProperties`, rest, via('additionalProperties'), out, depth + 1);
 }
 
 /** Whether an object on the way to the schema (the response, its media type) marks all it holds as inferred. */
@@ -206,10 +218,21 @@ addFormats.default(ajv);
 /** The documented keywords a value breaks at its place in a response schema (empty: only guesses disagree). */
 function documentedBreaks(doc: unknown, schemaPointer: string, location: string, keyword: string, params: Json, value: unknown): string[] {
   const reached: Reached[] = [];
-  reach(doc, schemaPointer, location.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')), markedAbove(doc, schemaPointer), reached);
+  reach(
+    doc,
+    schemaPointer,
+    location
+      .split('/')
+      .slice(1)
+      .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')),
+    markedAbove(doc, schemaPointer),
+    reached,
+  );
   return reached
     .filter(({ node, inferred }) => keyword in node && !inferred && !(typeof node['x-inferred'] === 'object' && keyword in node['x-inferred']))
-    .filter(({ node }) => (keyword === 'required' ? (node['required'] as string[]).includes(params['missingProperty']) : !ajv.validate({ [keyword]: node[keyword] }, value)))
+    .filter(({ node }) =>
+      keyword === 'required' ? (node['required'] as string[]).includes(params['missingProperty']) : !ajv.validate({ [keyword]: node[keyword] }, value),
+    )
     .map(({ node }) => `${keyword} ${JSON.stringify(node[keyword])}`);
 }
 
@@ -299,18 +322,58 @@ describe('(c) nothing the docs server sends breaks a documented part of the spec
 describe('(d) the contradictions a single request shows', () => {
   const token = () => DOCS_FIXTURE_TOKENS.find((t) => t.name === 'full-a')!.token;
   const CASES: Array<[marking: string, request: () => ReturnType<typeof call>, expected: (answer: { status: number; body: Json }) => void]> = [
-    ['/paths/~1roles/get/parameters/1/schema#maximum', () => call('GET', '/roles', { token: token(), query: { limit: '500' } }), (a) => expect(a.status).toBe(200)],
+    [
+      '/paths/~1roles/get/parameters/1/schema#maximum',
+      () => call('GET', '/roles', { token: token(), query: { limit: '500' } }),
+      (a) => expect(a.status).toBe(200),
+    ],
     ['/paths/~1roles/get/parameters/2', () => call('GET', '/roles', { token: token(), query: { search: 'role' } }), (a) => expect(a.status).toBe(400)],
-    ['/paths/~1roles/get/x-pagination#pastEnd', () => call('GET', '/roles', { token: token(), query: { page: '99' } }), (a) => expect(a.body['data'].roles.length).toBeGreaterThan(0)],
-    ['/paths/~1payouts~1fee/get/parameters/0/schema#pattern', () => call('GET', '/payouts/fee', { token: token(), query: { currency: 'usd' } }), (a) => expect(a.status).toBe(200)],
-    ['/components/schemas/PayoutFee/properties/fee#minimum', () => call('GET', '/payouts/fee', { token: token(), query: { currency: 'EUR' } }), (a) => expect(a.body['data'].fee).toBeLessThan(0)],
-    ['/paths/~1domains~1check-availability/get/parameters/0/schema#format', () => call('GET', '/domains/check-availability', { token: token(), query: { domain: 'not valid x' } }), (a) => expect(a.status).toBe(200)],
-    ['/paths/~1domains~1check-availability/get/parameters/0/schema#minLength', () => call('GET', '/domains/check-availability', { token: token(), query: { domain: '' } }), (a) => expect(a.status).toBe(200)],
-    ['/paths/~1kyc~1refresh/post/requestBody/content/application~1json/schema/properties/sessionId#minLength', () => call('POST', '/kyc/refresh', { token: token(), body: { sessionId: '' } }), (a) => expect(a.status).toBe(200)],
-    ['/x-scope-implications#WRITE_KYC', () => call('GET', '/kyc/status', { token: DOCS_FIXTURE_TOKENS.find((t) => t.name === 'kyc-write-a')!.token }), (a) => expect(a.status).toBe(403)],
+    [
+      '/paths/~1roles/get/x-pagination#pastEnd',
+      () => call('GET', '/roles', { token: token(), query: { page: '99' } }),
+      (a) => expect(a.body['data'].roles.length).toBeGreaterThan(0),
+    ],
+    [
+      '/paths/~1payouts~1fee/get/parameters/0/schema#pattern',
+      () => call('GET', '/payouts/fee', { token: token(), query: { currency: 'usd' } }),
+      (a) => expect(a.status).toBe(200),
+    ],
+    [
+      '/components/schemas/PayoutFee/properties/fee#minimum',
+      () => call('GET', '/payouts/fee', { token: token(), query: { currency: 'EUR' } }),
+      (a) => expect(a.body['data'].fee).toBeLessThan(0),
+    ],
+    [
+      '/paths/~1domains~1check-availability/get/parameters/0/schema#format',
+      () => call('GET', '/domains/check-availability', { token: token(), query: { domain: 'not valid x' } }),
+      (a) => expect(a.status).toBe(200),
+    ],
+    [
+      '/paths/~1domains~1check-availability/get/parameters/0/schema#minLength',
+      () => call('GET', '/domains/check-availability', { token: token(), query: { domain: '' } }),
+      (a) => expect(a.status).toBe(200),
+    ],
+    [
+      '/paths/~1kyc~1refresh/post/requestBody/content/application~1json/schema/properties/sessionId#minLength',
+      () => call('POST', '/kyc/refresh', { token: token(), body: { sessionId: '' } }),
+      (a) => expect(a.status).toBe(200),
+    ],
+    [
+      '/x-scope-implications#WRITE_KYC',
+      () => call('GET', '/kyc/status', { token: DOCS_FIXTURE_TOKENS.find((t) => t.name === 'kyc-write-a')!.token }),
+      (a) => expect(a.status).toBe(403),
+    ],
     ['/components/parameters/PayoutId#schema', () => call('GET', `/payouts/${ownId('/payouts/{id}')}`, { token: token() }), (a) => expect(a.status).toBe(200)],
-    ['/components/responses/NotFound/content/application~1json', () => call('GET', '/roles/nope', { token: token() }), (a) => expect(a.body['data']).not.toBeNull()],
-    ['/components/responses/BadRequest', () => call('GET', '/roles', { token: token(), query: { page: 'x' } }), (a) => expect(a.body['data'].errors[0].field).toBe('page')],
+    [
+      '/components/responses/NotFound/content/application~1json',
+      () => call('GET', '/roles/nope', { token: token() }),
+      (a) => expect(a.body['data']).not.toBeNull(),
+    ],
+    [
+      '/components/responses/BadRequest',
+      () => call('GET', '/roles', { token: token(), query: { page: 'x' } }),
+      (a) => expect(a.body['data'].errors[0].field).toBe('page'),
+    ],
   ];
 
   test.each(CASES)('%s', async (marking, request, expected) => {

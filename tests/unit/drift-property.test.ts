@@ -22,12 +22,33 @@ const PATHS = nodes(BASE);
 
 /** Keywords an edit may add to an object: schema constraints, annotations, lifecycle, one of our extensions. */
 const ADDED: Array<[string, Json]> = [
-  ['maxLength', 3], ['minimum', 7], ['pattern', '^z$'], ['format', 'uuid'], ['enum', ['z']], ['const', 'z'], ['required', ['z']],
-  ['readOnly', true], ['writeOnly', true], ['deprecated', true], ['description', 'edited'], ['title', 'edited'], ['type', 'boolean'],
-  ['additionalProperties', false], ['uniqueItems', true], ['x-inferred', 'edited'], ['x-vendor', 1], ['example', 'z'],
+  ['maxLength', 3],
+  ['minimum', 7],
+  ['pattern', '^z$'],
+  ['format', 'uuid'],
+  ['enum', ['z']],
+  ['const', 'z'],
+  ['required', ['z']],
+  ['readOnly', true],
+  ['writeOnly', true],
+  ['deprecated', true],
+  ['description', 'edited'],
+  ['title', 'edited'],
+  ['type', 'boolean'],
+  ['additionalProperties', false],
+  ['uniqueItems', true],
+  ['x-inferred', 'edited'],
+  ['x-vendor', 1],
+  ['example', 'z'],
 ];
 
-type Edit = { kind: 'set'; at: number; salt: number } | { kind: 'delete'; at: number } | { kind: 'add'; at: number; keyword: number } | { kind: 'rename'; at: number } | { kind: 'drop-item'; at: number; index: number } | { kind: 'push-item'; at: number; salt: number };
+type Edit =
+  | { kind: 'set'; at: number; salt: number }
+  | { kind: 'delete'; at: number }
+  | { kind: 'add'; at: number; keyword: number }
+  | { kind: 'rename'; at: number }
+  | { kind: 'drop-item'; at: number; index: number }
+  | { kind: 'push-item'; at: number; salt: number };
 
 const at = fc.nat(PATHS.length - 1);
 const edits: fc.Arbitrary<Edit> = fc.oneof(
@@ -50,11 +71,18 @@ function apply(edit: Edit): Json | undefined {
   switch (edit.kind) {
     case 'set':
       if (key === undefined || (node && typeof node === 'object')) return undefined;
-      (parent as Record<string, Json>)[key] = typeof node === 'string' ? `${node}~${edit.salt}` : typeof node === 'number' ? node + 1 + edit.salt : typeof node === 'boolean' ? !node : `was-null-${edit.salt}`;
+      (parent as Record<string, Json>)[key] =
+        typeof node === 'string'
+          ? `${node}~${edit.salt}`
+          : typeof node === 'number'
+            ? node + 1 + edit.salt
+            : typeof node === 'boolean'
+              ? !node
+              : `was-null-${edit.salt}`;
       return copy;
     case 'delete':
-      if (key === undefined || !isMap(parent as Json)) return undefined;
-      delete (parent as Record<string, Json>)[key];
+      if (key === undefined || !isMap(parent)) return undefined;
+      delete parent[key];
       return copy;
     case 'add': {
       const [k, v] = ADDED[edit.keyword]!;
@@ -63,9 +91,9 @@ function apply(edit: Edit): Json | undefined {
       return copy;
     }
     case 'rename':
-      if (key === undefined || !isMap(parent as Json)) return undefined;
-      (parent as Record<string, Json>)[`${key}_renamed`] = (parent as Record<string, Json>)[key]!;
-      delete (parent as Record<string, Json>)[key];
+      if (key === undefined || !isMap(parent)) return undefined;
+      parent[`${key}_renamed`] = parent[key]!;
+      delete parent[key];
       return copy;
     case 'drop-item':
       if (!Array.isArray(node) || !node.length) return undefined;
@@ -88,8 +116,8 @@ describe('no silent differences', () => {
         fc.pre(candidate !== undefined);
         // An edit that only spells out a default (`required: false`) or repeats what an allOf branch already says is
         // the same contract: canonical.ts lists exactly what counts as equal.
-        fc.pre(!same(rootSide(asDoc(BASE)), rootSide(asDoc(candidate!))));
-        const changes = diffDocuments(asDoc(structuredClone(BASE)), asDoc(candidate!));
+        fc.pre(!same(rootSide(asDoc(BASE)), rootSide(asDoc(candidate))));
+        const changes = diffDocuments(asDoc(structuredClone(BASE)), asDoc(candidate));
         expect(changes.length, `edit ${JSON.stringify(edit)} at /${PATHS[edit.at]!.join('/')}`).toBeGreaterThan(0);
       }),
       { numRuns: 200 },
@@ -101,7 +129,7 @@ describe('no silent differences', () => {
       fc.property(edits, (edit) => {
         const candidate = apply(edit);
         fc.pre(candidate !== undefined);
-        for (const c of diffDocuments(asDoc(structuredClone(BASE)), asDoc(candidate!))) {
+        for (const c of diffDocuments(asDoc(structuredClone(BASE)), asDoc(candidate))) {
           const root = c.in === 'candidate' ? candidate! : BASE;
           const found = getAt(root, c.pointer);
           expect(found, `${c.rule} ${c.pointer} (${c.in})`).not.toBeUndefined();

@@ -10,7 +10,16 @@ import { driftExitCode, driftMarkdown } from '../../src/drift/report.ts';
 import type { DriftChange } from '../../src/drift/rules.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'drift-report-'));
-const change = (c: Partial<DriftChange>): DriftChange => ({ rule: 'response-enum-value-added', level: 'breaking', operation: 'GET /a', location: 'response 200 state', pointer: '/components/schemas/State/enum/2', in: 'candidate', to: 'c', ...c });
+const change = (c: Partial<DriftChange>): DriftChange => ({
+  rule: 'response-enum-value-added',
+  level: 'breaking',
+  operation: 'GET /a',
+  location: 'response 200 state',
+  pointer: '/components/schemas/State/enum/2',
+  in: 'candidate',
+  to: 'c',
+  ...c,
+});
 
 describe('exit code: one pure function of the changes and --fail-on', () => {
   test.each([
@@ -23,7 +32,20 @@ describe('exit code: one pure function of the changes and --fail-on', () => {
 });
 
 describe('lines: JSON pointer → line of the candidate', () => {
-  const yaml = ['openapi: 3.1.0', 'paths:', '  /a:', '    get:', '      operationId: getA', '      tags: [x, y]', 'components:', '  schemas:', '    State: &state', '      enum: [a, b, c]', '    Alias: *state', ''].join('\n');
+  const yaml = [
+    'openapi: 3.1.0',
+    'paths:',
+    '  /a:',
+    '    get:',
+    '      operationId: getA',
+    '      tags: [x, y]',
+    'components:',
+    '  schemas:',
+    '    State: &state',
+    '      enum: [a, b, c]',
+    '    Alias: *state',
+    '',
+  ].join('\n');
   const lineOf = lineFinder(yaml);
   test.each([
     ['/paths/~1a/get/operationId', 5],
@@ -37,11 +59,19 @@ describe('lines: JSON pointer → line of the candidate', () => {
 });
 
 describe('formats', () => {
-  const changes = [change({}), change({ operation: 'GET /b' }), change({ rule: 'operation-id-changed', level: 'warning', pointer: '/paths/~1a/get/operationId', location: 'operationId', from: 'a,b', to: 'c\nd' })];
+  const changes = [
+    change({}),
+    change({ operation: 'GET /b' }),
+    change({ rule: 'operation-id-changed', level: 'warning', pointer: '/paths/~1a/get/operationId', location: 'operationId', from: 'a,b', to: 'c\nd' }),
+  ];
   test('githubactions: one annotation per rule and pointer, naming every operation, escaped', () => {
     const out = githubAnnotations({ changes, candidateFile: 'spec/x,y.yaml' }, (p) => (p.endsWith('operationId') ? 12 : 40)).split('\n');
-    expect(out[0]).toBe('::error file=spec/x%2Cy.yaml,line=40,title=breaking%3A response-enum-value-added::GET /a, GET /b — response 200 state: a response field may carry a value clients do not handle — c (/components/schemas/State/enum/2)');
-    expect(out[1]).toBe('::warning file=spec/x%2Cy.yaml,line=12,title=warning%3A operation-id-changed::GET /a — operationId: the operationId changed: generated clients rename the method — a,b → c%0Ad (/paths/~1a/get/operationId)');
+    expect(out[0]).toBe(
+      '::error file=spec/x%2Cy.yaml,line=40,title=breaking%3A response-enum-value-added::GET /a, GET /b — response 200 state: a response field may carry a value clients do not handle — c (/components/schemas/State/enum/2)',
+    );
+    expect(out[1]).toBe(
+      '::warning file=spec/x%2Cy.yaml,line=12,title=warning%3A operation-id-changed::GET /a — operationId: the operationId changed: generated clients rename the method — a,b → c%0Ad (/paths/~1a/get/operationId)',
+    );
     expect(out[2]).toBe('spec drift: 2 breaking · 1 warning · 0 info');
   });
 
@@ -55,7 +85,9 @@ describe('formats', () => {
 
   test('markdown: "No changes." only when nothing is reported', () => {
     expect(driftMarkdown({ title: 't', notes: [], changes: [], ignored: [], stale: [] })).toContain('No changes.');
-    expect(driftMarkdown({ title: 't', notes: [], changes: [], ignored: [{ ...change({}), reason: 'r' }], stale: [] })).toContain('No changes beyond those accepted below.');
+    expect(driftMarkdown({ title: 't', notes: [], changes: [], ignored: [{ ...change({}), reason: 'r' }], stale: [] })).toContain(
+      'No changes beyond those accepted below.',
+    );
   });
 });
 
@@ -66,7 +98,20 @@ describe('drift-ignore.yaml', () => {
     return f;
   };
   test('an entry accepts the change with its rule and pointer (or under a /** prefix, or for one operation); unused entries are stale', () => {
-    const entries = loadIgnoreFile(file(['- rule: response-enum-value-added', '  pointer: /components/schemas/State/**', '  reason: handled', '  operation: GET /a', '- rule: operation-removed', '  pointer: /paths/~1gone/get', '  reason: gone for good'].join('\n')), true);
+    const entries = loadIgnoreFile(
+      file(
+        [
+          '- rule: response-enum-value-added',
+          '  pointer: /components/schemas/State/**',
+          '  reason: handled',
+          '  operation: GET /a',
+          '- rule: operation-removed',
+          '  pointer: /paths/~1gone/get',
+          '  reason: gone for good',
+        ].join('\n'),
+      ),
+      true,
+    );
     const { kept, ignored, stale } = applyIgnore([change({}), change({ operation: 'GET /b' })], entries);
     expect(ignored).toEqual([expect.objectContaining({ operation: 'GET /a', reason: 'handled' })]);
     expect(kept).toEqual([expect.objectContaining({ operation: 'GET /b' })]);

@@ -14,7 +14,10 @@ const TABLE = Object.entries(DRIFT_RULES) as Array<[DriftRuleId, DriftRule]>;
 describe('each rule fires on its fixture pair, at its pointer, with its level', () => {
   test.each(TABLE)('%s', (rule, { given, want, level }) => {
     const changes = diff(given.from, given.to);
-    expect(changes.filter((c) => c.rule === rule).map((c) => c.pointer), JSON.stringify(changes, null, 1)).toContain(want.pointer);
+    expect(
+      changes.filter((c) => c.rule === rule).map((c) => c.pointer),
+      JSON.stringify(changes, null, 1),
+    ).toContain(want.pointer);
     // The pair shows exactly its edit: no other rule fires, so the verdict (exit code) is this rule's level.
     expect(changes.filter((c) => c.rule !== rule)).toEqual([]);
     expect(changes.find((c) => c.rule === rule)!.level).toBe(level);

@@ -20,13 +20,29 @@ function check(doc: Record<string, any>): string | undefined {
 
 /** [what is wrong, how the spec is edited, what the one line must say] */
 const BROKEN: Array<[string, (d: Record<string, any>) => void, RegExp]> = [
-  ['a misspelt invariant rule', (d) => (d['components']['schemas']['KycStatus']['x-invariants'][0]['rule'] = 'nonNullIf'), /x-invariants at \/components\/schemas\/KycStatus\/x-invariants has \/0\/rule "nonNullIf", not one of "nonNullIff"/],
-  ['an invariant naming a field the schema lacks', (d) => (d['components']['schemas']['KycStatus']['x-invariants'][0]['field'] = 'verified_at'), /names field "verified_at", which KycStatus does not have/],
+  [
+    'a misspelt invariant rule',
+    (d) => (d['components']['schemas']['KycStatus']['x-invariants'][0]['rule'] = 'nonNullIf'),
+    /x-invariants at \/components\/schemas\/KycStatus\/x-invariants has \/0\/rule "nonNullIf", not one of "nonNullIff"/,
+  ],
+  [
+    'an invariant naming a field the schema lacks',
+    (d) => (d['components']['schemas']['KycStatus']['x-invariants'][0]['field'] = 'verified_at'),
+    /names field "verified_at", which KycStatus does not have/,
+  ],
   ['an unknown key in x-envelope', (d) => (d['x-envelope']['statusFeild'] = 'status'), /x-envelope at \/x-envelope has an unknown key "statusFeild"/],
   ['an x- name one letter from ours', (d) => (d['x-envelop'] = { statusField: 'status' }), /x-envelop .* did you mean x-envelope\?/],
   ['a singular of a plural extension', (d) => (d['components']['schemas']['KycStatus']['x-invariant'] = []), /did you mean x-invariants\?/],
-  ['x-inferred that is neither a reason nor a map of reasons', (d) => (d['components']['schemas']['ObjectId']['x-inferred'] = 42), /x-inferred at \/components\/schemas\/ObjectId/],
-  ['x-resource-list naming a missing operation', (d) => (d['paths']['/roles/{id}']['get']['x-resource-list']['operationId'] = 'listRole'), /names operationId "listRole", which no operation has/],
+  [
+    'x-inferred that is neither a reason nor a map of reasons',
+    (d) => (d['components']['schemas']['ObjectId']['x-inferred'] = 42),
+    /x-inferred at \/components\/schemas\/ObjectId/,
+  ],
+  [
+    'x-resource-list naming a missing operation',
+    (d) => (d['paths']['/roles/{id}']['get']['x-resource-list']['operationId'] = 'listRole'),
+    /names operationId "listRole", which no operation has/,
+  ],
   ['a flow state not among its states', (d) => (d['x-flows'][0]['active'] = ['pending', 'reviewing']), /names state "reviewing"/],
   ['a flow transition naming a missing operation', (d) => (d['x-flows'][0]['transitions'][0]['operationId'] = 'refreshKyc'), /names operationId "refreshKyc"/],
   ['a pagination rule missing a pointer', (d) => delete d['paths']['/roles']['get']['x-pagination']['totalPointer'], /x-pagination .* misses "totalPointer"/],

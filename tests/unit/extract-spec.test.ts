@@ -15,7 +15,8 @@ const VENDOR = 'spec/upstream/sumvin/openapi.json';
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'contract-extract-'));
   mkdirSync(join(dir, 'spec/upstream/sumvin'), { recursive: true });
-  for (const f of ['spec/apis.json', 'spec/sumvin-kyc.yaml', 'spec/sumvin-kyc.overlay.yaml', VENDOR, 'spec/upstream/sumvin/PIN']) cpSync(join(ROOT, f), join(dir, f));
+  for (const f of ['spec/apis.json', 'spec/sumvin-kyc.yaml', 'spec/sumvin-kyc.overlay.yaml', VENDOR, 'spec/upstream/sumvin/PIN'])
+    cpSync(join(ROOT, f), join(dir, f));
   return dir;
 }
 
@@ -76,7 +77,10 @@ describe('npm run extract: the contract is what the script makes of the pinned v
     // Our rules still apply on top of the new vendor text.
     expect(after.components.schemas.KYCStatusResponse['x-invariants']).toEqual(before.components.schemas.KYCStatusResponse['x-invariants']);
 
-    const drift = spawnSync(TSX, [join(ROOT, 'scripts/drift.ts'), '--from', 'spec/sumvin-kyc.yaml', '--to', candidate, '--out', join(dir, 'reports')], { cwd: ROOT, encoding: 'utf8' });
+    const drift = spawnSync(TSX, [join(ROOT, 'scripts/drift.ts'), '--from', 'spec/sumvin-kyc.yaml', '--to', candidate, '--out', join(dir, 'reports')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(drift.status).toBe(1); // breaking for clients
     const report = readFileSync(join(dir, 'reports/drift-spec.md'), 'utf8');
     expect(report).toContain('response-enum-value-added');
@@ -91,7 +95,7 @@ describe('npm run extract: the contract is what the script makes of the pinned v
     const result = run(ROOT, '--api', 'sumvin', '--source', source, '--out', join(mkdtempSync(join(tmpdir(), 'x-')), 'out.yaml'));
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain("target $.components.schemas.KYCRequiredStep.properties.step_type selects nothing in the extracted spec");
+    expect(result.stderr).toContain('target $.components.schemas.KYCRequiredStep.properties.step_type selects nothing in the extracted spec');
   });
 
   test.each([
@@ -112,7 +116,9 @@ const vendor = () => ({
   openapi: '3.1.0',
   info: { title: 'v', version: '1' },
   paths: {
-    '/v0/kyc/status': { get: { operationId: 'status', tags: ['KYC'], security: [{ PAT: [] }], responses: { '200': { $ref: '#/components/responses/Status' } } } },
+    '/v0/kyc/status': {
+      get: { operationId: 'status', tags: ['KYC'], security: [{ PAT: [] }], responses: { '200': { $ref: '#/components/responses/Status' } } },
+    },
     '/v0/kyc/documents/{id}': {
       parameters: [{ $ref: '#/components/parameters/Id' }],
       get: { operationId: 'image', responses: { '200': { description: 'ok' } } },
@@ -142,7 +148,11 @@ describe('extract(): the selected operations and exactly what they reference', (
     ['* /v0/**', ['* /v0/webhooks/**'], ['GET /v0/kyc/status', 'GET /v0/kyc/documents/{id}', 'DELETE /v0/kyc/documents/{id}']],
   ] as const)('%s without %j keeps %j', (include, exclude, want) => {
     const doc = extract(vendor(), { include: [include], exclude: [...exclude] }) as any;
-    const kept = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item as object).filter((k) => k !== 'parameters').map((m) => `${m.toUpperCase()} ${p}`));
+    const kept = Object.entries(doc.paths).flatMap(([p, item]) =>
+      Object.keys(item as object)
+        .filter((k) => k !== 'parameters')
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(kept).toEqual(want);
   });
 
@@ -168,13 +178,35 @@ describe('extract(): the selected operations and exactly what they reference', (
 });
 
 describe('applyOverlay(): Overlay 1.0 actions, in order', () => {
-  const base = () => ({ a: { b: { c: 1, keep: true }, list: [1, 2, 3] }, params: [{ in: 'header', name: 'x' }, { in: 'query', name: 'y' }, { in: 'header', name: 'z' }] });
+  const base = () => ({
+    a: { b: { c: 1, keep: true }, list: [1, 2, 3] },
+    params: [
+      { in: 'header', name: 'x' },
+      { in: 'query', name: 'y' },
+      { in: 'header', name: 'z' },
+    ],
+  });
   test.each<[string, OverlayAction[], unknown]>([
-    ['update merges into an object, recursively', [{ target: '$.a', update: { b: { c: 2 }, d: 'new' } }], { ...base(), a: { b: { c: 2, keep: true }, list: [1, 2, 3], d: 'new' } }],
+    [
+      'update merges into an object, recursively',
+      [{ target: '$.a', update: { b: { c: 2 }, d: 'new' } }],
+      { ...base(), a: { b: { c: 2, keep: true }, list: [1, 2, 3], d: 'new' } },
+    ],
     ['update appends to an array', [{ target: '$.a.list', update: 4 }], { ...base(), a: { ...base().a, list: [1, 2, 3, 4] } }],
-    ['remove takes every selected element out of its array', [{ target: "$.params[?@.in == 'header']", remove: true }], { ...base(), params: [{ in: 'query', name: 'y' }] }],
+    [
+      'remove takes every selected element out of its array',
+      [{ target: "$.params[?@.in == 'header']", remove: true }],
+      { ...base(), params: [{ in: 'query', name: 'y' }] },
+    ],
     ['remove takes a member out of its object', [{ target: '$.a.b', remove: true }], { ...base(), a: { list: [1, 2, 3] } }],
-    ['actions see what earlier ones did', [{ target: '$.a', update: { e: {} } }, { target: '$.a.e', update: { f: 1 } }], { ...base(), a: { ...base().a, e: { f: 1 } } }],
+    [
+      'actions see what earlier ones did',
+      [
+        { target: '$.a', update: { e: {} } },
+        { target: '$.a.e', update: { f: 1 } },
+      ],
+      { ...base(), a: { ...base().a, e: { f: 1 } } },
+    ],
   ])('%s', (_, actions, want) => {
     expect(applyOverlay(base() as never, actions)).toEqual(want);
   });

@@ -34,7 +34,13 @@ describe('generated/ freshness', () => {
   test('a spec change without regeneration fails the check', () => {
     const dir = workspace();
     const spec = join(dir, 'spec/salesive-account.yaml');
-    writeFileSync(spec, readFileSync(spec, 'utf8').replace('enum: [not_started, pending, in_review, approved, declined]', 'enum: [not_started, pending, in_review, approved, declined, expired]'));
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace(
+        'enum: [not_started, pending, in_review, approved, declined]',
+        'enum: [not_started, pending, in_review, approved, declined, expired]',
+      ),
+    );
     const run = spawnSync(TSX, [SCRIPT, '--check', 'spec/salesive-account.yaml'], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(1);
   });

@@ -5,7 +5,20 @@ import { loadSpec } from '../../src/spec/load.ts';
 import { indexOperations, type Operation } from '../../src/spec/operations.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
-import { FAULT_CASES, INFERRED_CASES, NOT_SHOWN, FAULT_TOKENS, FAULTS, FIXTURE_ENTITIES, FIXTURE_TOKENS, ORG_A, startGu1Server, tokensWithJourney, type Fault, type Gu1Server } from '../fixtures/gu1-server.ts';
+import {
+  FAULT_CASES,
+  INFERRED_CASES,
+  NOT_SHOWN,
+  FAULT_TOKENS,
+  FAULTS,
+  FIXTURE_ENTITIES,
+  FIXTURE_TOKENS,
+  ORG_A,
+  startGu1Server,
+  tokensWithJourney,
+  type Fault,
+  type Gu1Server,
+} from '../fixtures/gu1-server.ts';
 
 /**
  * The gu1 fixture server against spec/gu1-kyc.yaml: the conforming server's answers are documented and validate,
@@ -14,7 +27,12 @@ import { FAULT_CASES, INFERRED_CASES, NOT_SHOWN, FAULT_TOKENS, FAULTS, FIXTURE_E
  */
 const SPEC = 'spec/gu1-kyc.yaml';
 const [A, B] = FIXTURE_TOKENS as [(typeof FIXTURE_TOKENS)[0], (typeof FIXTURE_TOKENS)[0]];
-const ENTITY = { review: A.values.entityId, abandon: 'aaaaaaaa-0000-4000-8000-000000000002', expire: 'aaaaaaaa-0000-4000-8000-000000000003', providerApprove: 'aaaaaaaa-0000-4000-8000-000000000004' };
+const ENTITY = {
+  review: A.values.entityId,
+  abandon: 'aaaaaaaa-0000-4000-8000-000000000002',
+  expire: 'aaaaaaaa-0000-4000-8000-000000000003',
+  providerApprove: 'aaaaaaaa-0000-4000-8000-000000000004',
+};
 const UNKNOWN_ID = '9e9e9e9e-0000-4000-8000-000000000000';
 
 let doc: OpenApiDocument;
@@ -43,7 +61,8 @@ function client(server: Gu1Server, token: string | null = A.token, extraHeaders:
     return { op, status: res.status, json: text ? JSON.parse(text) : undefined };
   }
   return {
-    create: (entityId: string, extra: Record<string, unknown> = {}) => call('createValidation', 'POST', '/api/kyc/validations', { entityId, integrationCode: 'global_gueno_validation_kyc', ...extra }),
+    create: (entityId: string, extra: Record<string, unknown> = {}) =>
+      call('createValidation', 'POST', '/api/kyc/validations', { entityId, integrationCode: 'global_gueno_validation_kyc', ...extra }),
     createRaw: (body: unknown) => call('createValidation', 'POST', '/api/kyc/validations', body),
     get: (id: string) => call('getValidation', 'GET', `/api/kyc/validations/${id}`),
     sync: (id: string, body: unknown = {}) => call('syncValidation', 'POST', `/api/kyc/validations/${id}/sync`, body),
@@ -79,15 +98,20 @@ describe('the conforming gu1 fixture', () => {
     server = await startGu1Server();
     const raw = client(server);
     // Every answer of this block is kept and judged against the spec at the end.
-    api = Object.fromEntries(Object.entries(raw).map(([k, fn]) => [k, async (...args: unknown[]) => {
-      const answer = await (fn as (...a: unknown[]) => Promise<Answer>)(...args);
-      seen.push(answer);
-      return answer;
-    }])) as typeof raw;
+    api = Object.fromEntries(
+      Object.entries(raw).map(([k, fn]) => [
+        k,
+        async (...args: unknown[]) => {
+          const answer = await (fn as (...a: unknown[]) => Promise<Answer>)(...args);
+          seen.push(answer);
+          return answer;
+        },
+      ]),
+    ) as typeof raw;
   });
   afterAll(() => server.close());
 
-  test('create answers 201 with a pending, current validation of the key\'s organization', async () => {
+  test("create answers 201 with a pending, current validation of the key's organization", async () => {
     const created = await api.create(ENTITY.review, { metadata: { source: 'unit' } });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ status: 'pending', isCurrent: true, organizationId: ORG_A, entityId: ENTITY.review, metadata: { source: 'unit' } });
@@ -108,13 +132,64 @@ describe('the conforming gu1 fixture', () => {
   });
 
   test.each([
-    ['approved', async (api: ReturnType<typeof client>) => { const id = await inReview(api); await api.approve(id); return id; }],
-    ['rejected', async (api: ReturnType<typeof client>) => { const id = await inReview(api); await api.reject(id); return id; }],
-    ['cancelled', async (api: ReturnType<typeof client>) => { const id = (await api.create(ENTITY.review)).json.id as string; await api.cancel(id); return id; }],
-    ['cancelled', async (api: ReturnType<typeof client>) => { const id = await inReview(api); await api.cancel(id); return id; }],
-    ['expired', async (api: ReturnType<typeof client>) => { const id = (await api.create(ENTITY.expire)).json.id as string; await api.sync(id); return id; }],
-    ['abandoned', async (api: ReturnType<typeof client>) => { const id = (await api.create(ENTITY.abandon)).json.id as string; await api.sync(id); await api.sync(id); return id; }],
-    ['approved', async (api: ReturnType<typeof client>) => { const id = (await api.create(ENTITY.providerApprove)).json.id as string; await api.sync(id); await api.sync(id); return id; }],
+    [
+      'approved',
+      async (api: ReturnType<typeof client>) => {
+        const id = await inReview(api);
+        await api.approve(id);
+        return id;
+      },
+    ],
+    [
+      'rejected',
+      async (api: ReturnType<typeof client>) => {
+        const id = await inReview(api);
+        await api.reject(id);
+        return id;
+      },
+    ],
+    [
+      'cancelled',
+      async (api: ReturnType<typeof client>) => {
+        const id = (await api.create(ENTITY.review)).json.id as string;
+        await api.cancel(id);
+        return id;
+      },
+    ],
+    [
+      'cancelled',
+      async (api: ReturnType<typeof client>) => {
+        const id = await inReview(api);
+        await api.cancel(id);
+        return id;
+      },
+    ],
+    [
+      'expired',
+      async (api: ReturnType<typeof client>) => {
+        const id = (await api.create(ENTITY.expire)).json.id as string;
+        await api.sync(id);
+        return id;
+      },
+    ],
+    [
+      'abandoned',
+      async (api: ReturnType<typeof client>) => {
+        const id = (await api.create(ENTITY.abandon)).json.id as string;
+        await api.sync(id);
+        await api.sync(id);
+        return id;
+      },
+    ],
+    [
+      'approved',
+      async (api: ReturnType<typeof client>) => {
+        const id = (await api.create(ENTITY.providerApprove)).json.id as string;
+        await api.sync(id);
+        await api.sync(id);
+        return id;
+      },
+    ],
   ] as const)('reaches %s, and nothing moves it out of there', async (state, reach) => {
     const id = await reach(api);
     expect((await api.get(id)).json.status).toBe(state);
@@ -146,8 +221,14 @@ describe('the conforming gu1 fixture', () => {
     expect((await api.get(id)).json.status).toBe('in_review');
   });
 
-  test('unknown ids are 404 on every operation; so is another organization\'s validation', async () => {
-    for (const answer of [await api.get(UNKNOWN_ID), await api.sync(UNKNOWN_ID), await api.approve(UNKNOWN_ID), await api.reject(UNKNOWN_ID), await api.cancel(UNKNOWN_ID)]) {
+  test("unknown ids are 404 on every operation; so is another organization's validation", async () => {
+    for (const answer of [
+      await api.get(UNKNOWN_ID),
+      await api.sync(UNKNOWN_ID),
+      await api.approve(UNKNOWN_ID),
+      await api.reject(UNKNOWN_ID),
+      await api.cancel(UNKNOWN_ID),
+    ]) {
       expect(answer.status).toBe(404);
     }
     const theirs = (await client(server, B.token).create(B.values.entityId)).json.id as string;
@@ -173,10 +254,12 @@ describe('the conforming gu1 fixture', () => {
     expect(seen.length).toBeGreaterThan(50);
     expect(new Set(seen.map((a) => a.op))).toEqual(new Set(operations.map((o) => o.id)));
     expect(seen.flatMap(problems)).toEqual([]);
-    expect(new Set(seen.map((a) => a.json?.status).filter((s) => typeof s === 'string'))).toEqual(new Set(['pending', 'in_progress', 'in_review', 'approved', 'rejected', 'expired', 'abandoned', 'cancelled']));
+    expect(new Set(seen.map((a) => a.json?.status).filter((s) => typeof s === 'string'))).toEqual(
+      new Set(['pending', 'in_progress', 'in_review', 'approved', 'rejected', 'expired', 'abandoned', 'cancelled']),
+    );
   });
 
-  test('the spec\'s negative cases are refused as declared', async () => {
+  test("the spec's negative cases are refused as declared", async () => {
     const patched = { approveValidation: 'approve', rejectValidation: 'reject', cancelValidation: 'cancel' } as const;
     let count = 0;
     for (const op of operations) {
@@ -193,42 +276,138 @@ describe('the conforming gu1 fixture', () => {
 
 /** How each fault shows: a probe run on a conforming and on a faulted server, and what each answers. */
 const PROBES: Record<Fault, { probe: (api: ReturnType<typeof client>, server: Gu1Server) => Promise<unknown>; conforming: unknown; faulted: unknown }> = {
-  'sync-overwrites-decision': { probe: async (api) => { const id = await inReview(api); await api.approve(id); return (await api.sync(id, {})).json.status; }, conforming: 'approved', faulted: 'in_review' },
+  'sync-overwrites-decision': {
+    probe: async (api) => {
+      const id = await inReview(api);
+      await api.approve(id);
+      return (await api.sync(id, {})).json.status;
+    },
+    conforming: 'approved',
+    faulted: 'in_review',
+  },
   'sync-force-overwrites-decision': {
-    probe: async (api) => { const id = await inReview(api); await api.reject(id); return [(await api.sync(id, {})).json.status, (await api.sync(id, { force: true })).json.status]; },
+    probe: async (api) => {
+      const id = await inReview(api);
+      await api.reject(id);
+      return [(await api.sync(id, {})).json.status, (await api.sync(id, { force: true })).json.status];
+    },
     conforming: ['rejected', 'rejected'],
     faulted: ['rejected', 'in_review'],
   },
-  'sync-revives-terminal': { probe: async (api) => { const id = (await api.create(ENTITY.expire)).json.id; await api.sync(id); return (await api.sync(id)).json.status; }, conforming: 'expired', faulted: 'in_progress' },
+  'sync-revives-terminal': {
+    probe: async (api) => {
+      const id = (await api.create(ENTITY.expire)).json.id;
+      await api.sync(id);
+      return (await api.sync(id)).json.status;
+    },
+    conforming: 'expired',
+    faulted: 'in_progress',
+  },
 
-  'approve-from-any-state': { probe: async (api) => { const id = (await api.create(ENTITY.review)).json.id; return (await api.approve(id)).status; }, conforming: 400, faulted: 200 },
-  'approve-wrong-state': { probe: async (api) => { const id = await inReview(api); const approved = await api.approve(id); return [approved.status, approved.json.status]; }, conforming: [200, 'approved'], faulted: [200, 'in_review'] },
+  'approve-from-any-state': {
+    probe: async (api) => {
+      const id = (await api.create(ENTITY.review)).json.id;
+      return (await api.approve(id)).status;
+    },
+    conforming: 400,
+    faulted: 200,
+  },
+  'approve-wrong-state': {
+    probe: async (api) => {
+      const id = await inReview(api);
+      const approved = await api.approve(id);
+      return [approved.status, approved.json.status];
+    },
+    conforming: [200, 'approved'],
+    faulted: [200, 'in_review'],
+  },
   'get-stale-state': { probe: async (api) => (await api.get(await inReview(api))).json.status, conforming: 'in_review', faulted: 'pending' },
-  'cancel-approved': { probe: async (api) => { const id = await inReview(api); await api.approve(id); return (await api.cancel(id)).status; }, conforming: 400, faulted: 200 },
-  'reject-short-reason': { probe: async (api) => { const id = await inReview(api); return [(await api.reject(id, 'abc')).status, (await api.reject(id, 'abcd')).status]; }, conforming: [400, 400], faulted: [400, 200] },
+  'cancel-approved': {
+    probe: async (api) => {
+      const id = await inReview(api);
+      await api.approve(id);
+      return (await api.cancel(id)).status;
+    },
+    conforming: 400,
+    faulted: 200,
+  },
+  'reject-short-reason': {
+    probe: async (api) => {
+      const id = await inReview(api);
+      return [(await api.reject(id, 'abc')).status, (await api.reject(id, 'abcd')).status];
+    },
+    conforming: [400, 400],
+    faulted: [400, 200],
+  },
   'unknown-id-500': { probe: async (api) => (await api.get(UNKNOWN_ID)).status, conforming: 404, faulted: 500 },
   'unknown-id-200': { probe: async (api) => (await api.get(UNKNOWN_ID)).status, conforming: 404, faulted: 200 },
-  'cross-org-readable': { probe: async (api, server) => { const theirs = (await client(server, B.token).create(B.values.entityId)).json.id; return (await api.get(theirs)).status; }, conforming: 404, faulted: 200 },
-  'org-header-honored': {
-    probe: async (_api, server) => { const theirs = (await client(server, B.token).create(B.values.entityId)).json.id; return (await client(server, A.token, { 'x-organization-id': B.store }).get(theirs)).status; },
+  'cross-org-readable': {
+    probe: async (api, server) => {
+      const theirs = (await client(server, B.token).create(B.values.entityId)).json.id;
+      return (await api.get(theirs)).status;
+    },
     conforming: 404,
     faulted: 200,
   },
-  'status-outside-enum': { probe: async (api) => (await api.get((await api.create(ENTITY.review)).json.id)).json.status, conforming: 'pending', faulted: 'created' },
+  'org-header-honored': {
+    probe: async (_api, server) => {
+      const theirs = (await client(server, B.token).create(B.values.entityId)).json.id;
+      return (await client(server, A.token, { 'x-organization-id': B.store }).get(theirs)).status;
+    },
+    conforming: 404,
+    faulted: 200,
+  },
+  'status-outside-enum': {
+    probe: async (api) => (await api.get((await api.create(ENTITY.review)).json.id)).json.status,
+    conforming: 'pending',
+    faulted: 'created',
+  },
   'timestamp-not-iso': { probe: async (api) => /^\d{4}-\d\d-\d\dT/.test((await api.create(ENTITY.review)).json.createdAt), conforming: true, faulted: false },
-  'iscurrent-after-reject': { probe: async (api) => { const id = await inReview(api); return (await api.reject(id)).json.isCurrent; }, conforming: false, faulted: true },
+  'iscurrent-after-reject': {
+    probe: async (api) => {
+      const id = await inReview(api);
+      return (await api.reject(id)).json.isCurrent;
+    },
+    conforming: false,
+    faulted: true,
+  },
   'iscurrent-string': { probe: async (api) => typeof (await api.create(ENTITY.review)).json.isCurrent, conforming: 'boolean', faulted: 'string' },
-  'create-accepts-invalid': { probe: async (api) => (await api.createRaw({ entityId: ENTITY.review, metadata: 'not an object' })).status, conforming: 400, faulted: 201 },
-  'sync-moves-backwards': { probe: async (api) => { const id = (await api.create(ENTITY.review)).json.id; return [(await api.sync(id)).json.status, (await api.sync(id)).json.status]; }, conforming: ['in_progress', 'in_review'], faulted: ['in_progress', 'pending'] },
-  'get-advances-state': { probe: async (api) => { const id = (await api.create(ENTITY.review)).json.id; return [(await api.get(id)).json.status, (await api.get(id)).json.status]; }, conforming: ['pending', 'pending'], faulted: ['in_progress', 'in_review'] },
+  'create-accepts-invalid': {
+    probe: async (api) => (await api.createRaw({ entityId: ENTITY.review, metadata: 'not an object' })).status,
+    conforming: 400,
+    faulted: 201,
+  },
+  'sync-moves-backwards': {
+    probe: async (api) => {
+      const id = (await api.create(ENTITY.review)).json.id;
+      return [(await api.sync(id)).json.status, (await api.sync(id)).json.status];
+    },
+    conforming: ['in_progress', 'in_review'],
+    faulted: ['in_progress', 'pending'],
+  },
+  'get-advances-state': {
+    probe: async (api) => {
+      const id = (await api.create(ENTITY.review)).json.id;
+      return [(await api.get(id)).json.status, (await api.get(id)).json.status];
+    },
+    conforming: ['pending', 'pending'],
+    faulted: ['in_progress', 'in_review'],
+  },
   'auth-missing-accepted': { probe: async (_api, server) => (await client(server, null).create(ENTITY.review)).status, conforming: 401, faulted: 201 },
-  'unknown-key-accepted': { probe: async (_api, server) => (await client(server, 'gk_sandbox_forged').create(ENTITY.review)).status, conforming: 401, faulted: 201 },
+  'unknown-key-accepted': {
+    probe: async (_api, server) => (await client(server, 'gk_sandbox_forged').create(ENTITY.review)).status,
+    conforming: 401,
+    faulted: 201,
+  },
 };
 
 describe('each fault changes the answer it should', () => {
   test.each(FAULTS.map((f) => [f]))('%s', async (fault) => {
     const { probe, conforming, faulted } = PROBES[fault];
-    for (const [faults, want] of [[[], conforming], [[fault], faulted]] as const) {
+    for (const [faults, want] of [
+      [[], conforming],
+      [[fault], faulted],
+    ] as const) {
       const server = await startGu1Server({ faults: [...faults] });
       try {
         expect(await probe(client(server), server)).toEqual(want);
@@ -240,7 +419,10 @@ describe('each fault changes the answer it should', () => {
 
   test('with the abandon-journey tokens, sync alone takes a validation to a terminal state the fault then leaves', async () => {
     const tokens = tokensWithJourney('abandon');
-    for (const [faults, want] of [[[], 'abandoned'], [['sync-revives-terminal'], 'in_progress']] as const) {
+    for (const [faults, want] of [
+      [[], 'abandoned'],
+      [['sync-revives-terminal'], 'in_progress'],
+    ] as const) {
       const server = await startGu1Server({ faults: [...faults], tokens });
       try {
         const api = client(server, tokens[0]!.token);
@@ -255,7 +437,11 @@ describe('each fault changes the answer it should', () => {
   });
 
   test('a faulted answer breaks the spec where the fault is about the schema', async () => {
-    for (const [fault, field] of [['status-outside-enum', '/status'], ['timestamp-not-iso', '/createdAt'], ['iscurrent-string', '/isCurrent']] as const) {
+    for (const [fault, field] of [
+      ['status-outside-enum', '/status'],
+      ['timestamp-not-iso', '/createdAt'],
+      ['iscurrent-string', '/isCurrent'],
+    ] as const) {
       const server = await startGu1Server({ faults: [fault] });
       try {
         const answer = await client(server).create(ENTITY.review);

@@ -75,10 +75,12 @@ describe('reports/index.html from a fixture run', () => {
     for (const f of failing) {
       const article = doc.getElementById(`f-${f.id}`);
       expect(article, f.id).not.toBeNull();
-      const text = article!.textContent!;
+      const text = article!.textContent;
       expect(text).toContain(replayOf(report, f)!);
       expect(text).toContain(`npm run contract -- replay ${f.id}`);
-      expect(article!.querySelector('pre.curl')?.textContent).toMatch(/^export CONTRACT_TOKEN_[A-Z_]+=[\s\S]*\ncurl -sS -X (GET|POST) "http:\/\/127\.0\.0\.1:\d+\//);
+      expect(article!.querySelector('pre.curl')?.textContent).toMatch(
+        /^export CONTRACT_TOKEN_[A-Z_]+=[\s\S]*\ncurl -sS -X (GET|POST) "http:\/\/127\.0\.0\.1:\d+\//,
+      );
       expect(article!.querySelector('pre.request')?.textContent).toContain(f.examples[0]!.request!.url);
       expect(article!.querySelector('pre.response')?.textContent).toContain(`HTTP ${f.examples[0]!.status}`);
     }
@@ -87,7 +89,7 @@ describe('reports/index.html from a fixture run', () => {
   });
 
   test('the live drift is there, with the token the server echoed shown redacted', () => {
-    const text = dom(page).querySelector('#drift')!.textContent!;
+    const text = dom(page).querySelector('#drift')!.textContent;
     expect(drift.length).toBeGreaterThan(0);
     expect(text).toContain('riskScore');
     expect(text).toContain('<redacted:full-a>');
@@ -105,7 +107,9 @@ describe('reports/index.html from a fixture run', () => {
     expect(all(doc, 'script, link, img, iframe, object, embed, video, audio, source, base, form')).toEqual([]);
     expect(all(doc, '[src]')).toEqual([]);
     for (const a of all(doc, '[href]')) expect(a.getAttribute('href')).toMatch(/^#/);
-    const css = all(doc, 'style').map((s) => s.textContent).join('\n');
+    const css = all(doc, 'style')
+      .map((s) => s.textContent)
+      .join('\n');
     expect(css).not.toMatch(/url\(|@import/);
     expect(doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content')).toMatch(/^default-src 'none';/);
     // Addresses appear only as shown text (the request, curl and replay lines), never as something to load.
@@ -117,7 +121,7 @@ describe('a server-sent string never becomes markup', () => {
   const HOSTILE = `</pre></td><script>alert(1)</script><img src=x onerror=alert(2)><a href="https://evil.example/">"'&amp;`;
   // Every string a server or a spec can put in a report, poisoned; the enum-like fields the page switches on kept.
   const KEEP = new Set(['verdict', 'status', 'severity', 'basis', 'kind']);
-  const poison = <T,>(v: T, key = ''): T => {
+  const poison = <T>(v: T, key = ''): T => {
     if (typeof v === 'string') return (KEEP.has(key) ? v : `${v}${HOSTILE}`) as T;
     if (Array.isArray(v)) return v.map((x) => poison(x, key)) as T;
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x, k)])) as T;
@@ -138,8 +142,16 @@ describe('a server-sent string never becomes markup', () => {
 
   test.each([
     ['text', { given: html`<p>${'<b>&"\''}</p>`.text, want: '<p>&lt;b&gt;&amp;&quot;&#39;</p>' }],
-    ['attribute', { given: html`<td title="${'" onclick="x'}">`.text, want: '<td title="&quot; onclick=&quot;x">' }],
-    ['nested markup kept, its values escaped', { given: html`<ul>${['<a>', 'b'].map((s) => html`<li>${s}</li>`)}</ul>`.text, want: '<ul><li>&lt;a&gt;</li><li>b</li></ul>' }],
+    ['attribute', { given: html`<td title="${'" onclick="x'}"></td>`.text, want: '<td title="&quot; onclick=&quot;x">' }],
+    [
+      'nested markup kept, its values escaped',
+      {
+        given: html`<ul>
+          ${['<a>', 'b'].map((s) => html`<li>${s}</li>`)}
+        </ul>`.text,
+        want: '<ul><li>&lt;a&gt;</li><li>b</li></ul>',
+      },
+    ],
     ['nothing for null, undefined, false', { given: html`${null}${undefined}${false}${0}`.text, want: '0' }],
   ])('html tag: %s', (_name, { given, want }) => expect(given).toBe(want));
 });
@@ -213,7 +225,11 @@ describe('as a person sees it', () => {
       await tab.evaluate(() => window.scrollTo(0, 0));
       mkdirSync(join(ROOT, 'reports'), { recursive: true });
       await tab.screenshot({ path: join(ROOT, 'reports', 'index.png'), fullPage: true });
-      expect(readFileSync(join(ROOT, 'reports', 'index.png')).subarray(1, 4).toString()).toBe('PNG');
+      expect(
+        readFileSync(join(ROOT, 'reports', 'index.png'))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
     } finally {
       await browser.close();
     }

@@ -43,8 +43,13 @@ describe('each invariant rule, by key and by pointer: fires on an object that br
     expect(evaluateInvariant(invariant, breaks)).toMatchObject({ expected: expect.stringContaining(`[${invariant.id}]`) });
   });
 
-  test('a pointer through a missing parent holds vacuously for implies (the parent is another rule\'s)', () => {
-    const inv: Invariant = { id: 'retry', rule: 'implies', when: { field: 'status', equals: 'rejected' }, then: { field: '/rejection/can_retry', nonNull: true } };
+  test("a pointer through a missing parent holds vacuously for implies (the parent is another rule's)", () => {
+    const inv: Invariant = {
+      id: 'retry',
+      rule: 'implies',
+      when: { field: 'status', equals: 'rejected' },
+      then: { field: '/rejection/can_retry', nonNull: true },
+    };
     expect(evaluateInvariant(inv, { status: 'rejected', rejection: null })).toBeUndefined();
   });
 });

@@ -27,7 +27,12 @@ const role = (i: number, extra: Record<string, unknown> = {}) => ({
 });
 
 function rolesAnswer(roles: unknown[]): Exchange {
-  const body = { status: 200, success: true, message: 'Roles retrieved', data: { roles, pagination: { total: roles.length, page: 1, limit: 10, pages: 1, hasNext: false, hasPrev: false, nextPage: null, prevPage: null } } };
+  const body = {
+    status: 200,
+    success: true,
+    message: 'Roles retrieved',
+    data: { roles, pagination: { total: roles.length, page: 1, limit: 10, pages: 1, hasNext: false, hasPrev: false, nextPage: null, prevPage: null } },
+  };
   return {
     request: { operation: 'GET /roles', method: 'GET', url: 'http://127.0.0.1/api/v1/roles', headers: {} },
     response: { status: 200, headers: { 'content-type': 'application/json' }, text: JSON.stringify(body), json: body },

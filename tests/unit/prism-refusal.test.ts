@@ -15,10 +15,30 @@ const violations = JSON.stringify([{ location: ['request', 'query', 'products'],
 
 describe('whose refusal a 4xx is', () => {
   test.each<[string, Exchange, string | undefined]>([
-    ["Prism's own problem body", answer(422, {}, { type: 'https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY', validation: [{ location: ['request', 'body', 'id'], message: 'must be string' }] }), 'request.body.id must be string'],
-    ["the spec's documented 422, served by Prism with its validator's word in sl-violations", answer(422, { 'sl-violations': violations }, { detail: [] }), 'request.query.products must be array'],
-    ['a cut-short sl-violations header', answer(422, { 'sl-violations': 'Too many violations! [{"location":["request"' }, {}), 'Too many violations! [{"location":["request"'],
-    ['only response violations (Prism checking its own answer)', answer(422, { 'sl-violations': JSON.stringify([{ location: ['response', 'body'], severity: 'Error', message: 'x' }]) }, {}), undefined],
+    [
+      "Prism's own problem body",
+      answer(
+        422,
+        {},
+        { type: 'https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY', validation: [{ location: ['request', 'body', 'id'], message: 'must be string' }] },
+      ),
+      'request.body.id must be string',
+    ],
+    [
+      "the spec's documented 422, served by Prism with its validator's word in sl-violations",
+      answer(422, { 'sl-violations': violations }, { detail: [] }),
+      'request.query.products must be array',
+    ],
+    [
+      'a cut-short sl-violations header',
+      answer(422, { 'sl-violations': 'Too many violations! [{"location":["request"' }, {}),
+      'Too many violations! [{"location":["request"',
+    ],
+    [
+      'only response violations (Prism checking its own answer)',
+      answer(422, { 'sl-violations': JSON.stringify([{ location: ['response', 'body'], severity: 'Error', message: 'x' }]) }, {}),
+      undefined,
+    ],
     ["a 422 served without Prism's word (a live server, or the spec's example)", answer(422, {}, { detail: 'invalid' }), undefined],
   ])('%s', (_name, exchange, refusal) => {
     expect(prismRefusal(exchange)).toBe(refusal);

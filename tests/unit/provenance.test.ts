@@ -19,7 +19,13 @@ const doc = {
         operationId: 'listThings',
         'x-inferred': { 'security/1': 'the second requirement is a guess' },
         security: [{ K: ['READ'] }, { K: ['WRITE'] }],
-        parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, 'x-inferred': { maximum: 'the page gives only the lower bound' } } }],
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 100, 'x-inferred': { maximum: 'the page gives only the lower bound' } },
+          },
+        ],
         responses: {
           '200': {
             description: 'ok',
@@ -31,7 +37,12 @@ const doc = {
                     status: { type: 'integer' },
                     thing: { $ref: '#/components/schemas/Thing' },
                     guessed: { $ref: '#/components/schemas/Thing', 'x-inferred': 'this field is never shown' },
-                    choice: { oneOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'integer', enum: [1, 2], 'x-inferred': 'numbers are a guess' }] },
+                    choice: {
+                      oneOf: [
+                        { type: 'string', enum: ['a', 'b'] },
+                        { type: 'integer', enum: [1, 2], 'x-inferred': 'numbers are a guess' },
+                      ],
+                    },
                   },
                 },
               },
@@ -74,7 +85,11 @@ describe('Provenance.at: the nearest marking that covers a place', () => {
   });
 
   test('the inferred basis names its reason and where the marking is', () => {
-    expect(provenance.at('/paths/~1things/get/parameters/0/schema/maximum')).toEqual({ basis: 'inferred', reason: 'the page gives only the lower bound', marking: '/paths/~1things/get/parameters/0/schema#maximum' });
+    expect(provenance.at('/paths/~1things/get/parameters/0/schema/maximum')).toEqual({
+      basis: 'inferred',
+      reason: 'the page gives only the lower bound',
+      marking: '/paths/~1things/get/parameters/0/schema#maximum',
+    });
   });
 });
 
@@ -103,12 +118,23 @@ describe('along a body: $ref sites, allOf-split required lists, oneOf branches',
 
 describe('findings carry the basis of the rule they rest on', () => {
   const op = spec.operations[0]!;
-  const exchange = (body: unknown) => ({ request: { operation: op.key, method: 'GET', url: 'http://x/things', headers: {} }, response: { status: 200, headers: { 'content-type': 'application/json' }, text: JSON.stringify(body), json: body }, ms: 1 });
-  const judge = (body: unknown, inferred: 'warn' | 'fail' | 'off' = 'warn') => runResponseChecks(op, exchange(body), spec, { nullable: 'strict', inferred }).violations;
+  const exchange = (body: unknown) => ({
+    request: { operation: op.key, method: 'GET', url: 'http://x/things', headers: {} },
+    response: { status: 200, headers: { 'content-type': 'application/json' }, text: JSON.stringify(body), json: body },
+    ms: 1,
+  });
+  const judge = (body: unknown, inferred: 'warn' | 'fail' | 'off' = 'warn') =>
+    runResponseChecks(op, exchange(body), spec, { nullable: 'strict', inferred }).violations;
 
   test.each([
     ['a documented enum broken', { status: 200, thing: { id: 'abcd', kind: 'z' } }, 'enum-value-undocumented', 'error', 'documented'],
-    ['an inferred pattern broken: an unconfirmed inference', { status: 200, thing: { id: 'ZZZZ', kind: 'x' } }, 'response-schema-mismatch', 'inference', 'inferred'],
+    [
+      'an inferred pattern broken: an unconfirmed inference',
+      { status: 200, thing: { id: 'ZZZZ', kind: 'x' } },
+      'response-schema-mismatch',
+      'inference',
+      'inferred',
+    ],
     ['a required field the docs never show, missing', { status: 200, thing: { id: 'abcd' } }, 'response-schema-mismatch', 'inference', 'inferred'],
     ['a documented required field missing', { status: 200, thing: { kind: 'x' } }, 'response-schema-mismatch', 'error', 'documented'],
     ['through a marked $ref site', { status: 200, guessed: { id: 'abcd', kind: 'z' } }, 'enum-value-undocumented', 'inference', 'inferred'],

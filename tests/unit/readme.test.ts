@@ -42,7 +42,10 @@ function linesOf(block: string, port: number): Line[] {
 
 function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'contract-readme-'));
-  cpSync(ROOT, dir, { recursive: true, filter: (src) => !/\/(node_modules|reports|\.git)(\/|$)/.test(src.slice(ROOT.length)) && !src.endsWith('sandbox.tokens.json') });
+  cpSync(ROOT, dir, {
+    recursive: true,
+    filter: (src) => !/\/(node_modules|reports|\.git)(\/|$)/.test(src.slice(ROOT.length)) && !src.endsWith('sandbox.tokens.json'),
+  });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   // `git:<ref>` in drift commands reads the repository's history (nothing in it is written).
   symlinkSync(join(ROOT, '.git'), join(dir, '.git'), 'dir');

@@ -17,7 +17,13 @@ const windows = (token: string) => Array.from({ length: token.length - 5 }, (_, 
  * The labels and the curl variables name the token (`<redacted:pending>`, `$CONTRACT_TOKEN_FULL_A`), and a fixture
  * token may contain its own name: not a leak.
  */
-const leaks = (text: string, token: string) => windows(token).filter((w) => text.replace(/<(redacted|altered):[^>]+>|CONTRACT_TOKEN_[A-Z0-9_]+/g, '').toLowerCase().includes(w));
+const leaks = (text: string, token: string) =>
+  windows(token).filter((w) =>
+    text
+      .replace(/<(redacted|altered):[^>]+>|CONTRACT_TOKEN_[A-Z0-9_]+/g, '')
+      .toLowerCase()
+      .includes(w),
+  );
 
 describe.each(FIXTURE_APIS.map((f) => [f.api, f] as const))('%s', (_api, fixture) => {
   const tokens = fixture.tokens as Array<{ name: string; token: string }>;
@@ -26,7 +32,11 @@ describe.each(FIXTURE_APIS.map((f) => [f.api, f] as const))('%s', (_api, fixture
     const redactor = redactorFor(tokens, spec);
     const variants = [...alteredTokens(t.token).map((v) => v.value), ...otherSchemes(t.token).map((v) => v.header), t.token];
     for (const v of variants) {
-      for (const line of [`Authorization: ${v}`, JSON.stringify({ debug: { authorization: v, token: v } }), `https://api.example/x?key=${encodeURIComponent(v)}&k2=${v}`]) {
+      for (const line of [
+        `Authorization: ${v}`,
+        JSON.stringify({ debug: { authorization: v, token: v } }),
+        `https://api.example/x?key=${encodeURIComponent(v)}&k2=${v}`,
+      ]) {
         expect(leaks(redactor.text(line), t.token), `${v} in ${line}`).toEqual([]);
       }
       expect(leaks(JSON.stringify(redactor.value({ [v]: [v] })), t.token)).toEqual([]);
@@ -46,7 +56,13 @@ test('against a server that accepts altered tokens and echoes what it got, no re
   const server = await startAccountServer({ faults: ['auth-token-loose-match', 'auth-scheme-ignored', 'echo-token'] });
   try {
     const spec = await buildSpecModel('spec/salesive-account.yaml');
-    const ctx = createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: { ...readSettings({}), runs: 5 }, runSeed: 7, tokens: FIXTURE_TOKENS });
+    const ctx = createContext({
+      spec,
+      target: { kind: 'live', baseUrl: server.url },
+      settings: { ...readSettings({}), runs: 5 },
+      runSeed: 7,
+      tokens: FIXTURE_TOKENS,
+    });
     const seen = recordExchanges(ctx);
     const op = spec.operations.find((o) => o.id === 'refreshKycStatus')!;
     const result = await checkAuthentication(ctx, op, 'variants');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/base/redact.ts';
 
 /** A token never reaches output, in whatever form a request or an echoing server carried it. */
 describe('Redactor', () => {
@@ -9,7 +9,12 @@ describe('Redactor', () => {
   const carried: Array<[string, string]> = [
     ['as sent', `Authorization: Bearer ${token}`],
     ['percent-encoded in a query string', `GET /v0/kyc/status?x-sumvin-pat=${encodeURIComponent(token)}`],
-    ['percent-encoded, lower-case hex', `?pat=${encodeURIComponent(token).toLowerCase().replace(/leak|secret/g, (m) => m.toUpperCase())}`],
+    [
+      'percent-encoded, lower-case hex',
+      `?pat=${encodeURIComponent(token)
+        .toLowerCase()
+        .replace(/leak|secret/g, (m) => m.toUpperCase())}`,
+    ],
     ['form-encoded', new URLSearchParams({ pat: token }).toString()],
     ['inside a Basic credential', `Basic ${Buffer.from(`${token}:`).toString('base64')}`],
     ['inside a Basic credential, base64url', Buffer.from(`:${token}`).toString('base64url')],

@@ -14,12 +14,20 @@ test('the printed seed and path replay the same shrunk failure, straight away', 
   const spec = await buildSpecModel('spec/salesive-account.yaml');
   const op = spec.operations.find((o) => o.id === 'listDomains')!;
   const name = 'GET /domains › replay';
-  const first = await checkResponses(createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: { ...readSettings({}), runs: 30 }, runSeed: 99, tokens: FIXTURE_TOKENS }), op, name);
+  const first = await checkResponses(
+    createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: { ...readSettings({}), runs: 30 }, runSeed: 99, tokens: FIXTURE_TOKENS }),
+    op,
+    name,
+  );
   expect(first.errors.map((v) => v.check)).toContain('response-schema-mismatch');
   expect(first.path).toBeTruthy();
 
   const settings = readSettings({ CONTRACT_PATH: first.path!, CONTRACT_ONLY: name, CONTRACT_RUNS: '30' });
-  const again = await checkResponses(createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings, runSeed: 99, tokens: FIXTURE_TOKENS }), op, name);
+  const again = await checkResponses(
+    createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings, runSeed: 99, tokens: FIXTURE_TOKENS }),
+    op,
+    name,
+  );
   expect(again.counterexample).toEqual(first.counterexample);
   expect(again.errors.map((v) => [v.check, v.location])).toEqual(first.errors.map((v) => [v.check, v.location]));
   expect(again.runs).toBeLessThanOrEqual(1);

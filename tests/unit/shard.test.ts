@@ -44,20 +44,39 @@ describe('fan-out and merge, as CI runs them', () => {
       const merged = await runContract(['--merge-reports', ...shards.map((s) => s.reports)]);
       expect(merged.status, merged.out.slice(-1500)).toBe(whole.status);
 
-      const tests = (r: { report: () => { outcomes: unknown }; file: (n: string) => string }) => (JSON.parse(r.file('contract-shard.json')) as { cases: Array<{ result: { name: string } }> }).cases.map((c) => c.result.name);
-      const testsOfWhole = [...whole.file('junit.xml').matchAll(/<testcase classname="tests\/contract\/[^"]*" name="([^"]*)"/g)].map((m) => m[1]!.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+      const tests = (r: { report: () => { outcomes: unknown }; file: (n: string) => string }) =>
+        (JSON.parse(r.file('contract-shard.json')) as { cases: Array<{ result: { name: string } }> }).cases.map((c) => c.result.name);
+      const testsOfWhole = [...whole.file('junit.xml').matchAll(/<testcase classname="tests\/contract\/[^"]*" name="([^"]*)"/g)].map((m) =>
+        m[1]!
+          .replace(/&apos;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>'),
+      );
       const sharded = shards.flatMap(tests);
       expect(new Set(sharded).size, 'no test in two shards').toBe(sharded.length);
       expect([...sharded].sort()).toEqual([...testsOfWhole].sort());
       // Every family of an operation on one shard.
       const shardOfTest = new Map(shards.flatMap((s, i) => tests(s).map((t) => [t, i] as const)));
       const byOperation = new Map<string, Set<number>>();
-      for (const [t, i] of shardOfTest) if (!t.startsWith('flow ')) byOperation.set(t.split(' › ')[0]!, (byOperation.get(t.split(' › ')[0]!) ?? new Set()).add(i));
+      for (const [t, i] of shardOfTest)
+        if (!t.startsWith('flow ')) byOperation.set(t.split(' › ')[0]!, (byOperation.get(t.split(' › ')[0]!) ?? new Set()).add(i));
       for (const [op, holders] of byOperation) expect(holders.size, op).toBe(1);
 
-      const summary = (r: { report: () => { verdict: string; findings: Array<{ id: string; count: number; severity: string }>; outcomes: Array<{ check: string; operation: string; status: string }> } }) => {
+      const summary = (r: {
+        report: () => {
+          verdict: string;
+          findings: Array<{ id: string; count: number; severity: string }>;
+          outcomes: Array<{ check: string; operation: string; status: string }>;
+        };
+      }) => {
         const report = r.report();
-        return { verdict: report.verdict, findings: report.findings.map((f) => `${f.id} ${f.severity} ×${f.count}`).sort(), outcomes: report.outcomes.map((o) => `${o.check} ${o.operation} ${o.status}`).sort() };
+        return {
+          verdict: report.verdict,
+          findings: report.findings.map((f) => `${f.id} ${f.severity} ×${f.count}`).sort(),
+          outcomes: report.outcomes.map((o) => `${o.check} ${o.operation} ${o.status}`).sort(),
+        };
       };
       expect(summary(merged)).toEqual(summary(whole));
       expect(merged.file('junit.xml').match(/<testcase /g)?.length).toBe(whole.file('junit.xml').match(/<testcase /g)?.length);
@@ -82,7 +101,21 @@ describe('fan-out and merge, as CI runs them', () => {
     const dirs = [join(tmpdir(), 'no-such-1'), join(tmpdir(), 'no-such-2')];
     const fake = (index: number) => {
       const dir = mkdtempSync(join(tmpdir(), 'shard-'));
-      const part = { tool: 'kyc-contract-suite', kind: 'contract-shard', shard: { index, count: 2 }, spec: 'spec/salesive-account.yaml', target: { kind: 'mock', baseUrl: '' }, runSeed: 1, runs: 10, policy: { inferred: 'warn', nullable: 'strict' }, replay: { env: [] }, startedAt: 0, durationMs: 1, errors: [], cases: [] };
+      const part = {
+        tool: 'kyc-contract-suite',
+        kind: 'contract-shard',
+        shard: { index, count: 2 },
+        spec: 'spec/salesive-account.yaml',
+        target: { kind: 'mock', baseUrl: '' },
+        runSeed: 1,
+        runs: 10,
+        policy: { inferred: 'warn', nullable: 'strict' },
+        replay: { env: [] },
+        startedAt: 0,
+        durationMs: 1,
+        errors: [],
+        cases: [],
+      };
       writeFileSync(join(dir, 'contract-shard.json'), JSON.stringify(part));
       return dir;
     };

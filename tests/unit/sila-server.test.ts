@@ -6,7 +6,18 @@ import { loadSpec } from '../../src/spec/load.ts';
 import { indexOperations, type Operation } from '../../src/spec/operations.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
-import { FAULT_CASES, INFERRED_CASES, FAULTS, FIXTURE_JWT_SECRET, FIXTURE_TOKENS, signFixtureJwt, startSilaServer, type Fault, type SilaServer, type SilaToken } from '../fixtures/sila-server.ts';
+import {
+  FAULT_CASES,
+  INFERRED_CASES,
+  FAULTS,
+  FIXTURE_JWT_SECRET,
+  FIXTURE_TOKENS,
+  signFixtureJwt,
+  startSilaServer,
+  type Fault,
+  type SilaServer,
+  type SilaToken,
+} from '../fixtures/sila-server.ts';
 
 /**
  * The Sila fixture server against spec/sila-kyc.yaml: the conforming server's answers are documented and
@@ -34,7 +45,12 @@ interface Answer {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** A fresh header for the user (its own handles, `created` now), with overrides. */
-const header = (who: SilaToken = A, extra: Record<string, unknown> = {}) => ({ created: nowSeconds(), app_handle: who.values.app_handle, user_handle: who.values.user_handle, ...extra });
+const header = (who: SilaToken = A, extra: Record<string, unknown> = {}) => ({
+  created: nowSeconds(),
+  app_handle: who.values.app_handle,
+  user_handle: who.values.user_handle,
+  ...extra,
+});
 
 function client(server: SilaServer, token: string | null = A.token) {
   async function call(op: string, method: string, path: string, body: unknown): Promise<Answer> {
@@ -83,11 +99,16 @@ describe('the conforming Sila fixture', () => {
   const seen: Answer[] = [];
   let api: Api;
   const track = (raw: Api): Api =>
-    Object.fromEntries(Object.entries(raw).map(([k, fn]) => [k, async (...args: unknown[]) => {
-      const answer = await (fn as (...a: unknown[]) => Promise<Answer>)(...args);
-      seen.push(answer);
-      return answer;
-    }])) as Api;
+    Object.fromEntries(
+      Object.entries(raw).map(([k, fn]) => [
+        k,
+        async (...args: unknown[]) => {
+          const answer = await (fn as (...a: unknown[]) => Promise<Answer>)(...args);
+          seen.push(answer);
+          return answer;
+        },
+      ]),
+    ) as Api;
   beforeAll(async () => {
     server = await startSilaServer();
     api = track(client(server));
@@ -119,14 +140,19 @@ describe('the conforming Sila fixture', () => {
     expect([notReady.status, notReady.json.message]).toEqual([404, 'Journey application not ready to be resumed.']);
   });
 
-  test('the seed page\'s error matrix', async () => {
+  test("the seed page's error matrix", async () => {
     const { waiting } = await ids(api);
     const base = { header: header(), verification_uuid: waiting, update: 'entity' };
     const cases: Array<[string, unknown, number, string]> = [
-      ['missing data', { header: header() , update: 'entity' }, 400, 'Missing required data: verification_uuid.'],
+      ['missing data', { header: header(), update: 'entity' }, 400, 'Missing required data: verification_uuid.'],
       ['document update without doc_ids', { ...base, update: 'document' }, 400, 'No documents provided for resuming verification.'],
       ['document update with no documents', { ...base, update: 'document', doc_ids: [] }, 400, 'No documents provided for resuming verification.'],
-      ['duplicate document sides', { ...base, update: 'document', doc_ids: [A.values.doc_ids![0], A.values.doc_ids![0]] }, 400, 'Duplicate document sides provided.'],
+      [
+        'duplicate document sides',
+        { ...base, update: 'document', doc_ids: [A.values.doc_ids![0], A.values.doc_ids![0]] },
+        400,
+        'Duplicate document sides provided.',
+      ],
       ['unknown verification_uuid', { ...base, verification_uuid: UNKNOWN_UUID }, 404, `Verification ${UNKNOWN_UUID} not found.`],
     ];
     for (const [name, body, status, message] of cases) {
@@ -151,7 +177,7 @@ describe('the conforming Sila fixture', () => {
     for (const version of [null, '0.3', 0.2, '']) expect([version, (await api.list({ header: header(A, { version }) })).status]).toEqual([version, 400]);
   });
 
-  test('a token reaches only its own user: other handles are 403, another user\'s verification is 404', async () => {
+  test("a token reaches only its own user: other handles are 403, another user's verification is 404", async () => {
     const theirs = await ids(track(client(server, B.token)), B);
     expect((await api.list({ header: header(B) })).status).toBe(403);
     expect((await api.one(theirs.waiting)).status).toBe(404);
@@ -177,12 +203,14 @@ describe('the conforming Sila fixture', () => {
       expect(a.json.message).toMatch(/\S/);
       expect(a.json).not.toHaveProperty('status', a.status);
     }
-    const times = seen.flatMap((a) => [a.json.requested_at, a.json.updated_at, ...(a.json.verifications ?? []).map((v: { requested_at: number }) => v.requested_at)]).filter((t) => t !== undefined);
+    const times = seen
+      .flatMap((a) => [a.json.requested_at, a.json.updated_at, ...(a.json.verifications ?? []).map((v: { requested_at: number }) => v.requested_at)])
+      .filter((t) => t !== undefined);
     expect(times.length).toBeGreaterThan(0);
     expect(times.every((t) => Number.isInteger(t) && t < 1e11)).toBe(true); // epoch seconds, not ms
   });
 
-  test('the spec\'s negative cases are refused as declared', async () => {
+  test("the spec's negative cases are refused as declared", async () => {
     let count = 0;
     for (const op of operations) {
       for (const c of (op.extensions['x-negative-cases'] as Array<{ name: string; patch: unknown; status: number | number[] }> | undefined) ?? []) {
@@ -210,27 +238,77 @@ describe('the conforming Sila fixture', () => {
 
 /** How each fault shows: a probe run on a conforming and on a faulted server, and what each answers. */
 const PROBES: Record<Fault, { probe: (api: Api, server: SilaServer) => Promise<unknown>; conforming: unknown; faulted: unknown }> = {
-  'stale-created-accepted': { probe: async (api) => (await api.list({ header: header(A, { created: nowSeconds() - 360 }) })).status, conforming: 400, faulted: 200 },
-  'future-created-accepted': { probe: async (api) => { const { waiting } = await ids(api); return (await api.resume({ header: header(A, { created: nowSeconds() + 60 }), verification_uuid: waiting, update: 'entity' })).status; }, conforming: 400, faulted: 200 },
+  'stale-created-accepted': {
+    probe: async (api) => (await api.list({ header: header(A, { created: nowSeconds() - 360 }) })).status,
+    conforming: 400,
+    faulted: 200,
+  },
+  'future-created-accepted': {
+    probe: async (api) => {
+      const { waiting } = await ids(api);
+      return (await api.resume({ header: header(A, { created: nowSeconds() + 60 }), verification_uuid: waiting, update: 'entity' })).status;
+    },
+    conforming: 400,
+    faulted: 200,
+  },
   'null-version-accepted': { probe: async (api) => (await api.list({ header: header(A, { version: null }) })).status, conforming: 400, faulted: 200 },
   'success-true-on-error': { probe: async (_api, server) => (await client(server, null).list()).json.success, conforming: false, faulted: true },
-  'message-empty': { probe: async (api) => { const { waiting } = await ids(api); return (await api.resume({ header: header(), verification_uuid: waiting, update: 'entity' })).json.message; }, conforming: 'Verification successfully resumed.', faulted: '' },
+  'message-empty': {
+    probe: async (api) => {
+      const { waiting } = await ids(api);
+      return (await api.resume({ header: header(), verification_uuid: waiting, update: 'entity' })).json.message;
+    },
+    conforming: 'Verification successfully resumed.',
+    faulted: '',
+  },
   'success-missing': { probe: async (api) => 'success' in (await api.list()).json, conforming: true, faulted: false },
-  'timestamp-ms': { probe: async (api) => { const { waiting } = await ids(api); return (await api.one(waiting)).json.requested_at; }, conforming: 1_753_312_417, faulted: 1_753_312_417_000 },
-  'doc-update-without-doc-ids-accepted': { probe: async (api) => { const { passed } = await ids(api); return (await api.resume({ header: header(), verification_uuid: passed, update: 'document' })).status; }, conforming: 400, faulted: 200 },
-  'unknown-uuid-200': { probe: async (api) => (await api.resume({ header: header(), verification_uuid: UNKNOWN_UUID, update: 'entity' })).status, conforming: 404, faulted: 200 },
+  'timestamp-ms': {
+    probe: async (api) => {
+      const { waiting } = await ids(api);
+      return (await api.one(waiting)).json.requested_at;
+    },
+    conforming: 1_753_312_417,
+    faulted: 1_753_312_417_000,
+  },
+  'doc-update-without-doc-ids-accepted': {
+    probe: async (api) => {
+      const { passed } = await ids(api);
+      return (await api.resume({ header: header(), verification_uuid: passed, update: 'document' })).status;
+    },
+    conforming: 400,
+    faulted: 200,
+  },
+  'unknown-uuid-200': {
+    probe: async (api) => (await api.resume({ header: header(), verification_uuid: UNKNOWN_UUID, update: 'entity' })).status,
+    conforming: 404,
+    faulted: 200,
+  },
   'cross-user-verification': {
-    probe: async (api, server) => { const theirs = await ids(client(server, B.token), B); return [(await api.one(theirs.waiting)).status, (await api.resume({ header: header(), verification_uuid: theirs.waiting, update: 'entity' })).status]; },
+    probe: async (api, server) => {
+      const theirs = await ids(client(server, B.token), B);
+      return [(await api.one(theirs.waiting)).status, (await api.resume({ header: header(), verification_uuid: theirs.waiting, update: 'entity' })).status];
+    },
     conforming: [404, 404],
     faulted: [200, 200],
   },
   'handle-mismatch-accepted': {
-    probe: async (api, server) => { const theirs = await ids(client(server, B.token), B); const answer = await api.list({ header: header(B) }); return [answer.status, answer.json.verifications?.[0]?.verification_uuid === theirs.waiting || answer.json.verifications?.[0]?.verification_uuid === theirs.passed]; },
+    probe: async (api, server) => {
+      const theirs = await ids(client(server, B.token), B);
+      const answer = await api.list({ header: header(B) });
+      return [
+        answer.status,
+        answer.json.verifications?.[0]?.verification_uuid === theirs.waiting || answer.json.verifications?.[0]?.verification_uuid === theirs.passed,
+      ];
+    },
     conforming: [403, false],
     faulted: [200, true],
   },
   'auth-missing-accepted': { probe: async (_api, server) => (await client(server, null).list()).status, conforming: 401, faulted: 200 },
-  'jwt-signature-ignored': { probe: async (_api, server) => (await client(server, signFixtureJwt({ user_handle: A.values.user_handle }, 'forged')).list()).status, conforming: 401, faulted: 200 },
+  'jwt-signature-ignored': {
+    probe: async (_api, server) => (await client(server, signFixtureJwt({ user_handle: A.values.user_handle }, 'forged')).list()).status,
+    conforming: 401,
+    faulted: 200,
+  },
   'server-error': { probe: async (api) => (await api.list()).status, conforming: 200, faulted: 500 },
   'array-body-crash': { probe: async (api) => (await api.list([header()])).status, conforming: 400, faulted: 500 },
   'schema-wrong-type': { probe: async (api) => typeof (await api.list()).json.verifications[0].flow, conforming: 'string', faulted: 'number' },
@@ -239,7 +317,10 @@ const PROBES: Record<Fault, { probe: (api: Api, server: SilaServer) => Promise<u
 describe('each fault changes the answer it should', () => {
   test.each(FAULTS.map((f) => [f]))('%s', async (fault) => {
     const { probe, conforming, faulted } = PROBES[fault];
-    for (const [faults, want] of [[[], conforming], [[fault], faulted]] as const) {
+    for (const [faults, want] of [
+      [[], conforming],
+      [[fault], faulted],
+    ] as const) {
       const server = await startSilaServer({ faults: [...faults] });
       try {
         expect(await probe(client(server), server)).toEqual(want);
@@ -250,7 +331,10 @@ describe('each fault changes the answer it should', () => {
   });
 
   test('faulted answers break the spec or the envelope where the fault is about them', async () => {
-    for (const [fault, field] of [['success-missing', "required property 'success'"], ['schema-wrong-type', '/verifications/0/flow']] as const) {
+    for (const [fault, field] of [
+      ['success-missing', "required property 'success'"],
+      ['schema-wrong-type', '/verifications/0/flow'],
+    ] as const) {
       const server = await startSilaServer({ faults: [fault] });
       try {
         expect(problems(await client(server).list()).some((p) => p.includes(field))).toBe(true);

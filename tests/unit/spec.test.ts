@@ -21,7 +21,10 @@ describe('the contract itself', () => {
 
   test('the lint fails a spec whose example contradicts its schema', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'contract-lint-'));
-    const broken = readFileSync(SPEC, 'utf8').replace('message: Payout fee retrieved\n                data:\n                  fee: 150', 'message: Payout fee retrieved\n                data:\n                  fee: one hundred fifty');
+    const broken = readFileSync(SPEC, 'utf8').replace(
+      'message: Payout fee retrieved\n                data:\n                  fee: 150',
+      'message: Payout fee retrieved\n                data:\n                  fee: one hundred fifty',
+    );
     expect(broken).not.toEqual(readFileSync(SPEC, 'utf8'));
     writeFileSync(join(dir, 'broken.yaml'), broken);
     const errors = await lintErrors(join(dir, 'broken.yaml'));
@@ -64,7 +67,6 @@ describe('the contract itself', () => {
     expect(getAt(spec.doc, '/components/responses/BadRequest/x-inferred')).toBeTypeOf('string');
   });
 });
-
 
 describe('loading a spec split over files', () => {
   const root = (ref: string) =>

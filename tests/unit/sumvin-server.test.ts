@@ -4,8 +4,15 @@ import { loadSpec } from '../../src/spec/load.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
 import {
-  SUMVIN_FAULT_CASES, SUMVIN_FAULTS, SUMVIN_FIXTURE_TOKENS, SUMVIN_INFERRED_CASES, SUMVIN_WARNING_CASES, startSumvinServer,
-  type SumvinFault, type SumvinServer, type SumvinToken,
+  SUMVIN_FAULT_CASES,
+  SUMVIN_FAULTS,
+  SUMVIN_FIXTURE_TOKENS,
+  SUMVIN_INFERRED_CASES,
+  SUMVIN_WARNING_CASES,
+  startSumvinServer,
+  type SumvinFault,
+  type SumvinServer,
+  type SumvinToken,
 } from '../fixtures/sumvin-server.ts';
 
 /**
@@ -76,7 +83,11 @@ describe('the conforming Sumvin fixture answers as the extracted spec documents'
   test.each(SUMVIN_FIXTURE_TOKENS.map((t) => [t.name, t] as const))('every operation, every variant, for the %s token', async (_, token) => {
     for (const [path, op] of operations()) {
       const variants: Array<[string, Record<string, string>]> = [
-        ['', {}], ['?refresh=false', {}], ['?refresh=true', {}], ['', { 'x-timestamp-format': 'iso8601' }], ['', { 'x-timestamp-format': 'unix' }],
+        ['', {}],
+        ['?refresh=false', {}],
+        ['?refresh=true', {}],
+        ['', { 'x-timestamp-format': 'iso8601' }],
+        ['', { 'x-timestamp-format': 'unix' }],
       ];
       for (const [query, headers] of variants) {
         const answer = await get(server.url, path + query, token, headers);
@@ -187,35 +198,89 @@ function timestampPairs(epoch: unknown, isoForm: unknown, key = ''): Array<[numb
 type Probe = [path: string, token: string | undefined, headers?: Record<string, string>, method?: string];
 /** Each fault: one request, and what about its answer must differ from the conforming server's. */
 const FAULT_EFFECTS: Record<SumvinFault, { probe: Probe; shows: (faulty: Answer, conforming: Answer) => void }> = {
-  'timestamp-epoch-seconds': { probe: ['/v0/kyc/status', 'approved'], shows: (f, c) => expect(f.body['verified_at']).toBe(Math.floor((c.body['verified_at'] as number) / 1000)) },
-  'iso8601-ignored': { probe: ['/v0/kyc/status', 'approved', { 'x-timestamp-format': 'iso8601' }], shows: (f, c) => { expect(typeof c.body['verified_at']).toBe('string'); expect(typeof f.body['verified_at']).toBe('number'); } },
-  'iso8601-instant-shifted': { probe: ['/v0/kyc/details', 'approved', { 'x-timestamp-format': 'iso8601' }], shows: (f, c) => expect(Date.parse(f.body['started_at'] as string) - Date.parse(c.body['started_at'] as string)).toBe(3_600_000) },
-  'timestamp-format-unknown-rejected': { probe: ['/v0/kyc/status', 'approved', { 'x-timestamp-format': 'rfc3339' }], shows: (f, c) => expect([c.status, f.status]).toEqual([200, 400]) },
-  'problem-status-lies': { probe: ['/v0/kyc/status', undefined], shows: (f, c) => expect([c.body['status'], f.body['status'], f.status]).toEqual([401, 400, 401]) },
-  'problem-instance-wrong': { probe: ['/v0/kyc/details', undefined], shows: (f, c) => expect([c.body['instance'], f.body['instance']]).toEqual(['/v0/kyc/details', '/v0/kyc']) },
+  'timestamp-epoch-seconds': {
+    probe: ['/v0/kyc/status', 'approved'],
+    shows: (f, c) => expect(f.body['verified_at']).toBe(Math.floor((c.body['verified_at'] as number) / 1000)),
+  },
+  'iso8601-ignored': {
+    probe: ['/v0/kyc/status', 'approved', { 'x-timestamp-format': 'iso8601' }],
+    shows: (f, c) => {
+      expect(typeof c.body['verified_at']).toBe('string');
+      expect(typeof f.body['verified_at']).toBe('number');
+    },
+  },
+  'iso8601-instant-shifted': {
+    probe: ['/v0/kyc/details', 'approved', { 'x-timestamp-format': 'iso8601' }],
+    shows: (f, c) => expect(Date.parse(f.body['started_at'] as string) - Date.parse(c.body['started_at'] as string)).toBe(3_600_000),
+  },
+  'timestamp-format-unknown-rejected': {
+    probe: ['/v0/kyc/status', 'approved', { 'x-timestamp-format': 'rfc3339' }],
+    shows: (f, c) => expect([c.status, f.status]).toEqual([200, 400]),
+  },
+  'problem-status-lies': {
+    probe: ['/v0/kyc/status', undefined],
+    shows: (f, c) => expect([c.body['status'], f.body['status'], f.status]).toEqual([401, 400, 401]),
+  },
+  'problem-instance-wrong': {
+    probe: ['/v0/kyc/details', undefined],
+    shows: (f, c) => expect([c.body['instance'], f.body['instance']]).toEqual(['/v0/kyc/details', '/v0/kyc']),
+  },
   'problem-type-relative': { probe: ['/v0/kyc/documents', undefined], shows: (f) => expect(f.body['type']).toMatch(/^\/errors\//) },
-  'problem-title-empty': { probe: ['/v0/kyc/documents/required', undefined], shows: (f, c) => expect([c.body['title'] !== '', f.body['title']]).toEqual([true, '']) },
-  'auth-401-not-problem': { probe: ['/v0/kyc/status', undefined], shows: (f) => expect([f.status, f.type, f.body]).toEqual([401, 'text/plain', { text: 'Unauthorized' }]) },
-  'auth-401-fastapi-detail': { probe: ['/v0/kyc/details', undefined], shows: (f) => expect([f.status, f.type, f.body]).toEqual([401, 'application/json', { detail: 'Not authenticated' }]) },
+  'problem-title-empty': {
+    probe: ['/v0/kyc/documents/required', undefined],
+    shows: (f, c) => expect([c.body['title'] !== '', f.body['title']]).toEqual([true, '']),
+  },
+  'auth-401-not-problem': {
+    probe: ['/v0/kyc/status', undefined],
+    shows: (f) => expect([f.status, f.type, f.body]).toEqual([401, 'text/plain', { text: 'Unauthorized' }]),
+  },
+  'auth-401-fastapi-detail': {
+    probe: ['/v0/kyc/details', undefined],
+    shows: (f) => expect([f.status, f.type, f.body]).toEqual([401, 'application/json', { detail: 'Not authenticated' }]),
+  },
   'status-unknown': { probe: ['/v0/kyc/status', 'approved'], shows: (f) => expect([f.body['status'], f.body['verified_at']]).toEqual(['under_review', null]) },
-  'verified-at-while-pending': { probe: ['/v0/kyc/status', 'pending'], shows: (f, c) => expect([c.body['verified_at'], f.body['status'], typeof f.body['verified_at']]).toEqual([null, 'pending', 'number']) },
-  'reject-reason-while-approved': { probe: ['/v0/kyc/status', 'approved'], shows: (f, c) => expect([c.body['reject_reason'], f.body['status'], typeof f.body['reject_reason']]).toEqual([null, 'approved', 'string']) },
-  'self-link-broken': { probe: ['/v0/kyc/status', 'approved'], shows: (f) => expect((f.body['_links'] as { self: { href: string } }).self.href).toBe('/v0/kyc/status/self') },
+  'verified-at-while-pending': {
+    probe: ['/v0/kyc/status', 'pending'],
+    shows: (f, c) => expect([c.body['verified_at'], f.body['status'], typeof f.body['verified_at']]).toEqual([null, 'pending', 'number']),
+  },
+  'reject-reason-while-approved': {
+    probe: ['/v0/kyc/status', 'approved'],
+    shows: (f, c) => expect([c.body['reject_reason'], f.body['status'], typeof f.body['reject_reason']]).toEqual([null, 'approved', 'string']),
+  },
+  'self-link-broken': {
+    probe: ['/v0/kyc/status', 'approved'],
+    shows: (f) => expect((f.body['_links'] as { self: { href: string } }).self.href).toBe('/v0/kyc/status/self'),
+  },
   'schema-wrong-type': { probe: ['/v0/kyc/status', 'approved'], shows: (f) => expect(f.body['has_passport']).toBe('no') },
-  'nullable-omitted': { probe: ['/v0/kyc/details', 'approved'], shows: (f, c) => expect(['rejected_at' in c.body, 'rejected_at' in f.body]).toEqual([true, false]) },
+  'nullable-omitted': {
+    probe: ['/v0/kyc/details', 'approved'],
+    shows: (f, c) => expect(['rejected_at' in c.body, 'rejected_at' in f.body]).toEqual([true, false]),
+  },
   'server-error': { probe: ['/v0/kyc/status', 'approved'], shows: (f) => expect([f.status, f.body['status']]).toEqual([500, 500]) },
   'undocumented-2xx': { probe: ['/v0/kyc/documents', 'approved'], shows: (f, c) => expect([c.status, f.status]).toEqual([200, 201]) },
   'refresh-invalid-accepted': { probe: ['/v0/kyc/details?refresh=maybe', 'approved'], shows: (f, c) => expect([c.status, f.status]).toEqual([422, 200]) },
   'auth-missing-accepted': { probe: ['/v0/kyc/status', undefined], shows: (f, c) => expect([c.status, f.status]).toEqual([401, 200]) },
-  'auth-unknown-pat-accepted': { probe: ['/v0/kyc/status', undefined, { 'x-sumvin-pat': 'sumvin_pat_fixture_unknown_9999' }], shows: (f, c) => expect([c.status, f.status]).toEqual([401, 200]) },
-  'auth-pat-in-query': { probe: [`/v0/kyc/details?x-sumvin-pat=${tokenNamed('rejected').token}`, undefined], shows: (f, c) => expect([c.status, f.status, f.body['status']]).toEqual([401, 200, 'rejected']) },
+  'auth-unknown-pat-accepted': {
+    probe: ['/v0/kyc/status', undefined, { 'x-sumvin-pat': 'sumvin_pat_fixture_unknown_9999' }],
+    shows: (f, c) => expect([c.status, f.status]).toEqual([401, 200]),
+  },
+  'auth-pat-in-query': {
+    probe: [`/v0/kyc/details?x-sumvin-pat=${tokenNamed('rejected').token}`, undefined],
+    shows: (f, c) => expect([c.status, f.status, f.body['status']]).toEqual([401, 200, 'rejected']),
+  },
   'method-405-without-allow': { probe: ['/v0/kyc/status', 'approved', {}, 'DELETE'], shows: (f, c) => expect([c.status, f.status]).toEqual([404, 405]) },
-  'auth-pat-as-bearer': { probe: ['/v0/kyc/status', undefined, { authorization: `Bearer ${tokenNamed('retry').token}` }], shows: (f, c) => expect([c.status, f.status, f.body['status']]).toEqual([401, 200, 'retry']) },
+  'auth-pat-as-bearer': {
+    probe: ['/v0/kyc/status', undefined, { authorization: `Bearer ${tokenNamed('retry').token}` }],
+    shows: (f, c) => expect([c.status, f.status, f.body['status']]).toEqual([401, 200, 'retry']),
+  },
 };
 
 describe('each Sumvin fault changes the answer it is named for', () => {
   test.each(SUMVIN_FAULTS.map((f) => [f]))('%s', async (fault) => {
-    const { probe: [path, name, headers = {}, method], shows } = FAULT_EFFECTS[fault];
+    const {
+      probe: [path, name, headers = {}, method],
+      shows,
+    } = FAULT_EFFECTS[fault];
     const token = name ? tokenNamed(name) : undefined;
     const faulty = await startSumvinServer({ faults: [fault] });
     try {
@@ -231,7 +296,16 @@ describe('each Sumvin fault changes the answer it is named for', () => {
     const ids = new Set(operations().map(([, op]) => op['operationId']));
     expect(rows.filter((r) => !ids.has(r[2]))).toEqual([]);
     const vocabulary = readFileSync('docs/extensions.md', 'utf8');
-    const existing = ['invariant-violated', 'response-schema-mismatch', 'server-error', 'status-code-undocumented', 'nullable-field-omitted', 'invalid-input-accepted', 'auth-not-enforced', 'auth-token-not-validated'];
+    const existing = [
+      'invariant-violated',
+      'response-schema-mismatch',
+      'server-error',
+      'status-code-undocumented',
+      'nullable-field-omitted',
+      'invalid-input-accepted',
+      'auth-not-enforced',
+      'auth-token-not-validated',
+    ];
     expect(rows.map((r) => r[3]).filter((id) => !existing.includes(id) && !vocabulary.includes(`\`${id}\``))).toEqual([]);
   });
 });

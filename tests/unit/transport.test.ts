@@ -3,7 +3,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { afterEach, expect, test } from 'vitest';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from '../../src/client/undici-fetch.ts';
 import { createTransport } from '../../src/client/transport.ts';
-import { Redactor } from '../../src/redact.ts';
+import { Redactor } from '../../src/base/redact.ts';
 import { buildSpecModel } from '../../src/run/context.ts';
 
 const spec = await buildSpecModel('spec/salesive-account.yaml');
@@ -68,7 +68,11 @@ test('a kept-alive connection the server drops as a request goes out is retried 
       expect(exchange.failure, `request ${i + 1}`).toBeUndefined();
       expect(exchange.response?.status).toBe(200);
     }
-    const broken = await createTransport({ baseUrl: url(always), timeoutMs: 5000, redactor: new Redactor() }).send(listRoles, { path: {}, query: {}, headers: {} }, { kind: 'none' });
+    const broken = await createTransport({ baseUrl: url(always), timeoutMs: 5000, redactor: new Redactor() }).send(
+      listRoles,
+      { path: {}, query: {}, headers: {} },
+      { kind: 'none' },
+    );
     expect(broken.failure?.kind).toBe('network');
   } finally {
     flaky.close();

@@ -20,7 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const live = (extra: Record<string, string> = {}) => ({ CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokens, CONTRACT_RUNS: '20', CONTRACT_SEED: '7', ...extra });
+const live = (extra: Record<string, string> = {}) => ({
+  CONTRACT_BASE_URL: server.url,
+  CONTRACT_TOKENS_FILE: tokens,
+  CONTRACT_RUNS: '20',
+  CONTRACT_SEED: '7',
+  ...extra,
+});
 const markings = (report: { findings: Array<{ inferred?: { marking: string } }> }) => new Set(report.findings.map((f) => f.inferred?.marking).filter(Boolean));
 
 describe('against an independent server that makes the other choice wherever the docs are silent', () => {
@@ -96,7 +102,12 @@ describe('a baseline: known findings are reported and do not fail; new ones fail
       try {
         const newOne = await runContract(['--baseline', baseline], env(worse.url));
         expect(newOne.status).toBe(1);
-        expect(newOne.report().findings.filter((f: { severity: string; known?: boolean }) => f.severity === 'error' && !f.known).map((f: { check: string }) => f.check)).toContain('envelope-message-empty');
+        expect(
+          newOne
+            .report()
+            .findings.filter((f: { severity: string; known?: boolean }) => f.severity === 'error' && !f.known)
+            .map((f: { check: string }) => f.check),
+        ).toContain('envelope-message-empty');
       } finally {
         await worse.close();
       }
@@ -129,7 +140,9 @@ describe('never green by accident', () => {
     const run = await runContract(['--runs', '20', '--seed', '5'], { CONTRACT_SPEC: join(dir, 'account.yaml') });
     expect(run.status).toBe(0);
     const spec = run.report().findings.filter((f: { check: string }) => f.check === 'spec-example-invalid');
-    expect(spec.map((f: { location: string }) => f.location)).toContain('/paths/~1kyc~1status/get/responses/200/content/application~1json/examples/pending/value/data/status');
+    expect(spec.map((f: { location: string }) => f.location)).toContain(
+      '/paths/~1kyc~1status/get/responses/200/content/application~1json/examples/pending/value/data/status',
+    );
     expect(run.out).toMatch(/Spec findings \(1\) — the mock served the spec's own examples, and they break the spec/);
   });
 
@@ -141,11 +154,16 @@ describe('never green by accident', () => {
     param['schema'] = { type: 'string', pattern: '^(?=.*[0-9])(?=.*[a-z]).{40}\\b$' };
     const dir = mkdtempSync(join(tmpdir(), 'contract-spec-'));
     writeFileSync(join(dir, 'account.yaml'), stringify(doc));
-    const run = await runContract(['--only', 'GET /domains/check-availability › valid requests get documented responses'], live({ CONTRACT_SPEC: join(dir, 'account.yaml') }));
+    const run = await runContract(
+      ['--only', 'GET /domains/check-availability › valid requests get documented responses'],
+      live({ CONTRACT_SPEC: join(dir, 'account.yaml') }),
+    );
     const report = run.report();
     expect(report.gaps).toEqual([expect.stringMatching(/^GET \/domains\/check-availability: .*cannot produce strings matching/)]);
     expect(run.out).toMatch(/Could not generate \(1\) — requests not sent, so not judged:/);
-    const judged = report.outcomes.filter((o: { operation: string; status: string }) => o.operation === 'GET /domains/check-availability' && o.status === 'passed');
+    const judged = report.outcomes.filter(
+      (o: { operation: string; status: string }) => o.operation === 'GET /domains/check-availability' && o.status === 'passed',
+    );
     expect(judged).toEqual([]);
     expect(report.findings.filter((f: { check: string }) => f.check === 'valid-input-rejected')).toEqual([]);
     // Nothing judged is not a pass.
@@ -155,12 +173,16 @@ describe('never green by accident', () => {
   test('with the preflight off and every path answering 404, no body check is passed on a body it could not judge', async () => {
     const conforming = await startAccountServer();
     try {
-      const run = await runContract(['--no-preflight', '--runs', '5'], { CONTRACT_BASE_URL: conforming.url.replace(/\/api\/v1$/, ''), CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS) });
+      const run = await runContract(['--no-preflight', '--runs', '5'], {
+        CONTRACT_BASE_URL: conforming.url.replace(/\/api\/v1$/, ''),
+        CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS),
+      });
       expect(run.status).toBe(1);
       const outcomes = run.report().outcomes as Array<{ check: string; operation: string; status: string }>;
       // /domains never documents a 404: its bodies have no schema to be held to.
       const of = (check: string) => outcomes.find((o) => o.operation === 'GET /domains' && o.check === check)?.status;
-      for (const check of ['response-schema-mismatch', 'timestamp-not-rfc3339', 'enum-value-undocumented', 'tenant-owner-mismatch']) expect(of(check), check).toBe('not-applicable');
+      for (const check of ['response-schema-mismatch', 'timestamp-not-rfc3339', 'enum-value-undocumented', 'tenant-owner-mismatch'])
+        expect(of(check), check).toBe('not-applicable');
       expect(run.report().warnings.map((w: { check: string }) => w.check)).toContain('status-code-undocumented');
     } finally {
       await conforming.close();

@@ -54,10 +54,16 @@ describe('fetchDoc: every way a request can fail is one problem, never a throw',
     ['declared larger than the limit', { path: '/big.md', want: /^larger than the 1 KiB limit \(it declares 4096 bytes\)/ }],
     ['streamed past the limit', { path: '/big-chunked.md', want: /^larger than the 1 KiB limit \(its body runs past it\)/ }],
     ['connection closed mid-body', { path: '/cut.md', want: /^the connection closed before the answer was complete/ }],
-    ['redirect to another host', { path: '/away.md', want: /^redirects to http:\/\/localhost:\d+\/ok\.md, outside 127\.0\.0\.1:\d+ — not followed/, status: 302 }],
+    [
+      'redirect to another host',
+      { path: '/away.md', want: /^redirects to http:\/\/localhost:\d+\/ok\.md, outside 127\.0\.0\.1:\d+ — not followed/, status: 302 },
+    ],
     ['redirect loop', { path: '/loop.md', want: /^more than 3 redirects/, status: 302 }],
     ['5xx every time', { path: '/down.md', want: /^answers 500 after 3 retries — the site is failing; try again later$/, status: 500 }],
-    ['429 asking for longer than we wait', { path: '/busy.md', want: /^answers 429 and asks to wait 120 s \(more than the 30 s waited\) — try again later$/, status: 429 }],
+    [
+      '429 asking for longer than we wait',
+      { path: '/busy.md', want: /^answers 429 and asks to wait 120 s \(more than the 30 s waited\) — try again later$/, status: 429 },
+    ],
   ])('%s', async (_name, { path, over, want, status }) => {
     const got = await fetchDoc(`${server.url}${path}`, limits(server, over));
     expect(got).toMatchObject({ ok: false, url: `${server.url}${path}`, ...(status ? { status } : {}) });

@@ -10,7 +10,13 @@ const INDEX = 'https://docs.salesive.com/llms.txt';
 
 describe('indexLinks: the .md pages an llms.txt-style index lists', () => {
   test.each<[string, { given: string; want: string[] }]>([
-    ['absolute', { given: '- [Get KYC status](https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status.md): notes', want: ['https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status.md'] }],
+    [
+      'absolute',
+      {
+        given: '- [Get KYC status](https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status.md): notes',
+        want: ['https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status.md'],
+      },
+    ],
     ['root-relative', { given: '- [A](/apps-api/a.md)', want: ['https://docs.salesive.com/apps-api/a.md'] }],
     ['relative to the index', { given: '- [A](apps-api/a.md)', want: ['https://docs.salesive.com/apps-api/a.md'] }],
     ['with a title, in angle brackets', { given: '[A](<apps-api/a.md> "A page")', want: ['https://docs.salesive.com/apps-api/a.md'] }],
@@ -26,7 +32,10 @@ describe('indexLinks: the .md pages an llms.txt-style index lists', () => {
 describe('pageKey and fileNameFor: a page is its docs path; a file name is safe and follows the snapshot', () => {
   test.each<[string, { given: string; want: string }]>([
     ['.md page', { given: 'https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status.md', want: '/apps-api/endpoint/kyc/get-kyc-status.md' }],
-    ['HTML URL of the same page (hand-vendored Source lines)', { given: 'https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status', want: '/apps-api/endpoint/kyc/get-kyc-status.md' }],
+    [
+      'HTML URL of the same page (hand-vendored Source lines)',
+      { given: 'https://docs.salesive.com/apps-api/endpoint/kyc/get-kyc-status', want: '/apps-api/endpoint/kyc/get-kyc-status.md' },
+    ],
     ['trailing slash', { given: 'https://docs.gu1.ai/en/use-cases/kyc/check-status/', want: '/en/use-cases/kyc/check-status.md' }],
   ])('pageKey: %s', (_name, { given, want }) => {
     expect(pageKey(new URL(given))).toBe(want);
@@ -34,7 +43,10 @@ describe('pageKey and fileNameFor: a page is its docs path; a file name is safe 
 
   test.each<[string, { given: [string, string[]]; want: string }]>([
     ['last two segments', { given: ['/apps-api/endpoint/kyc/get-kyc-status.md', []], want: 'kyc-get-kyc-status.md' }],
-    ['taken: the whole path', { given: ['/apps-api/endpoint/kyc/get-kyc-status.md', ['kyc-get-kyc-status.md']], want: 'apps-api-endpoint-kyc-get-kyc-status.md' }],
+    [
+      'taken: the whole path',
+      { given: ['/apps-api/endpoint/kyc/get-kyc-status.md', ['kyc-get-kyc-status.md']], want: 'apps-api-endpoint-kyc-get-kyc-status.md' },
+    ],
     ['both taken: numbered', { given: ['/kyc/a.md', ['kyc-a.md']], want: 'kyc-a-2.md' }],
     ['no path traversal, no odd characters', { given: ['/../../etc/Pass%20wd.md', []], want: 'etc-pass-20wd.md' }],
     ['nothing usable', { given: ['/.md', []], want: 'page.md' }],
@@ -65,7 +77,15 @@ describe("readPage: drift's reader decides what a page is", () => {
 
 describe('exitCode: one pure function of the plan', () => {
   const entry = { url: 'u', fetchedAt: 't', sha256: 's' };
-  const plan = (fetched: number, ...items: Item[]): Plan => ({ api: 'salesive', dir: 'd', source: 's', items, fetched, ignored: 0, manifest: { api: 'salesive', source: 's', files: {} } });
+  const plan = (fetched: number, ...items: Item[]): Plan => ({
+    api: 'salesive',
+    dir: 'd',
+    source: 's',
+    items,
+    fetched,
+    ignored: 0,
+    manifest: { api: 'salesive', source: 's', files: {} },
+  });
   const changed: Item = { kind: 'changed', file: 'a.md', bytes: Buffer.from(''), entry, detail: '' };
   const failed: Item = { kind: 'failed', url: 'u', problem: 'p' };
   test.each<[string, { given: [Plan, boolean]; want: number }]>([

@@ -55,7 +55,9 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
     const lines = run.stderr.split('\n').filter(Boolean);
     const url = (path: string) => `${server.url}${path}`.replace(/[.]/g, '\\.');
     expect(lines.sort()).toEqual([
-      expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/domains/list-domains.md')} — redirects to http://localhost:\\d+/.* — not followed`)),
+      expect.stringMatching(
+        new RegExp(`^upstream: ${url('/apps-api/endpoint/domains/list-domains.md')} — redirects to http://localhost:\\d+/.* — not followed`),
+      ),
       expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/kyc/create-kyc-session.md')} — skipped: its OpenAPI block is cut off`)),
       expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/payouts/get-payout-fee.md')} — no complete answer within 1000 ms`)),
       expect.stringMatching(new RegExp(`^upstream: ${url('/apps-api/endpoint/payouts/get-payout.md')} — answers 404`)),
@@ -72,7 +74,8 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
       lastModified: 'Tue, 01 Dec 2026 18:00:00 GMT',
       operations: ['GET /kyc/status'],
     });
-    for (const [file, entry] of Object.entries(manifest.files as Record<string, { sha256: string }>)) expect(entry.sha256).toBe(sha256(readFileSync(join(dir, file))));
+    for (const [file, entry] of Object.entries(manifest.files as Record<string, { sha256: string }>))
+      expect(entry.sha256).toBe(sha256(readFileSync(join(dir, file))));
   });
 
   test('drift reads the pulled pages (manifest.json and the rest ignored)', () => {
@@ -99,7 +102,10 @@ describe('npm run upstream -- pull (salesive, against a local copy of the docs)'
     const baseline = await driftOf(dir);
     expect(baseline.filter((c) => c.rule === 'response-enum-value-added')).toEqual([]);
 
-    server.pages.set(KYC_STATUS, pristine.replace('            - declined\n        sessionId:', '            - declined\n            - expired\n        sessionId:'));
+    server.pages.set(
+      KYC_STATUS,
+      pristine.replace('            - declined\n        sessionId:', '            - declined\n            - expired\n        sessionId:'),
+    );
     expect(server.pages.get(KYC_STATUS)).not.toBe(pristine);
     const before = mtimes(dir);
     const check = await upstream('pull', '--check', '--index', `${server.url}/clean/llms.txt`, '--dir', dir);
@@ -129,7 +135,12 @@ describe('pull: the cut-off page of a snapshot, and a mirror that serves nothing
     const legacy = 'Source: https://docs.salesive.com/apps-api/endpoint/kyc/create-kyc-session.md\n--- excerpt 1 ---\n# kept\n';
     writeFileSync(join(dir, 'kyc-create-kyc-session.md'), legacy);
     const { plan } = await pull({ api: 'salesive', index: `${server.url}/clean/llms.txt`, dir, timeoutMs: 1000, check: false });
-    expect(plan.items).toContainEqual({ kind: 'skipped', file: 'kyc-create-kyc-session.md', url: `${server.url}/apps-api/endpoint/kyc/create-kyc-session.md`, reason: 'its OpenAPI block is cut off (an excerpt)' });
+    expect(plan.items).toContainEqual({
+      kind: 'skipped',
+      file: 'kyc-create-kyc-session.md',
+      url: `${server.url}/apps-api/endpoint/kyc/create-kyc-session.md`,
+      reason: 'its OpenAPI block is cut off (an excerpt)',
+    });
     expect(readFileSync(join(dir, 'kyc-create-kyc-session.md'), 'utf8')).toBe(legacy);
     expect(exitCode(plan, false)).toBe(1);
   });
@@ -140,7 +151,10 @@ describe('pull: the cut-off page of a snapshot, and a mirror that serves nothing
       const dir = mkdtempSync(join(tmpdir(), 'upstream-none-'));
       const run = await upstream('pull', '--index', `${empty.url}/llms.txt`, '--dir', dir);
       expect(run.exitCode).toBe(2);
-      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/\/apps-api\/x\.md — answers 404/), expect.stringMatching(/^upstream: nothing could be fetched from .* is untouched$/)]);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/\/apps-api\/x\.md — answers 404/),
+        expect.stringMatching(/^upstream: nothing could be fetched from .* is untouched$/),
+      ]);
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       await empty.close();
@@ -153,9 +167,17 @@ describe('bad input and unknown indexes: one line, exit 2', () => {
     ['sila has no known index', ['--api', 'sila'], /^upstream: no machine-readable index is known for sila \(docs\.silamoney\.com\) — pass --index <url>/],
     ['unknown API', ['--api', 'nope'], /^upstream: --api "nope" is not known — one of salesive, sumvin, gu1, sila/],
     ['--index not a URL', ['--index', 'docs/llms.txt'], /^upstream: --index "docs\/llms\.txt" is not an http\(s\) URL/],
-    ['--source on a docs API', ['--source', 'http://127.0.0.1:9/x'], /^upstream: --source is for vendor files; salesive is pulled from its docs index — use --index/],
+    [
+      '--source on a docs API',
+      ['--source', 'http://127.0.0.1:9/x'],
+      /^upstream: --source is for vendor files; salesive is pulled from its docs index — use --index/,
+    ],
     ['bad --timeout', ['--timeout', 'soon'], /^upstream: --timeout "soon" is not a positive number/],
-    ['index unreachable', ['--index', 'http://127.0.0.1:9/llms.txt'], /^upstream: http:\/\/127\.0\.0\.1:9\/llms\.txt \(the index\) — connection refused .*; nothing was fetched$/],
+    [
+      'index unreachable',
+      ['--index', 'http://127.0.0.1:9/llms.txt'],
+      /^upstream: http:\/\/127\.0\.0\.1:9\/llms\.txt \(the index\) — connection refused .*; nothing was fetched$/,
+    ],
   ])('%s', async (_name, args, want) => {
     const run = await upstream('pull', ...args, '--dir', mkdtempSync(join(tmpdir(), 'upstream-bad-')));
     expect(run.exitCode).toBe(2);
@@ -180,13 +202,20 @@ describe('npm run upstream -- pull --api sumvin (vendor files, against a local c
     for (const name of ['openapi.json', 'PIN', 'SOURCE.md']) cpSync(join(vendor, name), join(dir, name));
     const before = mtimes(dir);
     const { plan } = await pull({ api: 'sumvin', source: source(), dir, timeoutMs: 5000, check: true });
-    expect(plan.items.map((i) => [i.kind, 'file' in i ? i.file : i.url])).toEqual([['unchanged', 'openapi.json'], ['unchanged', 'PIN'], ['unchanged', 'SOURCE.md']]);
+    expect(plan.items.map((i) => [i.kind, 'file' in i ? i.file : i.url])).toEqual([
+      ['unchanged', 'openapi.json'],
+      ['unchanged', 'PIN'],
+      ['unchanged', 'SOURCE.md'],
+    ]);
     expect(exitCode(plan, true)).toBe(0);
     expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
     const { applied } = await pull({ api: 'sumvin', source: source(), dir, timeoutMs: 5000, check: false });
     expect(applied).toEqual({ written: [], removed: [], manifest: true });
     for (const [name, mtime] of Object.entries(before)) expect(statSync(join(dir, name)).mtimeMs).toBe(mtime);
-    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).files['PIN']).toMatchObject({ url: `${copy.url}/Sumvin/sdk-ts/HEAD/spec/PIN`, sha256: sha256(served('PIN')) });
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).files['PIN']).toMatchObject({
+      url: `${copy.url}/Sumvin/sdk-ts/HEAD/spec/PIN`,
+      sha256: sha256(served('PIN')),
+    });
   });
 
   test('a re-pin upstream: --check exits 1 naming PIN old → new', async () => {
@@ -200,7 +229,9 @@ describe('npm run upstream -- pull --api sumvin (vendor files, against a local c
   test('an empty or wrapped payload (the Contents API without the raw header) is skipped, ours kept', async () => {
     copy.pages.set('/Sumvin/sdk-ts/HEAD/spec/openapi.json', '{"size": 1333669, "encoding": "none", "content": ""}');
     const { plan } = await pull({ api: 'sumvin', source: source(), dir, timeoutMs: 5000, check: false });
-    expect(plan.items).toContainEqual(expect.objectContaining({ kind: 'skipped', file: 'openapi.json', reason: expect.stringMatching(/^not an OpenAPI document/) }));
+    expect(plan.items).toContainEqual(
+      expect.objectContaining({ kind: 'skipped', file: 'openapi.json', reason: expect.stringMatching(/^not an OpenAPI document/) }),
+    );
     expect(sha256(readFileSync(join(dir, 'openapi.json')))).toBe(sha256(served('openapi.json'))); // (a deep equal of 1.4 MB is slow)
   });
 });
@@ -216,7 +247,10 @@ describe('gu1: pages without OpenAPI blocks are kept whole', () => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'authentication.md'), 'Source: https://docs.gu1.ai/en/api-reference/authentication\n--- excerpt 1 ---\nold\n');
       const { plan } = await pull({ api: 'gu1', index: `${gu1.url}/llms.txt`, dir, timeoutMs: 1000, check: false });
-      expect(plan.items.map((i) => [i.kind, 'file' in i ? i.file : '']).sort()).toEqual([['changed', 'authentication.md'], ['new', 'kyc-check-status.md']]);
+      expect(plan.items.map((i) => [i.kind, 'file' in i ? i.file : '']).sort()).toEqual([
+        ['changed', 'authentication.md'],
+        ['new', 'kyc-check-status.md'],
+      ]);
       expect(exitCode(plan, false)).toBe(0);
     } finally {
       await gu1.close();

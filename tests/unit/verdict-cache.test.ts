@@ -27,15 +27,25 @@ describe('a remembered judgement is the judgement', () => {
     const statuses = [...op.responses.keys()].filter((s) => /^\d+$/.test(s)).map(Number);
     const bodyFor = (status: number) => {
       const pointer = op.responses.get(String(status))?.schemaPointer;
-      const problem = fc.record({ type: fc.constantFrom('https://e.x/p', 'nope'), title: fc.constantFrom('', 'Bad'), status: fc.constantFrom(status, 500), instance: fc.constantFrom(op.path, '/elsewhere') });
+      const problem = fc.record({
+        type: fc.constantFrom('https://e.x/p', 'nope'),
+        title: fc.constantFrom('', 'Bad'),
+        status: fc.constantFrom(status, 500),
+        instance: fc.constantFrom(op.path, '/elsewhere'),
+      });
       return pointer ? fc.oneof(arbitraryFor(spec.doc, getAt(spec.doc, pointer) as JsonSchema), problem) : problem;
     };
     const response = fc.constantFrom(...statuses).chain((status) => bodyFor(status).map((body) => ({ status, text: JSON.stringify(body) })));
     // The same response behind every request variant a check can read: the negotiated header and the path/query.
     const variants: Array<{ headers: Record<string, string>; base: string }> = [];
-    for (const headers of [{}, { 'X-Timestamp-Format': 'iso8601' }, { 'x-timestamp-format': 'unknown' }] as Array<Record<string, string>>) for (const base of ['', '/api']) variants.push({ headers, base });
+    for (const headers of [{}, { 'X-Timestamp-Format': 'iso8601' }, { 'x-timestamp-format': 'unknown' }] as Array<Record<string, string>>)
+      for (const base of ['', '/api']) variants.push({ headers, base });
     const exchanges = fc.sample(response, { numRuns: 60, seed: 7 }).flatMap(({ status, text }) =>
-      variants.map(({ headers, base }): Exchange => ({ request: { operation: op.key, method: 'GET', url: `http://127.0.0.1:9${base}${op.path}`, headers }, response: { status, headers: { 'content-type': 'application/json' }, text, json: JSON.parse(text) }, ms: 1 })),
+      variants.map(({ headers, base }): Exchange => ({
+        request: { operation: op.key, method: 'GET', url: `http://127.0.0.1:9${base}${op.path}`, headers },
+        response: { status, headers: { 'content-type': 'application/json' }, text, json: JSON.parse(text) },
+        ms: 1,
+      })),
     );
     const cached = createContext(base);
     const fresh = createContext({ ...base, verdictCache: false });
@@ -61,7 +71,11 @@ describe('remembering stops where it cannot pay', () => {
     const op = spec.operations[0]!;
     const cache = new VerdictCache(20_000, 64);
     const keys = Array.from({ length: 200 }, (_, i) => {
-      const e: Exchange = { request: { operation: op.key, method: 'GET', url: 'http://x/', headers: {} }, response: { status: 200, headers: {}, text: body(i) }, ms: 1 };
+      const e: Exchange = {
+        request: { operation: op.key, method: 'GET', url: 'http://x/', headers: {} },
+        response: { status: 200, headers: {}, text: body(i) },
+        ms: 1,
+      };
       const key = cache.key('s', op, e, spec);
       if (key !== undefined && cache.get(key, op) === undefined) cache.set(key, {});
       return key;

@@ -22,12 +22,19 @@ export function envelopeFor(spec: SpecModel, op: Operation, status: number): { r
 }
 
 const needs = (member: Member) => (op: Operation, spec: SpecModel) => {
-  const rules = [spec.rules.envelope, ...[...op.responses.values()].map((r) => r.extensions['x-envelope'] as EnvelopeRule | undefined)].filter((e): e is EnvelopeRule => !!e);
+  const rules = [spec.rules.envelope, ...[...op.responses.values()].map((r) => r.extensions['x-envelope'] as EnvelopeRule | undefined)].filter(
+    (e): e is EnvelopeRule => !!e,
+  );
   return !rules.length ? 'the spec declares no x-envelope' : rules.some((e) => e[member]) ? true : `the x-envelope declares no ${member}`;
 };
 
 /** Runs `judge` on an envelope-shaped JSON body; a body that is not an object is the other checks' to report. */
-function onEnvelope(op: Operation, exchange: Exchange, spec: SpecModel, judge: (body: Record<string, unknown>, status: number, e: EnvelopeRule, at: string) => Finding[] | null): Finding[] | null {
+function onEnvelope(
+  op: Operation,
+  exchange: Exchange,
+  spec: SpecModel,
+  judge: (body: Record<string, unknown>, status: number, e: EnvelopeRule, at: string) => Finding[] | null,
+): Finding[] | null {
   const r = exchange.response;
   const e = r && envelopeFor(spec, op, r.status);
   if (!r || !e || !r.json || typeof r.json !== 'object' || Array.isArray(r.json)) return null;
@@ -43,7 +50,18 @@ export const envelopeStatusMismatch = defineCheck({
   appliesTo: needs('statusField'),
   run: (op, exchange, spec) =>
     onEnvelope(op, exchange, spec, (body, status, e, at) =>
-      !e.statusField ? null : body[e.statusField] === status ? [] : [{ location: `/${e.statusField}`, expected: `${status} (the HTTP status, an integer)`, actual: show(body[e.statusField!]), basis: conventionBasis(spec, op, status, `${at}/statusField`) }],
+      !e.statusField
+        ? null
+        : body[e.statusField] === status
+          ? []
+          : [
+              {
+                location: `/${e.statusField}`,
+                expected: `${status} (the HTTP status, an integer)`,
+                actual: show(body[e.statusField]),
+                basis: conventionBasis(spec, op, status, `${at}/statusField`),
+              },
+            ],
     ),
 });
 
@@ -58,7 +76,16 @@ export const envelopeSuccessMismatch = defineCheck({
     onEnvelope(op, exchange, spec, (body, status, e, at) => {
       if (!e.successField) return null;
       const expected = status >= 200 && status < 300;
-      return body[e.successField!] === expected ? [] : [{ location: `/${e.successField}`, expected: `${expected} for HTTP ${status}`, actual: show(body[e.successField!]), basis: conventionBasis(spec, op, status, `${at}/successField`) }];
+      return body[e.successField] === expected
+        ? []
+        : [
+            {
+              location: `/${e.successField}`,
+              expected: `${expected} for HTTP ${status}`,
+              actual: show(body[e.successField]),
+              basis: conventionBasis(spec, op, status, `${at}/successField`),
+            },
+          ];
     }),
 });
 
@@ -72,8 +99,10 @@ export const envelopeMessageEmpty = defineCheck({
   run: (op, exchange, spec) =>
     onEnvelope(op, exchange, spec, (body, status, e, at) => {
       if (!e.messageField) return null;
-      const m = body[e.messageField!];
-      return typeof m === 'string' && m.trim() !== '' ? [] : [{ location: `/${e.messageField}`, expected: 'a non-empty string', actual: show(m), basis: conventionBasis(spec, op, status, `${at}/messageField`) }];
+      const m = body[e.messageField];
+      return typeof m === 'string' && m.trim() !== ''
+        ? []
+        : [{ location: `/${e.messageField}`, expected: 'a non-empty string', actual: show(m), basis: conventionBasis(spec, op, status, `${at}/messageField`) }];
     }),
 });
 
@@ -83,14 +112,19 @@ export const envelopeDataNotNullOnError = defineCheck({
   family: 'envelope',
   severity: 'error',
   summary: '`data` is not null on a 4xx/5xx response',
-  appliesTo: (op, spec) => ([spec.rules.envelope, ...[...op.responses.values()].map((r) => r.extensions['x-envelope'] as EnvelopeRule | undefined)].some((e) => e?.nullDataOnError && e.dataField) ? true : 'the envelope does not require null data on errors'),
+  appliesTo: (op, spec) =>
+    [spec.rules.envelope, ...[...op.responses.values()].map((r) => r.extensions['x-envelope'] as EnvelopeRule | undefined)].some(
+      (e) => e?.nullDataOnError && e.dataField,
+    )
+      ? true
+      : 'the envelope does not require null data on errors',
   run: (op, exchange, spec) =>
     onEnvelope(op, exchange, spec, (body, status, e, at) => {
       if (status < 400 || !e.nullDataOnError || !e.dataField) return null;
-      if (body[e.dataField!] === null) return [];
+      if (body[e.dataField] === null) return [];
       // The general rule may be a guess; a documented example of this very status showing `data: null` is not.
-      const basis = exampleShows(spec, op, status, e.dataField!, null) ? DOCUMENTED : conventionBasis(spec, op, status, `${at}/nullDataOnError`);
-      return [{ location: `/${e.dataField}`, expected: `null on HTTP ${status}`, actual: show(body[e.dataField!]), basis }];
+      const basis = exampleShows(spec, op, status, e.dataField, null) ? DOCUMENTED : conventionBasis(spec, op, status, `${at}/nullDataOnError`);
+      return [{ location: `/${e.dataField}`, expected: `null on HTTP ${status}`, actual: show(body[e.dataField]), basis }];
     }),
 });
 
@@ -107,7 +141,16 @@ export const contentTypeNotJson = defineCheck({
     const documented = documentedResponse(op, r.status);
     if (!documented?.contentTypes.some(isJsonMediaType)) return null;
     const type = r.headers['content-type'] ?? '';
-    return isJsonMediaType(type) ? [] : [{ location: '', expected: `Content-Type: ${documented.contentTypes.find(isJsonMediaType)}`, actual: type ? show(type) : 'no Content-Type header', basis: spec.provenance.at(`${documented.pointer}/content`) }];
+    return isJsonMediaType(type)
+      ? []
+      : [
+          {
+            location: '',
+            expected: `Content-Type: ${documented.contentTypes.find(isJsonMediaType)}`,
+            actual: type ? show(type) : 'no Content-Type header',
+            basis: spec.provenance.at(`${documented.pointer}/content`),
+          },
+        ];
   },
 });
 
@@ -124,6 +167,13 @@ export const bodyNotJson = defineCheck({
     const documented = documentedResponse(op, r.status);
     if (documented && !documented.contentTypes.some(isJsonMediaType)) return null;
     if (r.json !== undefined) return [];
-    return [{ location: '', expected: 'a JSON body', actual: `${r.jsonError}: ${show(r.text, 80)}`, ...(documented ? { basis: spec.provenance.at(`${documented.pointer}/content`) } : {}) }];
+    return [
+      {
+        location: '',
+        expected: 'a JSON body',
+        actual: `${r.jsonError}: ${show(r.text, 80)}`,
+        ...(documented ? { basis: spec.provenance.at(`${documented.pointer}/content`) } : {}),
+      },
+    ];
   },
 });

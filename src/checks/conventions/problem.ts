@@ -27,7 +27,11 @@ function isProblem(body: Record<string, unknown>): boolean {
   return 'type' in body || 'title' in body || 'status' in body;
 }
 
-function onProblem(exchange: Exchange, spec: SpecModel, judge: (body: Record<string, unknown>, status: number, rule: ProblemRule) => Finding[] | null): Finding[] | null {
+function onProblem(
+  exchange: Exchange,
+  spec: SpecModel,
+  judge: (body: Record<string, unknown>, status: number, rule: ProblemRule) => Finding[] | null,
+): Finding[] | null {
   const r = exchange.response;
   const rule = spec.rules.problemDetails;
   if (!r || !rule || !problemExpected(rule, r.status) || r.status === 429) return null;
@@ -58,8 +62,12 @@ export const problemDetailsMissing = defineCheck({
     const problem = isObject && isProblem(r.json as Record<string, unknown>);
     if (type === mediaType.toLowerCase() && problem) return [];
     const what = !isObject
-      ? r.json === undefined ? `a body that is not JSON (${show(r.text, 60)})` : `a JSON ${Array.isArray(r.json) ? 'array' : typeof r.json}`
-      : !problem ? `an object with none of type, title, status: ${show(r.json, 80)}` : `Content-Type ${type || '(none)'}${isJsonMediaType(type) ? ' (JSON, but not the problem media type)' : ''}`;
+      ? r.json === undefined
+        ? `a body that is not JSON (${show(r.text, 60)})`
+        : `a JSON ${Array.isArray(r.json) ? 'array' : typeof r.json}`
+      : !problem
+        ? `an object with none of type, title, status: ${show(r.json, 80)}`
+        : `Content-Type ${type || '(none)'}${isJsonMediaType(type) ? ' (JSON, but not the problem media type)' : ''}`;
     return [{ location: '', expected: `a problem object as ${mediaType}`, actual: what, basis: basisOf(spec, 'mediaType', op, r.status) }];
   },
 });
@@ -74,7 +82,9 @@ export const problemStatusMismatch = defineCheck({
   run: (op, exchange, spec) =>
     onProblem(exchange, spec, (body, status) => {
       if (!('status' in body)) return null;
-      return body['status'] === status ? [] : [{ location: '/status', expected: `${status} (the HTTP status)`, actual: show(body['status']), basis: basisOf(spec, 'statuses', op, status) }];
+      return body['status'] === status
+        ? []
+        : [{ location: '/status', expected: `${status} (the HTTP status)`, actual: show(body['status']), basis: basisOf(spec, 'statuses', op, status) }];
     }),
 });
 
@@ -85,7 +95,12 @@ export const problemInstanceMismatch = defineCheck({
   family: 'problem',
   severity: 'error',
   summary: "a problem's `instance` is not the request's path",
-  appliesTo: (op, spec) => (!spec.rules.problemDetails ? 'the spec declares no x-problem-details' : (spec.rules.problemDetails.instance ?? 'any') === 'any' ? 'the x-problem-details declares no instance rule' : true),
+  appliesTo: (op, spec) =>
+    !spec.rules.problemDetails
+      ? 'the spec declares no x-problem-details'
+      : (spec.rules.problemDetails.instance ?? 'any') === 'any'
+        ? 'the x-problem-details declares no instance rule'
+        : true,
   run: (op, exchange, spec) =>
     onProblem(exchange, spec, (body, status, rule) => {
       if (!('instance' in body)) return null;
@@ -94,11 +109,24 @@ export const problemInstanceMismatch = defineCheck({
       const instance = body['instance'];
       let actual: string | undefined;
       try {
-        actual = typeof instance === 'string' ? (/^[a-z][a-z0-9+.-]*:/i.test(instance) ? new URL(instance) : new URL(instance, sent)).pathname + (rule.instance === 'request-uri' ? new URL(instance, sent).search : '') : undefined;
+        actual =
+          typeof instance === 'string'
+            ? (/^[a-z][a-z0-9+.-]*:/i.test(instance) ? new URL(instance) : new URL(instance, sent)).pathname +
+              (rule.instance === 'request-uri' ? new URL(instance, sent).search : '')
+            : undefined;
       } catch {
         actual = undefined;
       }
-      return actual === wanted ? [] : [{ location: '/instance', expected: `${wanted} (the request's ${rule.instance === 'request-uri' ? 'URI' : 'path'})`, actual: show(instance), basis: basisOf(spec, 'instance', op, status) }];
+      return actual === wanted
+        ? []
+        : [
+            {
+              location: '/instance',
+              expected: `${wanted} (the request's ${rule.instance === 'request-uri' ? 'URI' : 'path'})`,
+              actual: show(instance),
+              basis: basisOf(spec, 'instance', op, status),
+            },
+          ];
     }),
 });
 
@@ -108,12 +136,19 @@ export const problemTypeNotUri = defineCheck({
   family: 'problem',
   severity: 'error',
   summary: "a problem's `type` is not an absolute URI",
-  appliesTo: (op, spec) => (!spec.rules.problemDetails ? 'the spec declares no x-problem-details' : spec.rules.problemDetails.type === 'any' ? 'the x-problem-details declares no type rule' : true),
+  appliesTo: (op, spec) =>
+    !spec.rules.problemDetails
+      ? 'the spec declares no x-problem-details'
+      : spec.rules.problemDetails.type === 'any'
+        ? 'the x-problem-details declares no type rule'
+        : true,
   run: (op, exchange, spec) =>
     onProblem(exchange, spec, (body, status) => {
       if (!('type' in body)) return null;
       const t = body['type'];
-      return typeof t === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(t) ? [] : [{ location: '/type', expected: 'an absolute URI (or about:blank)', actual: show(t), basis: basisOf(spec, 'type', op, status) }];
+      return typeof t === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(t)
+        ? []
+        : [{ location: '/type', expected: 'an absolute URI (or about:blank)', actual: show(t), basis: basisOf(spec, 'type', op, status) }];
     }),
 });
 
@@ -127,6 +162,8 @@ export const problemTitleEmpty = defineCheck({
   run: (op, exchange, spec) =>
     onProblem(exchange, spec, (body, status) => {
       const t = body['title'];
-      return typeof t === 'string' && t.trim() !== '' ? [] : [{ location: '/title', expected: 'a non-empty string', actual: show(t), basis: basisOf(spec, 'title', op, status) }];
+      return typeof t === 'string' && t.trim() !== ''
+        ? []
+        : [{ location: '/title', expected: 'a non-empty string', actual: show(t), basis: basisOf(spec, 'title', op, status) }];
     }),
 });

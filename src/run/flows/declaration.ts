@@ -67,13 +67,28 @@ export function flowsOf(spec: SpecModel): Flow[] {
       ['readAgrees', read ? true : 'the flow declares no read operation'],
       ['resume', create && decl.active?.length && decl.keyPointer ? true : 'the flow declares no resumable create (create, active states and a keyPointer)'],
       ['flag', decl.create?.flag ? true : 'the flow declares no create flag'],
-      ['refused', transitions.some((t) => Array.isArray(t.decl.from) && t.decl.refusal) ? true : 'no transition declares the states it is allowed from and its refusal'],
+      [
+        'refused',
+        transitions.some((t) => Array.isArray(t.decl.from) && t.decl.refusal) ? true : 'no transition declares the states it is allowed from and its refusal',
+      ],
       ['wrongState', transitions.some((t) => t.decl.to) ? true : 'no transition declares the state it leads to'],
-      ['terminalChanged', decl.terminal?.length || transitions.some((t) => t.decl.preserves?.length) ? true : 'the flow declares no terminal or preserved states'],
+      [
+        'terminalChanged',
+        decl.terminal?.length || transitions.some((t) => t.decl.preserves?.length) ? true : 'the flow declares no terminal or preserved states',
+      ],
       ['notFound', decl.idPointer && (read || transitions.some((t) => t.decl.idParam)) ? true : 'the flow has no resource id to ask for'],
       ['undeclaredEdge', decl.edges ? true : 'the flow declares no edges (which state may follow which)'],
     ]);
     const operations = [create, read, ...transitions.map((t) => t.op)].filter((o): o is Operation => !!o);
-    return { decl, pointer: `/x-flows/${i}`, ...(create ? { create } : {}), ...(read ? { read } : {}), transitions, check, rules, operations: [...new Set(operations)] };
+    return {
+      decl,
+      pointer: `/x-flows/${i}`,
+      ...(create ? { create } : {}),
+      ...(read ? { read } : {}),
+      transitions,
+      check,
+      rules,
+      operations: [...new Set(operations)],
+    };
   });
 }

@@ -14,7 +14,7 @@ import { checkProperty, propertyRun } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
-import { UNISSUED } from '../../redact.ts';
+import { UNISSUED } from '../../base/redact.ts';
 
 export interface BadCredential {
   label: string;
@@ -46,11 +46,31 @@ export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityS
   const header = scheme.kind === 'apiKey' && scheme.in !== 'query' && scheme.in !== 'cookie' ? scheme.paramName! : 'Authorization';
   const out: BadCredential[] = [{ label: 'no credential', check: 'auth-not-enforced', mock: true, auth: fc.constant({ kind: 'none' }), basis: security }];
   if (scheme.kind === 'bearer') {
-    out.push({ label: 'empty bearer', check: 'auth-not-enforced', mock: true, auth: fc.constant(raw('empty bearer', { headers: { Authorization: 'Bearer ' } })), basis: security });
-    out.push({ label: 'Basic scheme instead of Bearer', check: 'auth-not-enforced', mock: true, auth: secret.map((s) => raw('Basic scheme', { headers: { Authorization: `Basic ${Buffer.from(`${scheme.tokenPrefix ?? ''}${UNISSUED}_${s}:x`).toString('base64')}` } })), basis: security });
+    out.push({
+      label: 'empty bearer',
+      check: 'auth-not-enforced',
+      mock: true,
+      auth: fc.constant(raw('empty bearer', { headers: { Authorization: 'Bearer ' } })),
+      basis: security,
+    });
+    out.push({
+      label: 'Basic scheme instead of Bearer',
+      check: 'auth-not-enforced',
+      mock: true,
+      auth: secret.map((s) =>
+        raw('Basic scheme', { headers: { Authorization: `Basic ${Buffer.from(`${scheme.tokenPrefix ?? ''}${UNISSUED}_${s}:x`).toString('base64')}` } }),
+      ),
+      basis: security,
+    });
   }
   if (scheme.kind === 'apiKey' && header !== 'Authorization') {
-    out.push({ label: `empty ${header}`, check: 'auth-not-enforced', mock: false, auth: fc.constant(raw(`empty ${header}`, { headers: { [header]: '' } })), basis: security });
+    out.push({
+      label: `empty ${header}`,
+      check: 'auth-not-enforced',
+      mock: false,
+      auth: fc.constant(raw(`empty ${header}`, { headers: { [header]: '' } })),
+      basis: security,
+    });
   }
   if (real) {
     // The real credential where the scheme does not put it (nor any place the docs also accept it): accepting it
@@ -64,15 +84,32 @@ export function badCredentials(ctx: RunContext, op: Operation, scheme: SecurityS
           ]
         : [['query:access_token', { query: { access_token: real.token } }]];
     for (const [where, placed] of places) {
-      if (accepted.includes(where) || (scheme.in === 'query' && where.startsWith('query:')) || (scheme.in === 'header' && where === `header:${scheme.paramName!.toLowerCase()}`)) continue;
+      if (
+        accepted.includes(where) ||
+        (scheme.in === 'query' && where.startsWith('query:')) ||
+        (scheme.in === 'header' && where === `header:${scheme.paramName!.toLowerCase()}`)
+      )
+        continue;
       const label = `${real.name}'s credential in ${where.replace(':', ' ')}`;
       out.push({ label, check: 'auth-not-enforced', mock: true, auth: fc.constant(raw(label, placed)), basis: security });
     }
   }
   if (scheme.tokenPrefix) {
-    out.push({ label: `credential without the ${scheme.tokenPrefix} prefix`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`credential without ${scheme.tokenPrefix}`, placedBy(scheme, `sk_${UNISSUED}_${s}`))), basis: at('x-token-prefix') });
+    out.push({
+      label: `credential without the ${scheme.tokenPrefix} prefix`,
+      check: 'auth-token-not-validated',
+      mock: false,
+      auth: secret.map((s) => raw(`credential without ${scheme.tokenPrefix}`, placedBy(scheme, `sk_${UNISSUED}_${s}`))),
+      basis: at('x-token-prefix'),
+    });
   }
-  out.push({ label: `unknown ${scheme.name} credential`, check: 'auth-token-not-validated', mock: false, auth: secret.map((s) => raw(`unknown ${scheme.name} credential`, placedBy(scheme, unknownCredential(scheme, s)))), basis: security });
+  out.push({
+    label: `unknown ${scheme.name} credential`,
+    check: 'auth-token-not-validated',
+    mock: false,
+    auth: secret.map((s) => raw(`unknown ${scheme.name} credential`, placedBy(scheme, unknownCredential(scheme, s)))),
+    basis: security,
+  });
   return out;
 }
 
@@ -135,7 +172,12 @@ export function credentialVariants(ctx: RunContext, op: Operation, scheme: Secur
 }
 
 function placedBy(scheme: SecurityScheme, value: string): { headers?: Record<string, string>; query?: Record<string, string> } {
-  if (scheme.kind === 'apiKey') return scheme.in === 'query' ? { query: { [scheme.paramName!]: value } } : scheme.in === 'cookie' ? { headers: { Cookie: `${scheme.paramName}=${value}` } } : { headers: { [scheme.paramName!]: value } };
+  if (scheme.kind === 'apiKey')
+    return scheme.in === 'query'
+      ? { query: { [scheme.paramName!]: value } }
+      : scheme.in === 'cookie'
+        ? { headers: { Cookie: `${scheme.paramName}=${value}` } }
+        : { headers: { [scheme.paramName!]: value } };
   return { headers: { Authorization: `${scheme.kind === 'basic' ? 'Basic' : 'Bearer'} ${value}` } };
 }
 
@@ -149,13 +191,26 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
   if (!op.authenticated) return notApplicable(name, op.key, checks, 'the operation needs no authentication');
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return notApplicable(name, op.key, checks, blocked);
-  const schemes = schemesOf(op).map((n) => ctx.spec.rules.schemes[n]).filter((s): s is SecurityScheme => !!s);
+  const schemes = schemesOf(op)
+    .map((n) => ctx.spec.rules.schemes[n])
+    .filter((s): s is SecurityScheme => !!s);
   const variants = schemes
-    .flatMap((scheme) => badCredentials(ctx, op, scheme, ctx.tokens.find((t) => t.scheme === scheme.name)))
+    .flatMap((scheme) =>
+      badCredentials(
+        ctx,
+        op,
+        scheme,
+        ctx.tokens.find((t) => t.scheme === scheme.name),
+      ),
+    )
     .filter((v) => ctx.target.kind === 'live' || v.mock);
   const ledger = new Ledger();
   if (ctx.target.kind === 'mock') {
-    ledger.notApplicable('auth-token-not-validated', op.key, 'Prism checks only that a credential is present; a wrong prefix or an unknown credential needs a live target');
+    ledger.notApplicable(
+      'auth-token-not-validated',
+      op.key,
+      'Prism checks only that a credential is present; a wrong prefix or an unknown credential needs a live target',
+    );
   }
   const identity = ctx.tokens[0]?.values;
   const requests = validRequests(ctx.spec, op, identity ? { identity } : {});
@@ -170,7 +225,14 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
   const property = await checkProperty({
     // Every run sends every variant (each must be refused: none left to chance); the variant travels by its
     // label, as a counterexample must be plain data (it is reported and replayed).
-    arbitrary: fc.tuple(...variants.map((v) => fc.tuple(requests, v.auth.map((auth) => ({ auth, variant: { label: v.label } }))))),
+    arbitrary: fc.tuple(
+      ...variants.map((v) =>
+        fc.tuple(
+          requests,
+          v.auth.map((auth) => ({ auth, variant: { label: v.label } })),
+        ),
+      ),
+    ),
     ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }),
     // 4 of each at the live default of 100 runs; on the mock (fewer runs) once each: what decides Prism's 401 is
     // the credential, not the request.
@@ -191,10 +253,16 @@ export async function checkAuthentication(ctx: RunContext, op: Operation, name: 
 }
 
 /** One bad credential sent, and judged: 401, as an unknown token gets. */
-function judgeCredential(ctx: RunContext, ledger: Ledger, op: Operation, request: RequestCase, auth: Auth, variant: Pick<BadCredential, 'label' | 'check' | 'basis'>): Promise<Violation[]> {
+function judgeCredential(
+  ctx: RunContext,
+  ledger: Ledger,
+  op: Operation,
+  request: RequestCase,
+  auth: Auth,
+  variant: Pick<BadCredential, 'label' | 'check' | 'basis'>,
+): Promise<Violation[]> {
   return ctx.transport.send(op, request, auth).then((exchange) => {
     const findings = expectUnauthorized(exchange, variant.basis).map((f) => ({ ...f, expected: `${f.expected} — ${variant.label}` }));
     return [...judgeScenario(ctx, ledger, variant.check, op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
   });
 }
-

@@ -31,7 +31,8 @@ export async function checkBoundaries(ctx: RunContext, op: Operation, name: stri
   const base = firstRequest(ctx, op, pathValues, token, BOUNDARY_SEED);
   if (base.unsatisfiable) return notApplicable(name, op.key, CHECKS, `could not generate a valid request: ${base.unsatisfiable.join('; ')}`);
   const probes = boundaryProbes(ctx.spec, op, base);
-  if (!probes.length) return notApplicable(name, op.key, CHECKS, 'no parameter or body field states a bound (minimum, maximum, length) or admits the empty string or zero');
+  if (!probes.length)
+    return notApplicable(name, op.key, CHECKS, 'no parameter or body field states a bound (minimum, maximum, length) or admits the empty string or zero');
   const ledger = new Ledger();
   const auth = tokenAuth(ctx, token);
   await Promise.all(

@@ -16,13 +16,15 @@ import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } f
 export async function checkClock(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
   const fields = clockFields(ctx.spec, op);
   if (!fields.length) return notApplicable(name, op.key, ['clock-bound-not-enforced'], 'the operation has no x-clock field');
-  if (ctx.target.kind === 'mock') return notApplicable(name, op.key, ['clock-bound-not-enforced'], 'Prism has no clock rule to enforce; clock-bound fields need a live target');
+  if (ctx.target.kind === 'mock')
+    return notApplicable(name, op.key, ['clock-bound-not-enforced'], 'Prism has no clock rule to enforce; clock-bound fields need a live target');
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, ['clock-bound-not-enforced'], 'no token in the matrix grants this operation');
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return notApplicable(name, op.key, ['clock-bound-not-enforced'], blocked);
   const valid = firstRequest(ctx, op, await discoverIds(ctx, op, token), token);
-  if (valid.unsatisfiable) return notApplicable(name, op.key, ['clock-bound-not-enforced'], `could not generate a valid request: ${valid.unsatisfiable.join('; ')}`);
+  if (valid.unsatisfiable)
+    return notApplicable(name, op.key, ['clock-bound-not-enforced'], `could not generate a valid request: ${valid.unsatisfiable.join('; ')}`);
   const ledger = new Ledger();
   for (const field of fields) {
     const basis = ctx.spec.provenance.at(`${field.schemaPointer}/x-clock`);
@@ -30,7 +32,23 @@ export async function checkClock(ctx: RunContext, op: Operation, name: string): 
       const e = await ctx.transport.send(op, withClock(valid, field, probe.value), tokenAuth(ctx, token));
       judgeResponse(ctx, ledger, op, e);
       const s = e.response?.status;
-      judgeScenario(ctx, ledger, 'clock-bound-not-enforced', op, e, s !== undefined && s >= 400 && s < 500 ? [] : [{ location: field.at, expected: `a 4xx refusing ${field.in} ${field.at} ${probe.label} (${field.rule.unit}, at most ${field.rule.maxAgeSeconds} s old${field.rule.future ? '' : ', never ahead'})`, actual: s ? `HTTP ${s}` : `no response (${e.failure?.message})`, basis }]);
+      judgeScenario(
+        ctx,
+        ledger,
+        'clock-bound-not-enforced',
+        op,
+        e,
+        s !== undefined && s >= 400 && s < 500
+          ? []
+          : [
+              {
+                location: field.at,
+                expected: `a 4xx refusing ${field.in} ${field.at} ${probe.label} (${field.rule.unit}, at most ${field.rule.maxAgeSeconds} s old${field.rule.future ? '' : ', never ahead'})`,
+                actual: s ? `HTTP ${s}` : `no response (${e.failure?.message})`,
+                basis,
+              },
+            ],
+      );
     }
   }
   return resultOf(name, ledger);

@@ -48,7 +48,7 @@ export async function checkFilters(ctx: RunContext, op: Operation, name: string)
   const checks = ['filter-not-applied'];
   const filters = filtersOf(op);
   if (!filters.length) return notApplicable(name, op.key, checks, 'no query parameter declares x-filter');
-  if (ctx.target.kind === 'mock') return notApplicable(name, op.key, checks, "the static mock answers every filter with the same example");
+  if (ctx.target.kind === 'mock') return notApplicable(name, op.key, checks, 'the static mock answers every filter with the same example');
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, checks, 'no token in the matrix grants this operation');
   const base = firstRequest(ctx, op, undefined, token, BOUNDARY_SEED);
@@ -68,7 +68,10 @@ export async function checkFilters(ctx: RunContext, op: Operation, name: string)
     }
     const basis = ctx.spec.provenance.at(`${param.pointer}/x-filter`);
     const value = rule.caseInsensitive ? swapCase(sample) : sample;
-    for (const [filter, expectSome] of [[value, true], [NOTHING, false]] as const) {
+    for (const [filter, expectSome] of [
+      [value, true],
+      [NOTHING, false],
+    ] as const) {
       const e = await ctx.transport.send(op, { ...plain, query: { ...plain.query, [param.name]: filter } }, auth);
       judgeResponse(ctx, ledger, op, e);
       const got = getAt(e.response?.json, rule.items);
@@ -78,8 +81,20 @@ export async function checkFilters(ctx: RunContext, op: Operation, name: string)
       }
       const strays = got.filter((i) => !matches(rule, getAt(i, rule.field), filter));
       const findings: Finding[] = [];
-      if (strays.length) findings.push({ location: rule.items, expected: `only items whose ${rule.field} ${rule.match === 'contains' ? 'contains' : rule.match === 'prefix' ? 'starts with' : 'equals'} ${JSON.stringify(filter)}${rule.caseInsensitive ? ' (any case)' : ''}`, actual: `${strays.length} of ${got.length} do not, e.g. ${show(getAt(strays[0], rule.field), 60)}`, basis });
-      else if (expectSome && !got.length) findings.push({ location: rule.items, expected: `the item whose ${rule.field} is ${JSON.stringify(sample)}, found by ${param.name}=${JSON.stringify(filter)}`, actual: 'no items', basis });
+      if (strays.length)
+        findings.push({
+          location: rule.items,
+          expected: `only items whose ${rule.field} ${rule.match === 'contains' ? 'contains' : rule.match === 'prefix' ? 'starts with' : 'equals'} ${JSON.stringify(filter)}${rule.caseInsensitive ? ' (any case)' : ''}`,
+          actual: `${strays.length} of ${got.length} do not, e.g. ${show(getAt(strays[0], rule.field), 60)}`,
+          basis,
+        });
+      else if (expectSome && !got.length)
+        findings.push({
+          location: rule.items,
+          expected: `the item whose ${rule.field} is ${JSON.stringify(sample)}, found by ${param.name}=${JSON.stringify(filter)}`,
+          actual: 'no items',
+          basis,
+        });
       judgeScenario(ctx, ledger, 'filter-not-applied', op, e, findings, 'warning');
     }
   }

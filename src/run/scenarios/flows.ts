@@ -85,7 +85,11 @@ export async function checkFlow(ctx: RunContext, flow: Flow, name: string): Prom
     // Deep: longer sequences, many more of them, for this flow's share of the time budget — on a seed of their own,
     // so the normal run's exploration above stays exactly what it is (and replays the same).
     const until = ctx.clock.extensionUntil();
-    const deeper = await explore(DEEP_MAX_COMMANDS, { seed: seedFor(ctx.runSeed, `${name} (deep)`), numRuns: runs * DEEP_RUNS_FACTOR, interruptAfterTimeLimit: Math.max(1, until - Date.now()) });
+    const deeper = await explore(DEEP_MAX_COMMANDS, {
+      seed: seedFor(ctx.runSeed, `${name} (deep)`),
+      numRuns: runs * DEEP_RUNS_FACTOR,
+      interruptAfterTimeLimit: Math.max(1, until - Date.now()),
+    });
     details = { ...deeper, numRuns: details.numRuns + deeper.numRuns };
   }
   const result = resultOf(name, ledger);
@@ -141,7 +145,15 @@ class FlowRunner {
     return { ...(state !== undefined ? { state } : {}), ...(id !== undefined ? { id } : {}), ...(key !== undefined ? { key } : {}) };
   }
 
-  private async send(op: Operation, r: Resource | undefined, keyBody?: string, idParam?: string, token = this.token, id = r?.id, patch?: Record<string, unknown>): Promise<Exchange> {
+  private async send(
+    op: Operation,
+    r: Resource | undefined,
+    keyBody?: string,
+    idParam?: string,
+    token = this.token,
+    id = r?.id,
+    patch?: Record<string, unknown>,
+  ): Promise<Exchange> {
     const request = firstRequest(this.ctx, op, undefined, token);
     const param = idParam ?? op.parameters.find((p) => p.in === 'path')?.name;
     if (param && id !== undefined) request.path = { ...request.path, [param]: id };
@@ -152,7 +164,16 @@ class FlowRunner {
 
   private judge(real: Real, rule: FlowRule, op: Operation, e: Exchange, findings: Finding[], member = ''): void {
     const basis = this.basis(member);
-    real.violations.push(...judgeScenario(this.ctx, this.ledger, this.flow.check(rule), op, e, findings.map((f) => ({ ...f, basis: f.basis ?? basis }))));
+    real.violations.push(
+      ...judgeScenario(
+        this.ctx,
+        this.ledger,
+        this.flow.check(rule),
+        op,
+        e,
+        findings.map((f) => ({ ...f, basis: f.basis ?? basis })),
+      ),
+    );
   }
 
   /**
@@ -163,13 +184,37 @@ class FlowRunner {
   private moved(real: Real, op: Operation, e: Exchange, before: string | undefined, after: string | undefined, terminalJudged = false): void {
     if (before === undefined || after === undefined) return;
     if (!terminalJudged && this.flow.decl.terminal?.includes(before)) {
-      this.judge(real, 'terminalChanged', op, e, after === before ? [] : [{ location: this.flow.decl.statePointer, expected: `${before}: a terminal state never changes (${op.id})`, actual: JSON.stringify(after) }], '/terminal');
+      this.judge(
+        real,
+        'terminalChanged',
+        op,
+        e,
+        after === before
+          ? []
+          : [{ location: this.flow.decl.statePointer, expected: `${before}: a terminal state never changes (${op.id})`, actual: JSON.stringify(after) }],
+        '/terminal',
+      );
     }
     if (before === after) return;
     const edges = this.flow.decl.edges;
     if (edges) {
       const next = edges[before] ?? [];
-      this.judge(real, 'undeclaredEdge', op, e, next.includes(after) ? [] : [{ location: this.flow.decl.statePointer, expected: `from ${before} only ${next.length ? next.join(', ') : 'nowhere (no edge declared)'}`, actual: `${JSON.stringify(after)} after ${op.id}` }], '/edges');
+      this.judge(
+        real,
+        'undeclaredEdge',
+        op,
+        e,
+        next.includes(after)
+          ? []
+          : [
+              {
+                location: this.flow.decl.statePointer,
+                expected: `from ${before} only ${next.length ? next.join(', ') : 'nowhere (no edge declared)'}`,
+                actual: `${JSON.stringify(after)} after ${op.id}`,
+              },
+            ],
+        '/edges',
+      );
     }
   }
 
@@ -187,13 +232,37 @@ class FlowRunner {
     const { flag } = this.flow.decl.create!;
     if (single && flag && single.state !== undefined && flag.when.includes(single.state)) {
       const got = getAt(e.response.json, flag.pointer);
-      this.judge(real, 'flag', op, e, got === flag.equals ? [] : [{ location: flag.pointer, expected: `${JSON.stringify(flag.equals)}: the resource is ${single.state}`, actual: JSON.stringify(got) }], '/create/flag');
+      this.judge(
+        real,
+        'flag',
+        op,
+        e,
+        got === flag.equals
+          ? []
+          : [{ location: flag.pointer, expected: `${JSON.stringify(flag.equals)}: the resource is ${single.state}`, actual: JSON.stringify(got) }],
+        '/create/flag',
+      );
       this.moved(real, op, e, single.state, seen.state);
       if (seen.state !== undefined) single.state = seen.state;
       return single;
     }
     if (single && this.flow.decl.keyPointer && single.key !== undefined && single.state !== undefined && this.flow.decl.active?.includes(single.state)) {
-      this.judge(real, 'resume', op, e, seen.key === single.key ? [] : [{ location: this.flow.decl.keyPointer, expected: `the active ${single.key} (a create while ${single.state} resumes it)`, actual: JSON.stringify(seen.key) }], '/active');
+      this.judge(
+        real,
+        'resume',
+        op,
+        e,
+        seen.key === single.key
+          ? []
+          : [
+              {
+                location: this.flow.decl.keyPointer,
+                expected: `the active ${single.key} (a create while ${single.state} resumes it)`,
+                actual: JSON.stringify(seen.key),
+              },
+            ],
+        '/active',
+      );
     }
     if (single) {
       this.moved(real, op, e, single.state, seen.state);
@@ -213,8 +282,14 @@ class FlowRunner {
     if (!e.response || e.response.status >= 300) return;
     const seen = this.observe(e);
     const findings: Finding[] = [];
-    if (r.state !== undefined && seen.state !== r.state) findings.push({ location: this.flow.decl.statePointer, expected: `${r.state} (as the last answer of the flow said)`, actual: JSON.stringify(seen.state) });
-    if (r.key !== undefined && this.flow.decl.keyPointer && r.state !== undefined && this.flow.decl.active?.includes(r.state) && seen.key !== r.key) findings.push({ location: this.flow.decl.keyPointer, expected: r.key, actual: JSON.stringify(seen.key) });
+    if (r.state !== undefined && seen.state !== r.state)
+      findings.push({
+        location: this.flow.decl.statePointer,
+        expected: `${r.state} (as the last answer of the flow said)`,
+        actual: JSON.stringify(seen.state),
+      });
+    if (r.key !== undefined && this.flow.decl.keyPointer && r.state !== undefined && this.flow.decl.active?.includes(r.state) && seen.key !== r.key)
+      findings.push({ location: this.flow.decl.keyPointer, expected: r.key, actual: JSON.stringify(seen.key) });
     if (r.state !== undefined || r.key !== undefined) this.judge(real, 'readAgrees', op, e, findings);
     this.moved(real, op, e, r.state, seen.state);
     Object.assign(r, seen);
@@ -229,9 +304,25 @@ class FlowRunner {
     const at = `/transitions/${this.flow.transitions.findIndex((x) => x.decl === t.decl)}`;
     // A transition the server runs another one before (gu1's approve syncs first) may legitimately succeed from a
     // state that other one moves on: its refusal is judged only from a state that cannot move (terminal, preserved).
-    const settled = (s: string) => !!this.flow.decl.terminal?.includes(s) || this.flow.transitions.some((x) => x.op.id === t.decl.syncsFirst && x.decl.preserves?.includes(s));
+    const settled = (s: string) =>
+      !!this.flow.decl.terminal?.includes(s) || this.flow.transitions.some((x) => x.op.id === t.decl.syncsFirst && x.decl.preserves?.includes(s));
     if (before !== undefined && !allowed && t.decl.refusal !== undefined && (!t.decl.syncsFirst || settled(before))) {
-      this.judge(real, 'refused', t.op, e, status === t.decl.refusal ? [] : [{ location: '', expected: `HTTP ${t.decl.refusal}: ${t.op.id} is allowed only from ${(t.decl.from as string[]).join(', ')}, the resource is ${before}`, actual: status ? `HTTP ${status}` : 'no response' }], `${at}/refusal`);
+      this.judge(
+        real,
+        'refused',
+        t.op,
+        e,
+        status === t.decl.refusal
+          ? []
+          : [
+              {
+                location: '',
+                expected: `HTTP ${t.decl.refusal}: ${t.op.id} is allowed only from ${(t.decl.from as string[]).join(', ')}, the resource is ${before}`,
+                actual: status ? `HTTP ${status}` : 'no response',
+              },
+            ],
+        `${at}/refusal`,
+      );
       if (status !== undefined && status < 300) {
         const seen = this.observe(e);
         this.moved(real, t.op, e, before, seen.state);
@@ -249,12 +340,30 @@ class FlowRunner {
       return;
     }
     if (allowed && t.decl.to !== undefined && seen.state !== undefined && before !== undefined) {
-      this.judge(real, 'wrongState', t.op, e, seen.state === t.decl.to ? [] : [{ location: this.flow.decl.statePointer, expected: `${t.decl.to} after ${t.op.id} from ${before}`, actual: JSON.stringify(seen.state) }], `${at}/to`);
+      this.judge(
+        real,
+        'wrongState',
+        t.op,
+        e,
+        seen.state === t.decl.to
+          ? []
+          : [{ location: this.flow.decl.statePointer, expected: `${t.decl.to} after ${t.op.id} from ${before}`, actual: JSON.stringify(seen.state) }],
+        `${at}/to`,
+      );
     }
     const kept = before !== undefined && (this.flow.decl.terminal?.includes(before) || t.decl.preserves?.includes(before));
     if (kept && seen.state !== undefined) {
       const where = t.decl.preserves?.includes(before) ? `${at}/preserves` : '/terminal';
-      this.judge(real, 'terminalChanged', t.op, e, seen.state === before ? [] : [{ location: this.flow.decl.statePointer, expected: `${before}: ${t.op.id} never changes it`, actual: JSON.stringify(seen.state) }], where);
+      this.judge(
+        real,
+        'terminalChanged',
+        t.op,
+        e,
+        seen.state === before
+          ? []
+          : [{ location: this.flow.decl.statePointer, expected: `${before}: ${t.op.id} never changes it`, actual: JSON.stringify(seen.state) }],
+        where,
+      );
     }
     this.moved(real, t.op, e, before, seen.state, kept);
     Object.assign(r, seen);
@@ -280,7 +389,16 @@ class FlowRunner {
         const e = await this.send(probe, { id: randomUUID() }, undefined, this.flow.decl.read?.idParam);
         this.book(probe, e, real);
         const wanted = decl.notFound ?? 404;
-        this.judge(real, 'notFound', probe, e, e.response?.status === wanted ? [] : [{ location: '', expected: `HTTP ${wanted} for an id that does not exist`, actual: e.response ? `HTTP ${e.response.status}` : 'no response' }], '/notFound');
+        this.judge(
+          real,
+          'notFound',
+          probe,
+          e,
+          e.response?.status === wanted
+            ? []
+            : [{ location: '', expected: `HTTP ${wanted} for an id that does not exist`, actual: e.response ? `HTTP ${e.response.status}` : 'no response' }],
+          '/notFound',
+        );
       }
     }
     if (!this.flow.create) return;
@@ -321,7 +439,7 @@ class FlowRunner {
           await this.transition(d, r, real);
           if (this.flow.read) await this.read(r, real);
         }
-        for (const c of this.flow.transitions.filter((x) => Array.isArray(x.decl.from) && x.decl.refusal !== undefined && !(x.decl.from).includes(r.state!))) {
+        for (const c of this.flow.transitions.filter((x) => Array.isArray(x.decl.from) && x.decl.refusal !== undefined && !x.decl.from.includes(r.state!))) {
           await this.transition(c, r, real);
           if (this.flow.read) await this.read(r, real);
         }
@@ -365,7 +483,16 @@ class FlowRunner {
       if (t.decl.body) valid.body = mergePatch(valid.body ?? {}, t.decl.body);
       const e = await this.ctx.transport.send(t.op, negativeRequest(valid, c), tokenAuth(this.ctx, this.token));
       this.book(t.op, e, real);
-      real.violations.push(...judgeScenario(this.ctx, this.ledger, 'negative-case-not-refused', t.op, e, judgeNegative(c, e, this.ctx.spec, `${t.op.pointer}/x-negative-cases/${i}`)));
+      real.violations.push(
+        ...judgeScenario(
+          this.ctx,
+          this.ledger,
+          'negative-case-not-refused',
+          t.op,
+          e,
+          judgeNegative(c, e, this.ctx.spec, `${t.op.pointer}/x-negative-cases/${i}`),
+        ),
+      );
       if (e.response && e.response.status < 300) {
         Object.assign(r, this.observe(e));
         if (this.flow.read) await this.read(r, real);
@@ -376,9 +503,14 @@ class FlowRunner {
   /** Another tenant's token never reaches a resource of this one: 404 (the tenant check, on real ids). */
   private async foreign(model: Model, real: Real): Promise<void> {
     const read = this.flow.read;
-    const other = this.ctx.spec.rules.tenant && read ? this.ctx.tokens.find((t) => t.store !== this.token.store && isGranted(read, t, this.ctx.spec.rules)) : undefined;
+    const other =
+      this.ctx.spec.rules.tenant && read ? this.ctx.tokens.find((t) => t.store !== this.token.store && isGranted(read, t, this.ctx.spec.rules)) : undefined;
     if (!read || !other) {
-      this.ledger.notApplicable('tenant-cross-store-readable', `flow ${this.flow.decl.id}`, !this.ctx.spec.rules.tenant ? 'the spec declares no x-tenant' : 'needs a token of another tenant that may read the resource');
+      this.ledger.notApplicable(
+        'tenant-cross-store-readable',
+        `flow ${this.flow.decl.id}`,
+        !this.ctx.spec.rules.tenant ? 'the spec declares no x-tenant' : 'needs a token of another tenant that may read the resource',
+      );
       return;
     }
     const r = await this.create(model, real);
@@ -390,7 +522,23 @@ class FlowRunner {
     const wanted = tenant.crossTenantStatus ?? 404;
     const basis = crossTenantBasis(this.ctx, s);
     real.violations.push(
-      ...judgeScenario(this.ctx, this.ledger, 'tenant-cross-store-readable', read, e, s === wanted ? [] : [{ location: '', expected: `${wanted} for tenant ${this.token.store}'s resource ${r.id} read with tenant ${other.store}'s token '${other.name}'`, actual: s ? `HTTP ${s}` : 'no response', basis }]),
+      ...judgeScenario(
+        this.ctx,
+        this.ledger,
+        'tenant-cross-store-readable',
+        read,
+        e,
+        s === wanted
+          ? []
+          : [
+              {
+                location: '',
+                expected: `${wanted} for tenant ${this.token.store}'s resource ${r.id} read with tenant ${other.store}'s token '${other.name}'`,
+                actual: s ? `HTTP ${s}` : 'no response',
+                basis,
+              },
+            ],
+      ),
     );
   }
 
@@ -399,10 +547,22 @@ class FlowRunner {
     const pick = fc.nat({ max: 7 });
     const nth = (m: Model, i: number) => m.resources[i % Math.max(1, m.resources.length)];
     if (this.flow.create) {
-      out.push(fc.constant<fc.AsyncCommand<Model, Real>>({ check: (m) => m.resources.length < 4 || !this.flow.decl.idPointer, run: async (m, r) => void (await this.create(m, r)), toString: () => `create(${this.flow.create!.id})` }));
+      out.push(
+        fc.constant<fc.AsyncCommand<Model, Real>>({
+          check: (m) => m.resources.length < 4 || !this.flow.decl.idPointer,
+          run: async (m, r) => void (await this.create(m, r)),
+          toString: () => `create(${this.flow.create!.id})`,
+        }),
+      );
     }
     if (this.flow.read) {
-      out.push(pick.map((i) => ({ check: (m: Model) => m.resources.length > 0, run: async (m: Model, r: Real) => this.read(nth(m, i)!, r), toString: () => `read(#${i})` })));
+      out.push(
+        pick.map((i) => ({
+          check: (m: Model) => m.resources.length > 0,
+          run: async (m: Model, r: Real) => this.read(nth(m, i)!, r),
+          toString: () => `read(#${i})`,
+        })),
+      );
     }
     for (const t of this.flow.transitions) {
       out.push(

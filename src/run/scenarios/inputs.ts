@@ -25,10 +25,16 @@ export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: s
   const auth = tokenAuth(ctx, token);
   const probe = async (request: RequestCase) => {
     const exchange = await ctx.transport.send(op, request, auth);
-    const rejected = expectRejected(exchange, request.invalid?.basis).map((f) => ({ ...f, expected: `${f.expected} (${request.invalid?.target} breaks ${request.invalid?.rule})` }));
+    const rejected = expectRejected(exchange, request.invalid?.basis).map((f) => ({
+      ...f,
+      expected: `${f.expected} (${request.invalid?.target} breaks ${request.invalid?.rule})`,
+    }));
     // The mock answering 2xx means Prism's validator does not enforce that rule (it skips some path patterns,
     // reads others its own way): a note about the mock, never a finding about a server — nor about the spec.
-    const findings = ctx.target.kind === 'mock' ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} — the mock (Prism) does not enforce this rule` })) : rejected;
+    const findings =
+      ctx.target.kind === 'mock'
+        ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} — the mock (Prism) does not enforce this rule` }))
+        : rejected;
     return [...judgeScenario(ctx, ledger, 'invalid-input-accepted', op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
   };
   const property = await checkProperty({
@@ -45,9 +51,16 @@ export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: s
  * requests of each rule and input (boundary values included: one past a minimum, a maximum, a length), drawn from
  * the run's seed — so replaying the test deep sends them again. A failure found here is reported as drawn.
  */
-async function sweep(ctx: RunContext, op: Operation, name: string, families: Array<fc.Arbitrary<RequestCase>>, probe: (r: RequestCase) => Promise<Violation[]>, property: PropertyResult<RequestCase>): Promise<PropertyResult<RequestCase>> {
+async function sweep(
+  ctx: RunContext,
+  op: Operation,
+  name: string,
+  families: Array<fc.Arbitrary<RequestCase>>,
+  probe: (r: RequestCase) => Promise<Violation[]>,
+  property: PropertyResult<RequestCase>,
+): Promise<PropertyResult<RequestCase>> {
   const requests = families.flatMap((family, i) => fc.sample(family, { seed: seedFor(ctx.runSeed, `${name} #${i}`), numRuns: 3 }));
-  const found = await Promise.all(requests.map(async (r) => ((ctx.clock.countCase(op.key), await probe(r)))));
+  const found = await Promise.all(requests.map(async (r) => (ctx.clock.countCase(op.key), await probe(r))));
   const at = found.findIndex((vs) => vs.some((v) => v.severity === 'error'));
   if (at < 0) return property;
   return { ...property, counterexample: requests[at]!, errors: found[at]!.filter((v) => v.severity === 'error') };

@@ -74,9 +74,20 @@ export async function checkLinks(ctx: RunContext, op: Operation, name: string): 
     judgeResponse(ctx, ledger, followed.op, followed.exchange);
     const s = followed.exchange.response?.status;
     const findings: Finding[] = [];
-    if (s === undefined || s < 200 || s >= 300) findings.push({ location: rule.pointer, expected: `2xx when ${href} is followed with the same credentials`, actual: s ? `HTTP ${s}` : `no response (${followed.exchange.failure?.message})`, basis });
+    if (s === undefined || s < 200 || s >= 300)
+      findings.push({
+        location: rule.pointer,
+        expected: `2xx when ${href} is followed with the same credentials`,
+        actual: s ? `HTTP ${s}` : `no response (${followed.exchange.failure?.message})`,
+        basis,
+      });
     else if (rule.sameResource && !isDeepStrictEqual(strip(followed.exchange.response!.json, rule.volatile), strip(r.json, rule.volatile))) {
-      findings.push({ location: rule.pointer, expected: `the same resource at ${href}`, actual: `another body: ${show(followed.exchange.response!.json, 80)}`, basis });
+      findings.push({
+        location: rule.pointer,
+        expected: `the same resource at ${href}`,
+        actual: `another body: ${show(followed.exchange.response!.json, 80)}`,
+        basis,
+      });
     }
     judgeScenario(ctx, ledger, 'link-broken', op, followed.exchange, findings);
   }
@@ -87,10 +98,20 @@ export async function checkLinks(ctx: RunContext, op: Operation, name: string): 
 async function follow(ctx: RunContext, from: Operation, url: URL, auth: ReturnType<typeof tokenAuth>): Promise<{ op: Operation; exchange: Exchange }> {
   const basePath = new URL(ctx.target.baseUrl).pathname.replace(/\/+$/, '');
   const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
-  const match = ctx.spec.operations.find((o) => o.method === 'get' && new RegExp(`^${o.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}|\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  const match = ctx.spec.operations.find(
+    (o) => o.method === 'get' && new RegExp(`^${o.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}|\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
   const op: Operation = match ?? { ...from, method: 'get', path, key: `GET ${path}`, parameters: [] };
   const query = Object.fromEntries(url.searchParams);
-  const params = match ? Object.fromEntries(match.path.split('/').map((seg, i) => [seg, path.split('/')[i]]).filter(([seg]) => /^\{.+\}$/.test(seg!)).map(([seg, v]) => [seg!.slice(1, -1), decodeURIComponent(v ?? '')])) : {};
+  const params = match
+    ? Object.fromEntries(
+        match.path
+          .split('/')
+          .map((seg, i) => [seg, path.split('/')[i]])
+          .filter(([seg]) => /^\{.+\}$/.test(seg!))
+          .map(([seg, v]) => [seg!.slice(1, -1), decodeURIComponent(v ?? '')]),
+      )
+    : {};
   const exchange = await ctx.transport.send({ ...op, path: match ? match.path : path }, { path: params, query, headers: {} }, auth);
   return { op, exchange };
 }

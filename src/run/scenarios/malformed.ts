@@ -48,13 +48,26 @@ export function malformedProbes(ctx: RunContext, op: Operation, base: RequestCas
     if (wrong) out.push(raw(`JSON of the wrong top-level type (${wrong})`, wrong, json, { basis: typeBasis, severity: 'error' }));
     if (body.required) out.push(raw('an empty body', '', json, { basis: required, severity: 'error' }));
     if (base.body !== undefined) {
-      out.push(raw(`the valid body as text/plain (documented: ${body.contentType})`, JSON.stringify(base.body), { 'Content-Type': 'text/plain' }, { basis: ctx.spec.provenance.at(body.schemaPointer.replace(/\/schema$/, '')), severity: 'warning' }));
+      out.push(
+        raw(
+          `the valid body as text/plain (documented: ${body.contentType})`,
+          JSON.stringify(base.body),
+          { 'Content-Type': 'text/plain' },
+          { basis: ctx.spec.provenance.at(body.schemaPointer.replace(/\/schema$/, '')), severity: 'warning' },
+        ),
+      );
     }
   }
   // A query parameter twice: the first one the request carries (its own value, twice), else the first documented.
   const query = op.parameters.filter((p) => p.in === 'query');
-  const repeated = query.find((p) => base.query[p.name] !== undefined && !Array.isArray(base.query[p.name]) && !typesOf(p.schema as Record<string, unknown>).includes('array'));
-  if (repeated) out.push({ label: `query parameter ${repeated.name} given twice`, request: { ...base, query: { ...base.query, [repeated.name]: [base.query[repeated.name], base.query[repeated.name]] } } });
+  const repeated = query.find(
+    (p) => base.query[p.name] !== undefined && !Array.isArray(base.query[p.name]) && !typesOf(p.schema as Record<string, unknown>).includes('array'),
+  );
+  if (repeated)
+    out.push({
+      label: `query parameter ${repeated.name} given twice`,
+      request: { ...base, query: { ...base.query, [repeated.name]: [base.query[repeated.name], base.query[repeated.name]] } },
+    });
   return out;
 }
 
@@ -79,7 +92,8 @@ export async function checkMalformed(ctx: RunContext, op: Operation, name: strin
   await Promise.all(
     probes.map(async ({ label, request, refusal }) => {
       const exchange = await ctx.transport.send(op, request, auth);
-      if (refusal) judgeScenario(ctx, ledger, 'malformed-body-accepted', op, exchange, noting(expectRejected(exchange, refusal.basis), label), refusal.severity);
+      if (refusal)
+        judgeScenario(ctx, ledger, 'malformed-body-accepted', op, exchange, noting(expectRejected(exchange, refusal.basis), label), refusal.severity);
       judgeResponse(ctx, ledger, op, exchange);
     }),
   );

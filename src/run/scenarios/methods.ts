@@ -52,12 +52,32 @@ export async function checkMethods(ctx: RunContext, op: Operation, name: string)
       const documentedList = [...documented].map((m) => m.toUpperCase()).join(', ');
       const findings: Finding[] =
         s !== undefined && s < 400
-          ? [{ ...statusFinding(`405 (Allow: ${documentedList}) or a 4xx: ${op.path} documents ${documentedList}, not ${method.toUpperCase()}`, exchange), basis: DOCUMENTED }]
+          ? [
+              {
+                ...statusFinding(`405 (Allow: ${documentedList}) or a 4xx: ${op.path} documents ${documentedList}, not ${method.toUpperCase()}`, exchange),
+                basis: DOCUMENTED,
+              },
+            ]
           : s === 405 && !allow
-            ? [{ location: '', expected: `405 with an Allow header naming ${documentedList} (RFC 9110 §15.5.6) for ${method.toUpperCase()}`, actual: 'HTTP 405 without Allow', basis: DOCUMENTED }]
+            ? [
+                {
+                  location: '',
+                  expected: `405 with an Allow header naming ${documentedList} (RFC 9110 §15.5.6) for ${method.toUpperCase()}`,
+                  actual: 'HTTP 405 without Allow',
+                  basis: DOCUMENTED,
+                },
+              ]
             : [];
       judgeScenario(ctx, ledger, 'undocumented-method-accepted', op, exchange, findings);
-      if (s !== undefined) judgeScenario(ctx, ledger, 'server-error', op, exchange, s >= 500 ? [statusFinding(`a non-5xx answer to ${method.toUpperCase()} ${op.path}`, exchange)] : []);
+      if (s !== undefined)
+        judgeScenario(
+          ctx,
+          ledger,
+          'server-error',
+          op,
+          exchange,
+          s >= 500 ? [statusFinding(`a non-5xx answer to ${method.toUpperCase()} ${op.path}`, exchange)] : [],
+        );
     }),
   );
   return resultOf(name, ledger);

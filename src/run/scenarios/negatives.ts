@@ -43,7 +43,14 @@ export function judgeNegative(c: NegativeCase, e: Exchange, ctx: { provenance: {
   const s = e.response?.status;
   if (s !== undefined && wanted.includes(s)) return [];
   const accepted = s !== undefined && s < 300;
-  return [{ location: '', expected: `HTTP ${wanted.join(' or ')} for "${c.name}"`, actual: s === undefined ? `no response (${e.failure?.message})` : `HTTP ${s}${accepted ? ' — accepted' : ''}`, basis: ctx.provenance.at(accepted ? at : `${at}/status`) }];
+  return [
+    {
+      location: '',
+      expected: `HTTP ${wanted.join(' or ')} for "${c.name}"`,
+      actual: s === undefined ? `no response (${e.failure?.message})` : `HTTP ${s}${accepted ? ' — accepted' : ''}`,
+      basis: ctx.provenance.at(accepted ? at : `${at}/status`),
+    },
+  ];
 }
 
 /** Whether an operation's negative cases are sent by a flow test, from a state its transition is allowed from. */
@@ -63,13 +70,20 @@ export async function checkNegativeCases(ctx: RunContext, op: Operation, name: s
   if (!cases.length) return notApplicable(name, op.key, ['negative-case-not-refused'], 'the operation declares no x-negative-cases');
   const flow = negativesInFlow(ctx, op);
   if (flow) return notApplicable(name, op.key, ['negative-case-not-refused'], `sent by the test of flow ${flow}, from a state ${op.id} is allowed from`);
-  if (ctx.target.kind === 'mock') return notApplicable(name, op.key, ['negative-case-not-refused'], 'Prism refuses only what the schema forbids; the documented error matrix needs a live target');
+  if (ctx.target.kind === 'mock')
+    return notApplicable(
+      name,
+      op.key,
+      ['negative-case-not-refused'],
+      'Prism refuses only what the schema forbids; the documented error matrix needs a live target',
+    );
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, ['negative-case-not-refused'], 'no token in the matrix grants this operation');
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return notApplicable(name, op.key, ['negative-case-not-refused'], blocked);
   const valid = firstRequest(ctx, op, await discoverIds(ctx, op, token), token);
-  if (valid.unsatisfiable) return notApplicable(name, op.key, ['negative-case-not-refused'], `could not generate a valid request: ${valid.unsatisfiable.join('; ')}`);
+  if (valid.unsatisfiable)
+    return notApplicable(name, op.key, ['negative-case-not-refused'], `could not generate a valid request: ${valid.unsatisfiable.join('; ')}`);
   const ledger = new Ledger();
   for (const [i, c] of cases.entries()) {
     const e = await ctx.transport.send(op, negativeRequest(valid, c), tokenAuth(ctx, token));

@@ -9,7 +9,14 @@ import { firstRequest } from './discover.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario } from './shared.ts';
 
-export const PAGINATION_CHECKS = ['pagination-limit-exceeded', 'pagination-pages-overlap', 'pagination-total-mismatch', 'pagination-flags-inconsistent', 'pagination-past-end-not-empty', 'pagination-page-count-mismatch'];
+export const PAGINATION_CHECKS = [
+  'pagination-limit-exceeded',
+  'pagination-pages-overlap',
+  'pagination-total-mismatch',
+  'pagination-flags-inconsistent',
+  'pagination-past-end-not-empty',
+  'pagination-page-count-mismatch',
+];
 
 /** `x-pagination` (docs/extensions.md): where a page's parts are; the optional pointers add their own rules. */
 interface Paging {
@@ -82,14 +89,23 @@ class Walk {
   }
 
   /** One walk at one page size, to the end and one page past it; whether it reached the end. */
-  async run(base: { path: Record<string, unknown>; headers: Record<string, string> }, query: Record<string, unknown>, token: Parameters<typeof tokenAuth>[1], limit: number): Promise<boolean> {
+  async run(
+    base: { path: Record<string, unknown>; headers: Record<string, string> },
+    query: Record<string, unknown>,
+    token: Parameters<typeof tokenAuth>[1],
+    limit: number,
+  ): Promise<boolean> {
     const { ctx, op, paging } = this;
     const seen = new Map<string, number>();
     let count = 0;
     let total: unknown;
     let pages = 1;
     for (let page = 1; page <= Math.min(pages, MAX_PAGES) + 1; page++) {
-      const exchange = await ctx.transport.send(op, { ...base, query: { ...query, [paging.pageParam]: page, [paging.limitParam]: limit } }, tokenAuth(ctx, token));
+      const exchange = await ctx.transport.send(
+        op,
+        { ...base, query: { ...query, [paging.pageParam]: page, [paging.limitParam]: limit } },
+        tokenAuth(ctx, token),
+      );
       judgeResponse(ctx, this.ledger, op, exchange);
       const body = exchange.response?.json;
       const items = getAt(body, paging.itemsPointer);
@@ -101,17 +117,35 @@ class Walk {
       this.arithmetic(exchange, page, limit);
       if (page > pages) {
         if ((paging.pastEnd ?? 'empty') === 'empty') {
-          this.judge('pagination-past-end-not-empty', exchange, items.length > 0, { location: paging.itemsPointer, expected: `no items on page ${page} of ${pages}`, actual: `${items.length} item(s)` }, ctx.spec.provenance.at(`${op.pointer}/x-pagination/pastEnd`));
+          this.judge(
+            'pagination-past-end-not-empty',
+            exchange,
+            items.length > 0,
+            { location: paging.itemsPointer, expected: `no items on page ${page} of ${pages}`, actual: `${items.length} item(s)` },
+            ctx.spec.provenance.at(`${op.pointer}/x-pagination/pastEnd`),
+          );
         } else this.ledger.notApplicable('pagination-past-end-not-empty', op.key, 'the x-pagination declares pastEnd: any');
         return true;
       }
-      this.judge('pagination-limit-exceeded', exchange, items.length > limit, { location: paging.itemsPointer, expected: `at most ${limit} item(s)`, actual: `${items.length} on page ${page}` });
+      this.judge('pagination-limit-exceeded', exchange, items.length > limit, {
+        location: paging.itemsPointer,
+        expected: `at most ${limit} item(s)`,
+        actual: `${items.length} on page ${page}`,
+      });
       const repeats = items.map((i) => JSON.stringify(i)).filter((k) => seen.has(k));
-      this.judge('pagination-pages-overlap', exchange, repeats.length > 0, { location: paging.itemsPointer, expected: `page ${page} shares no item with earlier pages`, actual: `${repeats.length} item(s) also on page ${seen.get(repeats[0] ?? '')}` });
+      this.judge('pagination-pages-overlap', exchange, repeats.length > 0, {
+        location: paging.itemsPointer,
+        expected: `page ${page} shares no item with earlier pages`,
+        actual: `${repeats.length} item(s) also on page ${seen.get(repeats[0] ?? '')}`,
+      });
       for (const i of items) seen.set(JSON.stringify(i), page);
       count += items.length;
       if (page === pages || pages === 0) {
-        this.judge('pagination-total-mismatch', exchange, total !== count, { location: paging.totalPointer, expected: `total equal to the ${count} item(s) the pages held`, actual: JSON.stringify(total) });
+        this.judge('pagination-total-mismatch', exchange, total !== count, {
+          location: paging.totalPointer,
+          expected: `total equal to the ${count} item(s) the pages held`,
+          actual: JSON.stringify(total),
+        });
         if (pages === 0) return true;
       }
     }
@@ -133,7 +167,11 @@ class Walk {
     const page = typeof reported === 'number' ? reported : requested;
     if (typeof total === 'number' && typeof pages === 'number') {
       const want = Math.ceil(total / limit);
-      this.judge('pagination-page-count-mismatch', e, pages !== want, { location: paging.pagesPointer, expected: `ceil(${total} / ${limit}) = ${want} on page ${requested}`, actual: JSON.stringify(pages) });
+      this.judge('pagination-page-count-mismatch', e, pages !== want, {
+        location: paging.pagesPointer,
+        expected: `ceil(${total} / ${limit}) = ${want} on page ${requested}`,
+        actual: JSON.stringify(pages),
+      });
     }
     if (typeof pages !== 'number') return;
     const flags: Array<[string, boolean]> = [];
@@ -154,6 +192,10 @@ class Walk {
       link(paging.prevPagePointer, page > 1, page - 1, 'prevPage');
     }
     const wrong = flags.filter(([, bad]) => bad);
-    this.judge('pagination-flags-inconsistent', e, wrong.length > 0, { location: paging.hasNextPointer, expected: 'the page flags agree with page and pages', actual: wrong.map(([what]) => what).join('; ') });
+    this.judge('pagination-flags-inconsistent', e, wrong.length > 0, {
+      location: paging.hasNextPointer,
+      expected: 'the page flags agree with page and pages',
+      actual: wrong.map(([what]) => what).join('; '),
+    });
   }
 }

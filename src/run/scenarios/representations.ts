@@ -18,7 +18,8 @@ export const REPRESENTATION_CHECKS = ['representation-not-honored', 'representat
 /** The declarations an operation negotiates: those whose header it documents (all, when none documents one). */
 export function negotiatedFor(ctx: RunContext, op: Operation): Array<{ rule: NegotiatedRepresentation; index: number }> {
   const rules = negotiated(ctx.spec.doc).map((rule, index) => ({ rule, index }));
-  const documents = (r: NegotiatedRepresentation, o: Operation) => o.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === r.header.toLowerCase());
+  const documents = (r: NegotiatedRepresentation, o: Operation) =>
+    o.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === r.header.toLowerCase());
   return rules.filter(({ rule }) => documents(rule, op) || !ctx.spec.operations.some((o) => documents(rule, o)));
 }
 
@@ -33,7 +34,8 @@ export async function checkRepresentations(ctx: RunContext, op: Operation, name:
   const rules = negotiatedFor(ctx, op);
   if (!rules.length) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'the spec declares no x-negotiated-representations');
   if (op.writes) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'write operation: the same request is not sent three times');
-  if (ctx.target.kind === 'mock') return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'Prism serves static examples and negotiates nothing; representations need a live target');
+  if (ctx.target.kind === 'mock')
+    return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'Prism serves static examples and negotiates nothing; representations need a live target');
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, REPRESENTATION_CHECKS, 'no token in the matrix grants this operation');
   const ledger = new Ledger();
@@ -59,7 +61,14 @@ export async function checkRepresentations(ctx: RunContext, op: Operation, name:
 }
 
 /** One request in the default form, in each listed form and with an unknown value: the three judged together. */
-async function comparePair(ctx: RunContext, ledger: Ledger, op: Operation, base: RequestCase, rules: Array<{ rule: NegotiatedRepresentation; index: number }>, auth: Auth): Promise<Violation[]> {
+async function comparePair(
+  ctx: RunContext,
+  ledger: Ledger,
+  op: Operation,
+  base: RequestCase,
+  rules: Array<{ rule: NegotiatedRepresentation; index: number }>,
+  auth: Auth,
+): Promise<Violation[]> {
   const found: Violation[] = [];
   const send = async (headers: Record<string, string>) => {
     const plain = Object.fromEntries(Object.entries(base.headers).filter(([k]) => !rules.some(({ rule }) => rule.header.toLowerCase() === k.toLowerCase())));
@@ -69,11 +78,22 @@ async function comparePair(ctx: RunContext, ledger: Ledger, op: Operation, base:
   };
   for (const { rule, index } of rules) {
     const basis = ctx.spec.provenance.at(`/x-negotiated-representations/${index}`);
-    const judge = (id: string, e: Exchange, findings: Finding[]) => found.push(...judgeScenario(ctx, ledger, id, op, e, findings.map((f) => ({ ...f, basis }))));
+    const judge = (id: string, e: Exchange, findings: Finding[]) =>
+      found.push(
+        ...judgeScenario(
+          ctx,
+          ledger,
+          id,
+          op,
+          e,
+          findings.map((f) => ({ ...f, basis })),
+        ),
+      );
     const plain = await send({});
     const before = fieldsOf(rule, plain);
     if (!before) {
-      for (const c of REPRESENTATION_CHECKS) ledger.notApplicable(c, op.key, `no 2xx JSON answer to compare (${plain.response ? `HTTP ${plain.response.status}` : plain.failure?.message})`);
+      for (const c of REPRESENTATION_CHECKS)
+        ledger.notApplicable(c, op.key, `no 2xx JSON answer to compare (${plain.response ? `HTTP ${plain.response.status}` : plain.failure?.message})`);
       continue;
     }
     if (!before.size) {
@@ -86,7 +106,19 @@ async function comparePair(ctx: RunContext, ledger: Ledger, op: Operation, base:
       if (!after) continue;
       const unchanged = [...before].filter(([at, v]) => v !== null && after.get(at) === v && formOf(v) === rule.default);
       const changed = [...before].filter(([at, v]) => v !== null && after.has(at) && after.get(at) !== v);
-      judge('representation-not-honored', asked, unchanged.length && !changed.length ? [{ location: unchanged[0]![0], expected: `${form} with ${rule.header}: ${value}`, actual: `${show(unchanged[0]![1])} — the default form (${unchanged.length} field(s) unchanged)` }] : []);
+      judge(
+        'representation-not-honored',
+        asked,
+        unchanged.length && !changed.length
+          ? [
+              {
+                location: unchanged[0]![0],
+                expected: `${form} with ${rule.header}: ${value}`,
+                actual: `${show(unchanged[0]![1])} — the default form (${unchanged.length} field(s) unchanged)`,
+              },
+            ]
+          : [],
+      );
       const mismatched = changed.flatMap(([at, v]): Finding[] => {
         const a = instantOf(v, rule.default);
         const b = instantOf(after.get(at), form);
@@ -94,7 +126,15 @@ async function comparePair(ctx: RunContext, ledger: Ledger, op: Operation, base:
         // The coarser form decides the precision: an ISO string to the second cannot carry milliseconds.
         const seconds = form === 'rfc3339-seconds' || form === 'epoch-seconds' || rule.default === 'epoch-seconds' || rule.default === 'rfc3339-seconds';
         const same = seconds ? Math.floor(a / 1000) === Math.floor(b / 1000) : a === b;
-        return same ? [] : [{ location: at, expected: `the same instant as the default form ${show(v)} (${new Date(a).toISOString()})`, actual: `${show(after.get(at))} (${new Date(b).toISOString()})` }];
+        return same
+          ? []
+          : [
+              {
+                location: at,
+                expected: `the same instant as the default form ${show(v)} (${new Date(a).toISOString()})`,
+                actual: `${show(after.get(at))} (${new Date(b).toISOString()})`,
+              },
+            ];
       });
       judge('representation-instant-mismatch', asked, changed.length ? mismatched : []);
     }
@@ -107,7 +147,13 @@ async function comparePair(ctx: RunContext, ledger: Ledger, op: Operation, base:
       'representation-fallback-broken',
       fallback,
       status === undefined || status >= 300 || !back
-        ? [{ location: '', expected: `the default form (${rule.default}) for ${rule.header}: ${unknown} — an unknown value falls back`, actual: status ? `HTTP ${status}` : 'no response' }]
+        ? [
+            {
+              location: '',
+              expected: `the default form (${rule.default}) for ${rule.header}: ${unknown} — an unknown value falls back`,
+              actual: status ? `HTTP ${status}` : 'no response',
+            },
+          ]
         : notDefault.length
           ? [{ location: notDefault[0]![0], expected: `${rule.default} for an unknown ${rule.header}`, actual: show(notDefault[0]![1]) }]
           : [],

@@ -28,7 +28,12 @@ export interface Probe {
 export async function checkResponses(ctx: RunContext, op: Operation, name: string, pathValues?: Record<string, unknown[]>): Promise<ScenarioResult> {
   const built = await responsesProperty(ctx, op, pathValues);
   if ('skip' in built) return notApplicable(name, op.key, RESPONSE_SCENARIO_CHECKS, built.skip);
-  const property = await checkProperty({ arbitrary: built.arbitrary, probe: built.probe, ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }), runs: built.runs });
+  const property = await checkProperty({
+    arbitrary: built.arbitrary,
+    probe: built.probe,
+    ...propertyRun(ctx.settings, ctx.runSeed, name, { clock: ctx.clock, label: op.key }),
+    runs: built.runs,
+  });
   return resultOf(name, built.ledger, property, built.gaps);
 }
 
@@ -44,7 +49,9 @@ export async function responsesProperty(
   ctx: RunContext,
   op: Operation,
   pathValues?: Record<string, unknown[]>,
-): Promise<{ skip: string } | { arbitrary: fc.Arbitrary<Probe[]>; runs: number; probe: (values: Probe[]) => Promise<Violation[]>; ledger: Ledger; gaps: Set<string> }> {
+): Promise<
+  { skip: string } | { arbitrary: fc.Arbitrary<Probe[]>; runs: number; probe: (values: Probe[]) => Promise<Violation[]>; ledger: Ledger; gaps: Set<string> }
+> {
   const token = grantingToken(ctx, op);
   if (!token) return { skip: 'no token in the matrix grants this operation' };
   const blocked = productionWriteBlocked(ctx, op);
@@ -59,7 +66,10 @@ export async function responsesProperty(
   // fuller request per run asks for one of them at random.
   const minimal = preferences.length ? validRequests(ctx.spec, op, { ...options, minimal: true }) : requests;
   const arbitrary: fc.Arbitrary<Probe[]> = preferences.length
-    ? fc.tuple(fc.record({ request: requests, prefer: fc.constantFrom(...preferences) }), ...preferences.map((prefer) => minimal.map((request): Probe => ({ request, prefer }))))
+    ? fc.tuple(
+        fc.record({ request: requests, prefer: fc.constantFrom(...preferences) }),
+        ...preferences.map((prefer) => minimal.map((request): Probe => ({ request, prefer }))),
+      )
     : requests.map((request) => [{ request }]);
   const runs = Math.max(1, Math.ceil(ctx.settings.runs / (preferences.length + 1)));
   const ledger = new Ledger();
@@ -78,7 +88,16 @@ export async function responsesProperty(
     if (!prefer || /^(example=|code=2)/.test(prefer)) {
       // What a refusal rests on is worked out only for a refusal (it walks the request against its schemas).
       const refused = exchange.response?.status === 400 || exchange.response?.status === 422;
-      found.push(...judgeScenario(ctx, ledger, 'valid-input-rejected', op, exchange, validRefused(ctx, exchange, refused ? requestBasis(ctx.spec, op, request) : undefined)));
+      found.push(
+        ...judgeScenario(
+          ctx,
+          ledger,
+          'valid-input-rejected',
+          op,
+          exchange,
+          validRefused(ctx, exchange, refused ? requestBasis(ctx.spec, op, request) : undefined),
+        ),
+      );
     } else {
       ledger.notApplicable('valid-input-rejected', op.key, 'every request asked the mock for an error status');
     }
@@ -110,7 +129,14 @@ export function validRefused(ctx: RunContext, exchange: Exchange, basis?: Basis)
   const prism = ctx.target.kind === 'mock' ? prismRefusal(exchange) : undefined;
   // The mock's own validator disagreeing with the spec's (Prism reads some schemas, e.g. anyOf query arrays,
   // differently): a note about the mock, never a finding about a server.
-  return prism ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} (the spec's validator accepts it; Prism's refused it)`, actual: `${f.actual}: ${prism}` })) : rejected;
+  return prism
+    ? rejected.map((f) => ({
+        ...f,
+        severity: 'warning' as const,
+        expected: `${f.expected} (the spec's validator accepts it; Prism's refused it)`,
+        actual: `${f.actual}: ${prism}`,
+      }))
+    : rejected;
 }
 
 /**

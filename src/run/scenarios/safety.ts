@@ -37,7 +37,14 @@ export async function checkSafeReads(ctx: RunContext, op: Operation, name: strin
     return resultOf(name, ledger);
   }
   const basis = ctx.spec.provenance.at(op.pointer);
-  judgeScenario(ctx, ledger, 'read-not-safe', op, second, changes(ctx, op, first, second).map((f) => ({ ...f, basis })));
+  judgeScenario(
+    ctx,
+    ledger,
+    'read-not-safe',
+    op,
+    second,
+    changes(ctx, op, first, second).map((f) => ({ ...f, basis })),
+  );
   return resultOf(name, ledger);
 }
 

@@ -43,7 +43,14 @@ export async function checkScopes(ctx: RunContext, op: Operation, name: string):
       for (const source of grant.implied) basis = eitherInferred(basis, ctx.spec.provenance.at(`/x-scope-implications/${source}`));
       judgeScenario(ctx, ledger, 'scope-denied-wrongly', op, exchange, noting(expectAdmitted(exchange, basis), holds));
     } else if (token.scheme && op.security.some((r) => r.schemes.some((s) => s.scheme === token.scheme))) {
-      judgeScenario(ctx, ledger, 'scope-not-enforced', op, exchange, noting(expectForbidden(exchange, ctx.spec.provenance.at(op.securityPointer)), `${holds}, the operation needs ${needs}`));
+      judgeScenario(
+        ctx,
+        ledger,
+        'scope-not-enforced',
+        op,
+        exchange,
+        noting(expectForbidden(exchange, ctx.spec.provenance.at(op.securityPointer)), `${holds}, the operation needs ${needs}`),
+      );
     }
     judgeResponse(ctx, ledger, op, exchange);
   }

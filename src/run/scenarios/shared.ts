@@ -19,7 +19,13 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
   const plan = planFor(op, ctx.spec);
   const unsent = notSent(exchange);
   if (unsent) {
-    ledger.notSent(exchange, unsent.kind, op.key, unsent.reason, plan.applicable.map((c) => c.id));
+    ledger.notSent(
+      exchange,
+      unsent.kind,
+      op.key,
+      unsent.reason,
+      plan.applicable.map((c) => c.id),
+    );
     return [];
   }
   for (const [id, reason] of plan.notApplicable) ledger.notApplicable(id, op.key, reason);
@@ -29,13 +35,23 @@ export function judgeResponse(ctx: RunContext, ledger: Ledger, op: Operation, ex
     // Prism made this body up from the schema (no example to serve): placeholders ("string", 0) say nothing of a
     // server nor of the spec. Only what does not depend on the body's content was judged.
     ledger.judged(op.key, judgedBy);
-    for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, 'the mock made the body up from the schema (the spec has no example for it): nothing to judge in placeholders');
+    for (const c of plan.applicable)
+      if (!judgedBy.includes(c.id))
+        ledger.seen(c.id, op.key, 'the mock made the body up from the schema (the spec has no example for it): nothing to judge in placeholders');
     ledger.record(violations);
     return violations;
   }
   ledger.observations.add(observations, exchange);
   ledger.judged(op.key, judgedBy);
-  for (const c of plan.applicable) if (!judgedBy.includes(c.id)) ledger.seen(c.id, op.key, example && c.echoesRequest ? `the mock served the spec's example "${example.name}", made for no request in particular: nothing to compare with this one` : nothingToJudge(exchange));
+  for (const c of plan.applicable)
+    if (!judgedBy.includes(c.id))
+      ledger.seen(
+        c.id,
+        op.key,
+        example && c.echoesRequest
+          ? `the mock served the spec's example "${example.name}", made for no request in particular: nothing to compare with this one`
+          : nothingToJudge(exchange),
+      );
   const found = example ? blameExample(example, violations) : violations;
   if (found !== violations) ledger.judged(op.key, ['spec-example-invalid']);
   ledger.record(found);
@@ -60,12 +76,26 @@ function seenResponse(ctx: RunContext, op: Operation, exchange: Exchange): SeenR
   const seen: SeenResponse =
     example === null
       ? { example, judgement: judge(op, exchange, ctx.spec, ctx.checkOptions, BODY_INDEPENDENT), observations: [] }
-      : { example, judgement: judge(op, exchange, ctx.spec, ctx.checkOptions, example ? STATIC : RESPONSE_CHECKS), observations: observe(op, exchange, ctx.spec) };
+      : {
+          example,
+          judgement: judge(op, exchange, ctx.spec, ctx.checkOptions, example ? STATIC : RESPONSE_CHECKS),
+          observations: observe(op, exchange, ctx.spec),
+        };
   if (key !== undefined) ctx.verdicts!.set(key, seen);
   return seen;
 }
 
-const BODY_INDEPENDENT = RESPONSE_CHECKS.filter((c) => ['status-code-undocumented', 'server-error', 'content-type-not-json', 'body-not-json', 'response-timeout', 'response-too-large', 'connection-failed'].includes(c.id));
+const BODY_INDEPENDENT = RESPONSE_CHECKS.filter((c) =>
+  [
+    'status-code-undocumented',
+    'server-error',
+    'content-type-not-json',
+    'body-not-json',
+    'response-timeout',
+    'response-too-large',
+    'connection-failed',
+  ].includes(c.id),
+);
 
 function nothingToJudge(exchange: Exchange): string {
   const r = exchange.response;
@@ -120,7 +150,15 @@ function blameExample(example: { name: string; at: string }, violations: Violati
 }
 
 /** Books one scenario judge on an exchange under its check id. */
-export function judgeScenario(ctx: RunContext, ledger: Ledger, id: string, op: Operation, exchange: Exchange, findings: Finding[], severity: 'error' | 'warning' = 'error'): Violation[] {
+export function judgeScenario(
+  ctx: RunContext,
+  ledger: Ledger,
+  id: string,
+  op: Operation,
+  exchange: Exchange,
+  findings: Finding[],
+  severity: 'error' | 'warning' = 'error',
+): Violation[] {
   // Unsent, or still throttled after the retries: nothing was learnt about this rule.
   const unsent = notSent(exchange);
   if (unsent) {
@@ -134,7 +172,11 @@ export function judgeScenario(ctx: RunContext, ledger: Ledger, id: string, op: O
   // No answer at all (timeout, connection failure, a body past the limit): the transport checks report that, once;
   // what this rule expects of an answer was not shown either way.
   if (!exchange.response) {
-    ledger.notApplicable(id, op.key, `no answer to judge (${exchange.failure?.kind ?? 'none'}: see ${TRANSPORT_CHECK[exchange.failure?.kind ?? ''] ?? 'the transport checks'})`);
+    ledger.notApplicable(
+      id,
+      op.key,
+      `no answer to judge (${exchange.failure?.kind ?? 'none'}: see ${TRANSPORT_CHECK[exchange.failure?.kind ?? ''] ?? 'the transport checks'})`,
+    );
     return [];
   }
   ledger.judged(op.key, [id]);

@@ -39,8 +39,11 @@ export async function checkTenantWrites(ctx: RunContext, op: Operation, name: st
   const tenant = ctx.spec.rules.tenant!;
   const inputs = (tenant.smuggledInputs ?? []).filter((input) => input.in !== 'body' || op.body);
   const shopB = tenant.ownerField ? await ownerOf(ctx, b, tenant.ownerField) : undefined;
-  const values = inputs.map((input) => ({ input, value: otherTenantValue(ctx, op, input, b) ?? shopB })).filter((x): x is { input: (typeof inputs)[number]; value: string } => typeof x.value === 'string');
-  if (!values.length) return na(!inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : 'no value of the second tenant was seen to smuggle');
+  const values = inputs
+    .map((input) => ({ input, value: otherTenantValue(ctx, op, input, b) ?? shopB }))
+    .filter((x): x is { input: (typeof inputs)[number]; value: string } => typeof x.value === 'string');
+  if (!values.length)
+    return na(!inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : 'no value of the second tenant was seen to smuggle');
 
   const auth = tokenAuth(ctx, a);
   const first = await ctx.transport.send(op, own, auth);
@@ -56,7 +59,10 @@ export async function checkTenantWrites(ctx: RunContext, op: Operation, name: st
   values.forEach(({ input, value }, i) => {
     const e = smuggled[i]!;
     const owners = tenant.ownerField ? ownerValues(e.response?.json, tenant.ownerField) : [];
-    const honoured = (shopB !== undefined && owners.includes(shopB)) || (plainOk && notFoundThere(ctx, e)) || (stable && ok(e) && !sameApart(e.response!.json, again.response!.json, volatile));
+    const honoured =
+      (shopB !== undefined && owners.includes(shopB)) ||
+      (plainOk && notFoundThere(ctx, e)) ||
+      (stable && ok(e) && !sameApart(e.response!.json, again.response!.json, volatile));
     judgeScenario(ctx, ledger, 'tenant-input-honored', op, e, honoured ? [honoredFinding(ctx, a, b, input, value, e)] : []);
   });
   return resultOf(name, ledger);
@@ -78,7 +84,8 @@ async function ownRequest(ctx: RunContext, op: Operation, a: TokenEntry): Promis
     const list = ids ? Object.values(ids)[0] : undefined;
     if (list) pathValues = { [transition.decl.idParam]: list };
   }
-  if (op.parameters.some((p) => p.in === 'path') && !pathValues) return "no resource of the token's own was found to name (x-resource-list, or the flow's read)";
+  if (op.parameters.some((p) => p.in === 'path') && !pathValues)
+    return "no resource of the token's own was found to name (x-resource-list, or the flow's read)";
   const request = firstRequest(ctx, op, pathValues, a, BOUNDARY_SEED);
   if (request.unsatisfiable) return `could not generate a valid request: ${request.unsatisfiable.join('; ')}`;
   if (transition?.decl.body) request.body = mergePatch(request.body ?? {}, transition.decl.body);
@@ -98,8 +105,12 @@ export function writeProbeApplies(spec: SpecModel, op: Operation): true | string
   const flow = flowsOf(spec).find((f) => f.create?.id === op.id || f.transitions.some((t) => t.op.id === op.id));
   if (flow?.create?.id === op.id) return "a create names no resource of the token's: honoured, the other tenant's id would write into its data";
   const transition = flow?.transitions.find((t) => t.op.id === op.id);
-  if (transition && (transition.decl.to !== undefined || Array.isArray(transition.decl.from))) return "a decision (a transition to a declared state) would be taken for real on the token's own resource: not sent as a probe";
-  const names = op.parameters.some((p) => p.in === 'path') || !!transition?.decl.keyBody || !!(op.extensions['x-resource-list'] as { bodyPointer?: string } | undefined)?.bodyPointer;
+  if (transition && (transition.decl.to !== undefined || Array.isArray(transition.decl.from)))
+    return "a decision (a transition to a declared state) would be taken for real on the token's own resource: not sent as a probe";
+  const names =
+    op.parameters.some((p) => p.in === 'path') ||
+    !!transition?.decl.keyBody ||
+    !!(op.extensions['x-resource-list'] as { bodyPointer?: string } | undefined)?.bodyPointer;
   return names ? true : "the write names no existing resource of the token's: honoured, the other tenant's id would write into its data";
 }
 

@@ -45,7 +45,8 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   const idsA = await discoverIds(ctx, op, a);
   const request = firstRequest(ctx, op, idsA, a);
   const requestB = firstRequest(ctx, op, await discoverIds(ctx, op, b), b);
-  if (request.unsatisfiable || requestB.unsatisfiable) return na(`could not generate a valid request: ${(request.unsatisfiable ?? requestB.unsatisfiable)!.join('; ')}`);
+  if (request.unsatisfiable || requestB.unsatisfiable)
+    return na(`could not generate a valid request: ${(request.unsatisfiable ?? requestB.unsatisfiable)!.join('; ')}`);
   const ownA = await ctx.transport.send(op, request, tokenAuth(ctx, a));
   const ownB = await ctx.transport.send(op, requestB, tokenAuth(ctx, b));
   judgeResponse(ctx, ledger, op, ownA);
@@ -66,7 +67,23 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
       const first = ownersA[0];
       const foreign = pages.find((e) => ownerValues(e.response?.json, owner).some((o) => o !== first || ownersB.includes(o))) ?? ownA;
       const mixed = new Set(ownersA).size > 1 || ownersA.some((o) => ownersB.includes(o) || o === shopB);
-      judgeScenario(ctx, ledger, 'tenant-owner-mismatch', op, foreign, mixed ? [{ location: '', expected: `every ${owner} is tenant ${a.store}'s own${pages.length > 1 ? ', on every page' : ''}`, actual: `${owner} values ${JSON.stringify([...new Set(ownersA)])} (tenant ${b.store} is ${JSON.stringify(shopB)})`, basis: basis('ownerField') }] : []);
+      judgeScenario(
+        ctx,
+        ledger,
+        'tenant-owner-mismatch',
+        op,
+        foreign,
+        mixed
+          ? [
+              {
+                location: '',
+                expected: `every ${owner} is tenant ${a.store}'s own${pages.length > 1 ? ', on every page' : ''}`,
+                actual: `${owner} values ${JSON.stringify([...new Set(ownersA)])} (tenant ${b.store} is ${JSON.stringify(shopB)})`,
+                basis: basis('ownerField'),
+              },
+            ]
+          : [],
+      );
     } else ledger.notApplicable('tenant-owner-mismatch', op.key, `responses carry no ${owner} field`);
   } else ledger.notApplicable('tenant-owner-mismatch', op.key, 'the x-tenant declares no ownerField');
 
@@ -88,7 +105,12 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
       (wasOk && notFoundThere(ctx, exchange));
     judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, leaked ? [honoredFinding(ctx, a, b, input, value, exchange)] : []);
   }
-  if (!smuggledAny) ledger.notApplicable('tenant-input-honored', op.key, !inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : `no value of the second tenant was seen to smuggle`);
+  if (!smuggledAny)
+    ledger.notApplicable(
+      'tenant-input-honored',
+      op.key,
+      !inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : `no value of the second tenant was seen to smuggle`,
+    );
 
   const idsB = await discoverIds(ctx, op, b);
   if (idsB) {
@@ -96,7 +118,23 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     const exchange = await ctx.transport.send(op, foreign, tokenAuth(ctx, a));
     const s = exchange.response?.status;
     const wanted = tenant.crossTenantStatus ?? 404;
-    judgeScenario(ctx, ledger, 'tenant-cross-store-readable', op, exchange, s === wanted ? [] : [{ location: '', expected: `${wanted} for tenant ${b.store}'s record requested with tenant ${a.store}'s token`, actual: s ? `HTTP ${s}` : 'no response', basis: crossTenantBasis(ctx, s) }]);
+    judgeScenario(
+      ctx,
+      ledger,
+      'tenant-cross-store-readable',
+      op,
+      exchange,
+      s === wanted
+        ? []
+        : [
+            {
+              location: '',
+              expected: `${wanted} for tenant ${b.store}'s record requested with tenant ${a.store}'s token`,
+              actual: s ? `HTTP ${s}` : 'no response',
+              basis: crossTenantBasis(ctx, s),
+            },
+          ],
+    );
   } else ledger.notApplicable('tenant-cross-store-readable', op.key, 'no x-resource-list: the operation reads no record by id');
   return resultOf(name, ledger);
 }
@@ -132,7 +170,12 @@ export function notFoundThere(ctx: RunContext, smuggled: Exchange): boolean {
 export function honoredFinding(ctx: RunContext, a: TokenEntry, b: TokenEntry, input: { in: string; name: string }, value: string, exchange: Exchange): Finding {
   const s = exchange.response?.status;
   const what = s !== undefined && s >= 400 ? `HTTP ${s}: the token's own record was looked for in tenant ${b.store}` : `tenant ${b.store}'s data came back`;
-  return { location: '', expected: `tenant ${a.store}'s answer whatever ${input.in} ${input.name} says`, actual: `${what} for ${input.in} ${input.name}=${value}`, basis: ctx.spec.provenance.at('/x-tenant/smuggledInputs') };
+  return {
+    location: '',
+    expected: `tenant ${a.store}'s answer whatever ${input.in} ${input.name} says`,
+    actual: `${what} for ${input.in} ${input.name}=${value}`,
+    basis: ctx.spec.provenance.at('/x-tenant/smuggledInputs'),
+  };
 }
 
 /**

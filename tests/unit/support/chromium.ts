@@ -23,4 +23,12 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): { path: stri
  * Flags for a headless Chromium on a machine without network: nothing phones home, no GPU, no sandbox (CI runs as
  * root). Playwright gives each launch a fresh, empty user-data-dir of its own.
  */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];

@@ -18,7 +18,23 @@ export interface CliRun {
 }
 
 /** The environment a test run starts from: nothing of the developer's own settings leaks in. */
-export const CLEAN_ENV = { CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '', CONTRACT_SPEC: '', CONTRACT_API: '', CONTRACT_SEED: '', CONTRACT_INFERRED: '', CONTRACT_BASELINE: '', CONTRACT_ONLY: '', CONTRACT_PATH: '', CONTRACT_ENV_FILE: '', CONTRACT_MAX_TIME: '', CONTRACT_DEEP: '', CONTRACT_DEADLINE: '', CONTRACT_WRITE_PROBES: '' };
+export const CLEAN_ENV = {
+  CONTRACT_BASE_URL: '',
+  CONTRACT_TOKENS: '',
+  CONTRACT_TOKENS_FILE: '',
+  CONTRACT_SPEC: '',
+  CONTRACT_API: '',
+  CONTRACT_SEED: '',
+  CONTRACT_INFERRED: '',
+  CONTRACT_BASELINE: '',
+  CONTRACT_ONLY: '',
+  CONTRACT_PATH: '',
+  CONTRACT_ENV_FILE: '',
+  CONTRACT_MAX_TIME: '',
+  CONTRACT_DEEP: '',
+  CONTRACT_DEADLINE: '',
+  CONTRACT_WRITE_PROBES: '',
+};
 
 /**
  * This process's environment without any CONTRACT_* variable: the run under test must not inherit what the test
@@ -43,7 +59,15 @@ export function runContract(args: string[], env: Record<string, string> = {}, cw
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (status) =>
-      done({ status, stdout, stderr, out: stdout + stderr, reports, report: () => JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')), file: (name) => readFileSync(join(reports, name), 'utf8') }),
+      done({
+        status,
+        stdout,
+        stderr,
+        out: stdout + stderr,
+        reports,
+        report: () => JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')),
+        file: (name) => readFileSync(join(reports, name), 'utf8'),
+      }),
     );
   });
 }

@@ -16,7 +16,9 @@ export class Redactor {
   private readonly prefixes: readonly string[];
 
   constructor(tokens: ReadonlyArray<{ name: string; token: string }> = [], prefixes: readonly string[] = ['app_']) {
-    const variants = tokens.filter((t) => t.token.length > 0).flatMap((t) => [...new Set(forms(t.token))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
+    const variants = tokens
+      .filter((t) => t.token.length > 0)
+      .flatMap((t) => [...new Set(forms(t.token))].map((value) => ({ value, label: `<redacted:${t.name}>` })));
     // Longest first, so a token that contains another is replaced whole.
     this.known = variants.filter((v) => v.value.length >= 4).sort((a, b) => b.value.length - a.value.length);
     // The head as sent and as a query string carries it (percent-encoded, in either hex case).
@@ -41,7 +43,9 @@ export class Redactor {
     if (this.shaped) out = out.replace(this.shaped, (token) => (unissued(token) ? token : `${token.slice(0, 4)}…${token.slice(-4)}`));
     return out
       .replace(JWT, (jwt) => (unissued(jwt) ? jwt : `eyJ…${jwt.slice(-4)}`))
-      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (m, head: string, secret: string) => (unissued(secret) ? m : `${head}…${secret.slice(-4)}`));
+      .replace(/((?:Bearer|Basic|Token)\s+)(?!<redacted|[A-Za-z]{0,8}…)([A-Za-z0-9._~+/=-]{12,})/gi, (m, head: string, secret: string) =>
+        unissued(secret) ? m : `${head}…${secret.slice(-4)}`,
+      );
   }
 
   private mayHoldSecret(input: string): boolean {
