@@ -12,7 +12,7 @@ export interface RunSettings {
   /** Unset: a fresh seed, printed so the run can be replayed. */
   seed?: number;
   timeoutMs: number;
-  /** The live request budget; on the embedded mock there is none unless CONTRACT_MAX_REQUESTS is set. */
+  /** The live request budget; on the embedded mock, and in a deep run, there is none unless CONTRACT_MAX_REQUESTS is set. */
   maxRequests: number;
   maxRequestsSet: boolean;
   /** Requests in flight at once per worker. */
@@ -74,7 +74,8 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     runs: positiveInt(env, 'CONTRACT_RUNS', defaultRuns(baseUrl)),
     ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
     timeoutMs: positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000),
-    maxRequests: positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
+    // A deep run is bounded by its time budget: a request budget it did not ask for would end it long before.
+    maxRequests: flag(env, 'CONTRACT_DEEP') && !env['CONTRACT_MAX_REQUESTS'] ? Number.POSITIVE_INFINITY : positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
     maxRequestsSet: !!env['CONTRACT_MAX_REQUESTS'],
     concurrency: positiveInt(env, 'CONTRACT_CONCURRENCY', 4),
     nullable,

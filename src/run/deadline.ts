@@ -33,6 +33,9 @@ export class RunClock {
   /** Contract tests in this run (a deep run's CLI counts them); undefined when not known. */
   private planned: number | undefined;
   private finished = 0;
+  /** Tests that asked for a share (a property or flow that explores further); the others cannot use one. */
+  private extenders = 0;
+  private askedThisTest = false;
   private testStart = Date.now();
   private baseEnd: number | undefined;
   private baseSpent = 0;
@@ -81,10 +84,17 @@ export class RunClock {
     this.baseDone();
     const end = this.exploreUntil;
     if (!Number.isFinite(end)) return end;
+    if (!this.askedThisTest) {
+      this.askedThisTest = true;
+      this.extenders++;
+    }
     const left = Math.max(1, (this.planned ?? this.finished + 20) - this.finished);
     const averageBase = this.finished ? this.baseSpent / this.finished : 0;
+    // Only the tests that explore can use a share (scope matrices, tenant probes and failed properties cannot): the
+    // time left is divided among as many of the tests to come as have explored so far, in proportion.
+    const exploring = this.finished ? Math.max(1, Math.round(((left - 1) * this.extenders) / (this.finished + 1)) + 1) : left;
     // Half as much again held back for the tests to come: their base runs vary (and a shared machine slows them).
-    const share = (end - at - 1.5 * averageBase * (left - 1)) / left;
+    const share = (end - at - 1.5 * averageBase * (left - 1)) / exploring;
     return at + Math.max(0, share);
   }
 
@@ -92,6 +102,7 @@ export class RunClock {
   testFinished(at = Date.now()): void {
     this.baseSpent += (this.baseEnd ?? at) - this.testStart;
     this.finished++;
+    this.askedThisTest = false;
     this.testStart = at;
     this.baseEnd = undefined;
   }

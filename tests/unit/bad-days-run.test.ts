@@ -86,14 +86,16 @@ describe('the time budget', () => {
 describe('a deep run', () => {
   test('--deep --max-time: explores further until the budget, stops within a few seconds of it with a complete report, and a failure it finds replays from its printed line', async () => {
     const server = await startAccountServer({ faults: ['timestamp-naive'] });
-    const budget = 15;
+    // The issue's own figure: against a 15 s budget on a busy 2-core machine the base runs alone take half of it.
+    const budget = 30;
     try {
       const tokens = tokensFile(FIXTURE_TOKENS);
       const env = { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokens, CONTRACT_PROGRESS: '2' };
       const run = await timed(() => runContract(['--deep', '--max-time', `${budget}s`], env));
       expect(run.status, run.out.slice(-2500)).toBe(1);
-      // It kept going until the budget (less its grace period), and stopped within a few seconds of it.
-      expect(run.wallMs, run.out.slice(-2500)).toBeGreaterThan(budget * 1000 * 0.7);
+      // It kept going well past a normal run (5–9 s here) towards the budget, and stopped within a few seconds of it.
+      // Not to the second: a share the last tests cannot use (a property that failed stops exploring) is left over.
+      expect(run.wallMs, run.out.slice(-2500)).toBeGreaterThan(budget * 1000 * 0.5);
       expect(run.wallMs).toBeLessThan(budget * 1000 + 20_000);
       const report = run.report();
       expect(report.deep).toBe(true);
@@ -104,7 +106,7 @@ describe('a deep run', () => {
       expect(Math.max(...ops.map((o) => o.cases))).toBeGreaterThan(100);
       expect(run.stdout).toMatch(/Deep run — how far it got per operation/);
       // Progress on stderr: time left and cases run.
-      expect(run.stderr).toMatch(/contract: deep run · \d+s left of 15s · \d+\/\d+ tests · [\d,]+ cases · [\d,]+ requests/);
+      expect(run.stderr).toMatch(new RegExp(`contract: deep run · \\d+s left of ${budget}s · \\d+/\\d+ tests · [\\d,]+ cases · [\\d,]+ requests`));
       // Each test does a normal run's work before exploring further, so on a quiet machine every check is reached; on
       // a busy one the budget may end before the last ones — and each of those says so.
       for (const o of report.outcomes.filter((x: { status: string }) => x.status === 'not-reached'))
