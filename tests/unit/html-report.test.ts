@@ -75,7 +75,7 @@ describe('reports/index.html from a fixture run', () => {
     for (const f of failing) {
       const article = doc.getElementById(`f-${f.id}`);
       expect(article, f.id).not.toBeNull();
-      const text = article!.textContent!;
+      const text = article!.textContent;
       expect(text).toContain(replayOf(report, f)!);
       expect(text).toContain(`npm run contract -- replay ${f.id}`);
       expect(article!.querySelector('pre.curl')?.textContent).toMatch(
@@ -89,7 +89,7 @@ describe('reports/index.html from a fixture run', () => {
   });
 
   test('the live drift is there, with the token the server echoed shown redacted', () => {
-    const text = dom(page).querySelector('#drift')!.textContent!;
+    const text = dom(page).querySelector('#drift')!.textContent;
     expect(drift.length).toBeGreaterThan(0);
     expect(text).toContain('riskScore');
     expect(text).toContain('<redacted:full-a>');
