@@ -93,14 +93,13 @@ describe('a deep run', () => {
       const env = { CONTRACT_BASE_URL: server.url, CONTRACT_TOKENS_FILE: tokens, CONTRACT_PROGRESS: '2' };
       const run = await timed(() => runContract(['--deep', '--max-time', `${budget}s`], env));
       expect(run.status, run.out.slice(-2500)).toBe(1);
-      // It kept going well past a normal run (5–9 s here) towards the budget, and stopped within a few seconds of it.
-      // Not to the second: a share the last tests cannot use (a property that failed stops exploring) is left over.
-      expect(run.wallMs, run.out.slice(-2500)).toBeGreaterThan(budget * 1000 * 0.5);
+      // It stops within a few seconds of the budget. How much of the budget it fills depends on the machine's load (a
+      // busy one spends the shares on base runs): that is measured, not asserted — what it explored is, below.
       expect(run.wallMs).toBeLessThan(budget * 1000 + 20_000);
       const report = run.report();
       expect(report.deep).toBe(true);
       expect(report.replay.flags).toEqual(['--deep', '--max-time', `${budget}s`]);
-      // How far it got per operation: cases and requests, well past a normal run's 100 runs somewhere.
+      // It explored further than a normal run (100 runs per property) somewhere, and says per operation how far it got.
       const ops = report.operations as Array<{ operation: string; cases: number; requests: number }>;
       expect(ops.map((o) => o.operation)).toEqual(expect.arrayContaining(['GET /roles', 'GET /payouts/fee', 'flow kyc-verification']));
       expect(Math.max(...ops.map((o) => o.cases))).toBeGreaterThan(100);
