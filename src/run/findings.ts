@@ -67,11 +67,15 @@ export function groupFindings(occurrences: ReadonlyArray<Violation & { test?: st
         }),
       );
     f.count += 1;
+    // One place can be judged by several scenarios, some only noting it (a warning about the mock): the finding is
+    // as severe as its most severe occurrence, whichever came first.
+    if (v.severity === 'error' && f.severity !== 'error') f.severity = 'error';
     if (v.token && !f.tokens.includes(v.token)) f.tokens.push(v.token);
     if (v.status !== undefined && !f.statuses.includes(v.status)) f.statuses.push(v.status);
     if (v.test && !f.tests.includes(v.test)) f.tests.push(v.test);
   }
-  for (const v of [...first, ...occurrences]) {
+  const errorsFirst = [...first, ...occurrences].sort((a, b) => Number(b.severity === 'error') - Number(a.severity === 'error'));
+  for (const v of errorsFirst) {
     const f = byId.get(findingId(keyOf(v)));
     if (f && f.examples.length < 2 && !f.examples.some((e) => e.request?.url === v.request?.url && e.expected === v.expected && e.token === v.token))
       f.examples.push(v);

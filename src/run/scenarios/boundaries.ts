@@ -6,7 +6,7 @@ import { Ledger } from '../ledger.ts';
 import { discoverIds, firstRequest } from './discover.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { validRefused } from './responses.ts';
-import { grantingToken, judgeResponse, judgeScenario, show, writeProbeBlocked } from './shared.ts';
+import { grantingToken, judgeResponse, judgeScenario, show, unenforcedByTheMock, writeProbeBlocked } from './shared.ts';
 
 const CHECKS = ['valid-input-rejected', 'invalid-input-accepted'];
 
@@ -40,7 +40,7 @@ export async function checkBoundaries(ctx: RunContext, op: Operation, name: stri
       const exchange = await ctx.transport.send(op, request, auth);
       const note = `${target} = ${show(boundary.value, 40)}, ${boundary.valid ? 'at' : 'one past'} ${boundary.bound}`;
       if (boundary.valid) judgeScenario(ctx, ledger, 'valid-input-rejected', op, exchange, noting(validRefused(ctx, exchange, boundary.basis), note));
-      else judgeScenario(ctx, ledger, 'invalid-input-accepted', op, exchange, noting(expectRejected(exchange, boundary.basis), note));
+      else judgeScenario(ctx, ledger, 'invalid-input-accepted', op, exchange, unenforcedByTheMock(ctx, noting(expectRejected(exchange, boundary.basis), note)));
       judgeResponse(ctx, ledger, op, exchange);
     }),
   );

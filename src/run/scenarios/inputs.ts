@@ -7,7 +7,7 @@ import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { checkProperty, propertyRun, seedFor, type PropertyResult } from '../property.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
-import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
+import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked, unenforcedByTheMock } from './shared.ts';
 
 /**
  * Check `invalid-input-accepted`: input that breaks one rule of the spec is refused with a 4xx (never 2xx,
@@ -29,12 +29,7 @@ export async function checkInvalidInputs(ctx: RunContext, op: Operation, name: s
       ...f,
       expected: `${f.expected} (${request.invalid?.target} breaks ${request.invalid?.rule})`,
     }));
-    // The mock answering 2xx means Prism's validator does not enforce that rule (it skips some path patterns,
-    // reads others its own way): a note about the mock, never a finding about a server — nor about the spec.
-    const findings =
-      ctx.target.kind === 'mock'
-        ? rejected.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} — the mock (Prism) does not enforce this rule` }))
-        : rejected;
+    const findings = unenforcedByTheMock(ctx, rejected);
     return [...judgeScenario(ctx, ledger, 'invalid-input-accepted', op, exchange, findings), ...judgeResponse(ctx, ledger, op, exchange)];
   };
   const property = await checkProperty({

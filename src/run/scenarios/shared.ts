@@ -215,3 +215,13 @@ export function writeProbeBlocked(ctx: RunContext, op: Operation, writes = op.wr
 }
 
 export { show };
+
+/**
+ * On the mock, a request that breaks a rule answered 2xx means Prism's validator does not enforce that rule (it skips
+ * some patterns and bounds, reads others its own way): a note about the mock, never a finding about a server — nor
+ * about the spec. Live, the findings stand as they are.
+ */
+export function unenforcedByTheMock(ctx: RunContext, findings: Finding[]): Finding[] {
+  if (ctx.target.kind !== 'mock') return findings;
+  return findings.map((f) => ({ ...f, severity: 'warning' as const, expected: `${f.expected} — the mock (Prism) does not enforce this rule` }));
+}
