@@ -1,5 +1,5 @@
 import { FLOW_CHECK_DEFAULTS } from './flow-rules.ts';
-import { RESPONSE_CHECKS } from './registry.ts';
+import { RESPONSE_CHECKS, type ResponseCheckId } from './registry.ts';
 import type { CheckFamily } from './types.ts';
 
 /** What a finding of a check can rest on: only the docs, or also a spec's inference (x-inferred). */
@@ -41,15 +41,7 @@ const NEEDS: Record<string, string> = {
  * and the generic flow rules. docs/checks.md and the fire/silent coverage tests are built from it. An id, once
  * published, is never renamed.
  */
-export const CHECKS: readonly CheckInfo[] = [
-  ...RESPONSE_CHECKS.map((c) => ({
-    id: c.id,
-    family: c.family,
-    summary: c.summary,
-    onMock: true,
-    basis: ALWAYS_DOCUMENTED.has(c.id) ? DOCS : EITHER,
-    ...(NEEDS[c.id] ? { needs: NEEDS[c.id] } : {}),
-  })),
+const SCENARIO_CHECKS = [
   {
     id: 'auth-not-enforced',
     family: 'auth',
@@ -328,7 +320,33 @@ export const CHECKS: readonly CheckInfo[] = [
     onMock: true,
     basis: DOCS,
   },
+] as const satisfies readonly CheckInfo[];
+
+/**
+ * Every check id the suite publishes, as a type: what the scenarios and the ledger are written against, so an id
+ * that is not in this catalogue does not compile. Ids a spec names for its flow rules (`x-flows … checks:`) are
+ * checked against it when the flows are read (src/run/flows/declaration.ts).
+ */
+export type CheckId = ResponseCheckId | (typeof SCENARIO_CHECKS)[number]['id'];
+
+export const CHECKS: readonly CheckInfo[] = [
+  ...RESPONSE_CHECKS.map((c) => ({
+    id: c.id,
+    family: c.family,
+    summary: c.summary,
+    onMock: true,
+    basis: ALWAYS_DOCUMENTED.has(c.id) ? DOCS : EITHER,
+    ...(NEEDS[c.id] ? { needs: NEEDS[c.id] } : {}),
+  })),
+  ...SCENARIO_CHECKS,
 ];
+
+const IDS = new Set<string>(CHECKS.map((c) => c.id));
+
+/** Whether a name is a check id of the catalogue (a spec's flow may name one for a rule). */
+export function isCheckId(id: string): id is CheckId {
+  return IDS.has(id);
+}
 
 export function checkInfo(id: string): CheckInfo | undefined {
   return CHECKS.find((c) => c.id === id);

@@ -4,7 +4,7 @@
  */
 export type FlowRule = 'readAgrees' | 'resume' | 'flag' | 'refused' | 'wrongState' | 'terminalChanged' | 'notFound' | 'undeclaredEdge';
 
-export const FLOW_CHECK_DEFAULTS: Record<FlowRule, string> = {
+export const FLOW_CHECK_DEFAULTS = {
   readAgrees: 'flow-state-disagrees',
   resume: 'flow-create-not-resumed',
   flag: 'flow-flag-missing',
@@ -13,4 +13,4 @@ export const FLOW_CHECK_DEFAULTS: Record<FlowRule, string> = {
   terminalChanged: 'flow-terminal-state-changed',
   notFound: 'flow-unknown-id-found',
   undeclaredEdge: 'flow-edge-undeclared',
-};
+} as const satisfies Record<FlowRule, string>;

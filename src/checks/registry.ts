@@ -19,7 +19,7 @@ import { toViolations, type CheckOptions, type ResponseCheck, type SpecModel, ty
 import type { Judgement } from './verdict-cache.ts';
 
 /** Every check run on every exchange. An id, once published, is never renamed (docs/checks.md). */
-export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
+export const RESPONSE_CHECKS = [
   responseSchemaMismatch,
   enumValueUndocumented,
   openEnumValueUnknown,
@@ -43,10 +43,16 @@ export const RESPONSE_CHECKS: readonly ResponseCheck[] = [
   responseTimeout,
   responseTooLarge,
   connectionFailed,
-];
+] as const satisfies readonly ResponseCheck[];
+
+/** The id of a response check of the registry. */
+export type ResponseCheckId = (typeof RESPONSE_CHECKS)[number]['id'];
+
+/** A check of the registry (or a list drawn from it). */
+export type RegisteredCheck = ResponseCheck<ResponseCheckId>;
 
 /** Checks whose findings explain a schema error at the same place better than the schema check does. */
-const SPECIFIC = new Set(
+const SPECIFIC = new Set<string>(
   [
     enumValueUndocumented,
     timestampNotRfc3339,
@@ -64,20 +70,20 @@ const SPECIFIC = new Set(
 
 /** Which checks can judge an operation, and why the others cannot. */
 export interface CheckPlan {
-  applicable: readonly ResponseCheck[];
-  notApplicable: ReadonlyArray<[id: string, reason: string]>;
+  applicable: readonly RegisteredCheck[];
+  notApplicable: ReadonlyArray<[id: ResponseCheckId, reason: string]>;
 }
 
-const plans = new WeakMap<Operation, WeakMap<readonly ResponseCheck[], CheckPlan>>();
+const plans = new WeakMap<Operation, WeakMap<readonly RegisteredCheck[], CheckPlan>>();
 
 /** Applicability is a walk of the operation's schemas: worked out once per operation, not per exchange. */
-export function planFor(op: Operation, spec: SpecModel, checks: readonly ResponseCheck[] = RESPONSE_CHECKS): CheckPlan {
+export function planFor(op: Operation, spec: SpecModel, checks: readonly RegisteredCheck[] = RESPONSE_CHECKS): CheckPlan {
   let byList = plans.get(op);
   if (!byList) plans.set(op, (byList = new WeakMap()));
   let plan = byList.get(checks);
   if (!plan) {
-    const applicable: ResponseCheck[] = [];
-    const notApplicable: Array<[string, string]> = [];
+    const applicable: RegisteredCheck[] = [];
+    const notApplicable: Array<[ResponseCheckId, string]> = [];
     for (const check of checks) {
       const answer = check.appliesTo(op, spec);
       if (answer === true) applicable.push(check);
@@ -91,7 +97,7 @@ export function planFor(op: Operation, spec: SpecModel, checks: readonly Respons
 /** What the response checks made of one exchange: the violations, and which checks judged anything in it. */
 export interface Judged {
   violations: Violation[];
-  judgedBy: string[];
+  judgedBy: ResponseCheckId[];
 }
 
 export function runResponseChecks(
@@ -99,7 +105,7 @@ export function runResponseChecks(
   exchange: Exchange,
   spec: SpecModel,
   options: CheckOptions,
-  checks: readonly ResponseCheck[] = RESPONSE_CHECKS,
+  checks: readonly RegisteredCheck[] = RESPONSE_CHECKS,
 ): Judged {
   return stamped(op, exchange, judge(op, exchange, spec, options, checks), options);
 }
@@ -110,7 +116,7 @@ export function judge(
   exchange: Exchange,
   spec: SpecModel,
   options: CheckOptions,
-  checks: readonly ResponseCheck[] = RESPONSE_CHECKS,
+  checks: readonly RegisteredCheck[] = RESPONSE_CHECKS,
 ): Judgement {
   const out: Judgement = { checks: [], judgedBy: [] };
   for (const check of planFor(op, spec, checks).applicable) {

@@ -1,7 +1,7 @@
 import { defineCheck, type ResponseCheck } from './types.ts';
 import { notSent, type FailureKind } from '../client/exchange.ts';
 
-function failureCheck(id: string, kind: FailureKind, summary: string): ResponseCheck {
+function failureCheck<const Id extends string>(id: Id, kind: FailureKind, summary: string): ResponseCheck<Id> {
   return defineCheck({
     id,
     family: 'transport',

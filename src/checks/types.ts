@@ -85,8 +85,8 @@ export type CheckFamily =
  * exchange held nothing this check judges (no documented schema for its status, no envelope field …): a check
  * counts as passed only where it judged something.
  */
-export interface ResponseCheck {
-  id: string;
+export interface ResponseCheck<Id extends string = string> {
+  id: Id;
   family: CheckFamily;
   severity: 'error' | 'warning';
   /** One line: what breaking this rule looks like. */
@@ -148,6 +148,7 @@ export function toViolations(
   return out;
 }
 
-export function defineCheck(check: ResponseCheck): ResponseCheck {
+/** A response check, its id kept as the literal it is (the registry's ids are a type: a misspelt id does not compile). */
+export function defineCheck<const Id extends string>(check: ResponseCheck<Id>): ResponseCheck<Id> {
   return check;
 }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Exchange } from '../client/exchange.ts';
 import type { Operation } from '../spec/operations.ts';
 import { headerValue, negotiated } from '../spec/timestamps.ts';
+import type { ResponseCheckId } from './registry.ts';
 import type { Finding, SpecModel } from './types.ts';
 
 /** What the response checks made of a response, before it is stamped with the request that got it. */
 export interface Judgement {
-  checks: Array<{ id: string; severity: 'error' | 'warning'; findings: Finding[] }>;
-  judgedBy: string[];
+  checks: Array<{ id: ResponseCheckId; severity: 'error' | 'warning'; findings: Finding[] }>;
+  judgedBy: ResponseCheckId[];
 }
 
 /**

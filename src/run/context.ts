@@ -13,6 +13,8 @@ import { checkExtensions } from '../spec/extensions.ts';
 import { readRules, schemesOf } from '../spec/rules.ts';
 import { Validators } from '../spec/validators.ts';
 import { RunClock } from './deadline.ts';
+import { flowsOf } from './flows/declaration.ts';
+import { CannotRunError } from '../base/errors.ts';
 
 export type TargetKind = 'mock' | 'live';
 
@@ -46,6 +48,13 @@ export async function buildSpecModel(specPath: string, { handOverTo }: { handOve
   const model = { doc, operations: indexOperations(doc), rules: readRules(doc), validators: new Validators(doc), provenance: new Provenance(doc) };
   // A declaration that cannot be read would be a rule that never fires: refused here, in one line.
   checkExtensions(model, specPath);
+  // A flow rule reported under an id the suite does not publish: refused at load too, not when the flow runs.
+  try {
+    flowsOf(model);
+  } catch (error) {
+    if (error instanceof CannotRunError) throw new CannotRunError(`spec: ${specPath}: ${error.message}`);
+    throw error;
+  }
   return model;
 }
 

@@ -1,3 +1,4 @@
+import type { CheckId } from '../checks/catalogue.ts';
 import type { Violation } from '../checks/types.ts';
 import type { NotSentKind } from '../client/exchange.ts';
 import { ObservationLog } from '../drift/observe.ts';
@@ -50,7 +51,7 @@ export class Ledger {
   }
 
   /** One exchange judged by each of these checks. */
-  judged(operation: string, checks: Iterable<string>): void {
+  judged(operation: string, checks: Iterable<CheckId>): void {
     for (const check of checks) {
       const row = this.row(check, operation);
       row.evaluated += 1;
@@ -62,12 +63,12 @@ export class Ledger {
   }
 
   /** The check exists for the operation but had nothing to judge in what was seen (yet). */
-  seen(check: string, operation: string, reason: string): void {
+  seen(check: CheckId, operation: string, reason: string): void {
     const row = this.row(check, operation);
     if (row.evaluated === 0 && row.status === 'not-applicable') row.reason ??= reason;
   }
 
-  notApplicable(check: string, operation: string, reason: string): void {
+  notApplicable(check: CheckId, operation: string, reason: string): void {
     // Once nothing more could be sent, "nothing to judge" (no answer to compare, no link to follow) is "not reached".
     const cut = this.cut.get(operation);
     if (cut) return this.notReached(check, operation, cut);
@@ -76,7 +77,7 @@ export class Ledger {
   }
 
   /** An exchange that was never sent: the checks it would have fed are not reached, and the scenario stopped short. */
-  notSent(exchange: object, kind: NotSentKind, operation: string, reason: string, checks: Iterable<string>): void {
+  notSent(exchange: object, kind: NotSentKind, operation: string, reason: string, checks: Iterable<CheckId>): void {
     // Counted once per exchange, however many judges look at it.
     if (!this.counted.has(exchange)) {
       this.counted.add(exchange);
@@ -90,7 +91,7 @@ export class Ledger {
   }
 
   /** The run was cut short before this check judged anything here: not a pass, not "nothing to judge". */
-  notReached(check: string, operation: string, reason: string): void {
+  notReached(check: CheckId, operation: string, reason: string): void {
     const row = this.row(check, operation);
     if (row.evaluated === 0) {
       row.status = 'not-reached';

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { buildSpecModel } from '../../src/run/context.ts';
 import { checkExtensions } from '../../src/spec/extensions.ts';
 import { Provenance } from '../../src/spec/provenance.ts';
 import { Validators } from '../../src/spec/validators.ts';
@@ -66,5 +69,28 @@ describe('an extension the engine cannot read is an error at load, never a rule 
     doc['paths']['/kyc/status']['get']['responses']['200']['headers'] = { 'x-request-id': { schema: { type: 'string' } } };
     doc['components']['schemas']['KycStatus']['properties']['x-envelop'] = { type: 'string' };
     expect(check(doc)).toBeUndefined();
+  });
+});
+
+describe('a flow rule reported under a check id', () => {
+  const load = async (edit: (d: Record<string, any>) => void) => {
+    const doc = account();
+    edit(doc);
+    const file = join(mkdtempSync(join(tmpdir(), 'flow-ids-')), 'spec.yaml');
+    writeFileSync(file, stringify(doc));
+    return buildSpecModel(file).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+  };
+
+  test('the suite does not publish is refused at load, in one line naming the flow and the rule', async () => {
+    expect(await load((d) => (d['x-flows'][0]['checks']['resume'] = 'kyc-session-not-resumd'))).toMatch(
+      /^spec: .*spec\.yaml: x-flows\[0\] \(.+\): checks\.resume names "kyc-session-not-resumd", which is not a check id of this suite/,
+    );
+  });
+
+  test('the catalogue publishes is read as it is', async () => {
+    expect(await load(() => undefined)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { isCheckId, type CheckId } from '../../src/checks/catalogue.ts';
 import type { Finding, Violation } from '../../src/checks/types.ts';
 import type { RunContext } from '../../src/run/context.ts';
 import { groupFindings } from '../../src/run/findings.ts';
@@ -45,5 +46,15 @@ describe('a rule the mock does not enforce', () => {
 
   test('live, it stays the finding it is', () => {
     expect(on('live')).toEqual(accepted);
+  });
+});
+
+describe('check ids are a type', () => {
+  test('an id of the catalogue compiles; a misspelt one does not (npm run typecheck fails if it did)', () => {
+    const known: CheckId = 'auth-not-enforced';
+    // @ts-expect-error — not an id of the catalogue
+    const misspelt: CheckId = 'auth-not-enforcd';
+    expect(isCheckId(known)).toBe(true);
+    expect(isCheckId(misspelt)).toBe(false);
   });
 });

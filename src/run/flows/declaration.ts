@@ -1,5 +1,7 @@
 import type { Operation } from '../../spec/operations.ts';
 import type { SpecModel } from '../../checks/types.ts';
+import { CannotRunError } from '../../base/errors.ts';
+import { isCheckId, type CheckId } from '../../checks/catalogue.ts';
 import { FLOW_CHECK_DEFAULTS, type FlowRule } from '../../checks/flow-rules.ts';
 
 export { FLOW_CHECK_DEFAULTS, type FlowRule };
@@ -48,7 +50,7 @@ export interface Flow {
   create?: Operation;
   read?: Operation;
   transitions: Array<{ decl: TransitionDeclaration; op: Operation; index: number }>;
-  check: (rule: FlowRule) => string;
+  check: (rule: FlowRule) => CheckId;
   /** The rules this flow can exercise at all (the others are reported not applicable, with why). */
   rules: Map<FlowRule, true | string>;
   operations: Operation[];
@@ -61,8 +63,16 @@ export function flowsOf(spec: SpecModel): Flow[] {
     const create = decl.create ? byId(decl.create.operationId) : undefined;
     const read = decl.read ? byId(decl.read.operationId) : undefined;
     const transitions = (decl.transitions ?? []).map((t, index) => ({ decl: t, op: byId(t.operationId), index }));
-    const flag = decl.create?.flag?.check;
-    const check = (rule: FlowRule) => (rule === 'flag' && flag) || decl.checks?.[rule] || FLOW_CHECK_DEFAULTS[rule];
+    // A rule reported under an id the suite does not publish would be a check nobody can look up or baseline.
+    const named = (id: string | undefined, where: string): CheckId | undefined => {
+      if (id === undefined) return undefined;
+      if (!isCheckId(id))
+        throw new CannotRunError(`x-flows[${i}] (${decl.id}): ${where} names "${id}", which is not a check id of this suite — use one of docs/checks.md`);
+      return id;
+    };
+    const flag = named(decl.create?.flag?.check, 'create.flag.check');
+    const declared = new Map(Object.entries(decl.checks ?? {}).map(([rule, id]) => [rule, named(id, `checks.${rule}`)]));
+    const check = (rule: FlowRule): CheckId => (rule === 'flag' && flag) || declared.get(rule) || FLOW_CHECK_DEFAULTS[rule];
     const rules = new Map<FlowRule, true | string>([
       ['readAgrees', read ? true : 'the flow declares no read operation'],
       ['resume', create && decl.active?.length && decl.keyPointer ? true : 'the flow declares no resumable create (create, active states and a keyPointer)'],

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import fc from 'fast-check';
 import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import type { Violation } from '../../checks/types.ts';
@@ -187,7 +188,7 @@ function placedBy(scheme: SecurityScheme, value: string): { headers?: Record<str
  * scheme it accepts.
  */
 export async function checkAuthentication(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
-  const checks = ['auth-not-enforced', 'auth-token-not-validated'];
+  const checks: readonly CheckId[] = ['auth-not-enforced', 'auth-token-not-validated'];
   if (!op.authenticated) return notApplicable(name, op.key, checks, 'the operation needs no authentication');
   const blocked = productionWriteBlocked(ctx, op);
   if (blocked) return notApplicable(name, op.key, checks, blocked);

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import { boundaryProbes } from '../../arbitraries/boundaries.ts';
 import { expectRejected, noting } from '../../checks/expectations.ts';
 import type { Operation } from '../../spec/operations.ts';
@@ -8,7 +9,7 @@ import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { validRefused } from './responses.ts';
 import { grantingToken, judgeResponse, judgeScenario, show, unenforcedByTheMock, writeProbeBlocked } from './shared.ts';
 
-const CHECKS = ['valid-input-rejected', 'invalid-input-accepted'];
+const CHECKS: readonly CheckId[] = ['valid-input-rejected', 'invalid-input-accepted'];
 
 /**
  * The seed of the request every boundary is placed into: fixed, so each run sends the same probes whatever its

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Operation, Parameter } from '../../spec/operations.ts';
 import { getAt } from '../../spec/pointer.ts';
@@ -45,7 +46,7 @@ const NOTHING = 'zz-no-such-value-7c1e';
  * A filter the server refuses (4xx) is not judged here: the inputs checks say whether it should have.
  */
 export async function checkFilters(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
-  const checks = ['filter-not-applied'];
+  const checks: readonly CheckId[] = ['filter-not-applied'];
   const filters = filtersOf(op);
   if (!filters.length) return notApplicable(name, op.key, checks, 'no query parameter declares x-filter');
   if (ctx.target.kind === 'mock') return notApplicable(name, op.key, checks, 'the static mock answers every filter with the same example');

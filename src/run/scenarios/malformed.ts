@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
 import { expectRejected, noting } from '../../checks/expectations.ts';
 import type { Operation } from '../../spec/operations.ts';
@@ -11,7 +12,7 @@ import { BOUNDARY_SEED } from './boundaries.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario, writeProbeBlocked } from './shared.ts';
 
-export const MALFORMED_CHECKS = ['malformed-body-accepted'];
+export const MALFORMED_CHECKS: readonly CheckId[] = ['malformed-body-accepted'];
 
 /** One malformed request: what it is, and what refusing it rests on (`undefined`: only a 5xx is judged). */
 export interface MalformedProbe {
@@ -76,7 +77,7 @@ export function malformedProbes(ctx: RunContext, op: Operation, base: RequestCas
  * requests in every run. On a live target only: the mock answers them with Prism's own validation, not the API's.
  */
 export async function checkMalformed(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
-  const checks = [...MALFORMED_CHECKS, 'server-error'];
+  const checks: readonly CheckId[] = [...MALFORMED_CHECKS, 'server-error'];
   if (ctx.target.kind === 'mock') return notApplicable(name, op.key, checks, "the mock answers malformed requests with Prism's own validation, not the API's");
   const token = grantingToken(ctx, op);
   if (!token) return notApplicable(name, op.key, checks, 'no token in the matrix grants this operation');

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
 import type { HttpMethod } from '../../spec/types.ts';
@@ -27,7 +28,7 @@ export function pathRepresentatives(operations: readonly Operation[]): Operation
  * Prism's, not the API's.
  */
 export async function checkMethods(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
-  const checks = ['undocumented-method-accepted', 'server-error'];
+  const checks: readonly CheckId[] = ['undocumented-method-accepted', 'server-error'];
   const documented = new Set(ctx.spec.operations.filter((o) => o.path === op.path).map((o) => o.method));
   const methods = PROBED.filter((m) => !documented.has(m));
   if (!methods.length) return notApplicable(name, op.key, checks, 'the path documents every method');

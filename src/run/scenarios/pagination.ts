@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
@@ -9,7 +10,7 @@ import { firstRequest } from './discover.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario } from './shared.ts';
 
-export const PAGINATION_CHECKS = [
+export const PAGINATION_CHECKS: readonly CheckId[] = [
   'pagination-limit-exceeded',
   'pagination-pages-overlap',
   'pagination-total-mismatch',
@@ -84,7 +85,7 @@ class Walk {
     private readonly basis: Basis,
   ) {}
 
-  private judge(id: string, e: Exchange, bad: boolean, finding: Omit<Finding, 'basis'>, basis = this.basis): void {
+  private judge(id: CheckId, e: Exchange, bad: boolean, finding: Omit<Finding, 'basis'>, basis = this.basis): void {
     judgeScenario(this.ctx, this.ledger, id, this.op, e, bad ? [{ ...finding, basis }] : []);
   }
 

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Finding } from '../../checks/types.ts';
 import { show } from '../../checks/show.ts';
@@ -13,7 +14,7 @@ import type { Auth } from '../../client/transport.ts';
 import type { Violation } from '../../checks/types.ts';
 import { discoverIds } from './discover.ts';
 
-export const REPRESENTATION_CHECKS = ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken'];
+export const REPRESENTATION_CHECKS: readonly CheckId[] = ['representation-not-honored', 'representation-instant-mismatch', 'representation-fallback-broken'];
 
 /** The declarations an operation negotiates: those whose header it documents (all, when none documents one). */
 export function negotiatedFor(ctx: RunContext, op: Operation): Array<{ rule: NegotiatedRepresentation; index: number }> {
@@ -78,7 +79,7 @@ async function comparePair(
   };
   for (const { rule, index } of rules) {
     const basis = ctx.spec.provenance.at(`/x-negotiated-representations/${index}`);
-    const judge = (id: string, e: Exchange, findings: Finding[]) =>
+    const judge = (id: CheckId, e: Exchange, findings: Finding[]) =>
       found.push(
         ...judgeScenario(
           ctx,

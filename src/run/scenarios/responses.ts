@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import fc from 'fast-check';
 import { requestBasis, validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import { expectNotRejectedAsInvalid } from '../../checks/expectations.ts';
@@ -37,7 +38,7 @@ export async function checkResponses(ctx: RunContext, op: Operation, name: strin
   return resultOf(name, built.ledger, property, built.gaps);
 }
 
-export const RESPONSE_SCENARIO_CHECKS = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
+export const RESPONSE_SCENARIO_CHECKS: readonly CheckId[] = [...RESPONSE_CHECKS.map((c) => c.id), 'valid-input-rejected'];
 
 /**
  * What the responses scenario generates and how it judges one value — apart, so a benchmark can drive it. A value

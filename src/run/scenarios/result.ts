@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { Violation } from '../../checks/types.ts';
 import { Ledger, type Outcome } from '../ledger.ts';
 import type { PropertyResult } from '../property.ts';
@@ -74,7 +75,7 @@ export function dedupe(vs: readonly Violation[]): Violation[] {
   return [...seen.values()];
 }
 
-export function notApplicable(name: string, operation: string, checks: string[], reason: string): ScenarioResult {
+export function notApplicable(name: string, operation: string, checks: readonly CheckId[], reason: string): ScenarioResult {
   const ledger = new Ledger();
   for (const check of checks) ledger.notApplicable(check, operation, reason);
   return resultOf(name, ledger);

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Operation } from '../../spec/operations.ts';
@@ -18,7 +19,7 @@ import { grantingToken, judgeResponse, judgeScenario, show } from './shared.ts';
  * operations that do not write: GET, and a POST the spec marks `x-writes: false`.
  */
 export async function checkSafeReads(ctx: RunContext, op: Operation, name: string): Promise<ScenarioResult> {
-  const checks = ['read-not-safe'];
+  const checks: readonly CheckId[] = ['read-not-safe'];
   if (op.writes) return notApplicable(name, op.key, checks, 'a write: repeating it may change what it answers');
   if (ctx.target.kind === 'mock') return notApplicable(name, op.key, checks, 'the static mock keeps no state: it cannot show a read that changes one');
   const token = grantingToken(ctx, op);

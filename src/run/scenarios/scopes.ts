@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import { expectAdmitted, expectForbidden, noting } from '../../checks/expectations.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { eitherInferred, DOCUMENTED } from '../../spec/provenance.ts';
@@ -8,7 +9,7 @@ import { resultOf, type ScenarioResult } from './result.ts';
 import { discoverIds, firstRequest } from './discover.ts';
 import { grantingToken, judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
-export const SCOPE_CHECKS = ['scope-not-enforced', 'scope-denied-wrongly'];
+export const SCOPE_CHECKS: readonly CheckId[] = ['scope-not-enforced', 'scope-denied-wrongly'];
 
 /**
  * The scope matrix: every token of the matrix against the operation. A token holding a granting scope (after

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { notSent, type Exchange } from '../../client/exchange.ts';
 import { toViolations, type Finding, type Violation } from '../../checks/types.ts';
@@ -153,7 +154,7 @@ function blameExample(example: { name: string; at: string }, violations: Violati
 export function judgeScenario(
   ctx: RunContext,
   ledger: Ledger,
-  id: string,
+  id: CheckId,
   op: Operation,
   exchange: Exchange,
   findings: Finding[],

@@ -1,3 +1,4 @@
+import type { CheckId } from '../../checks/catalogue.ts';
 import { withValueAt } from '../../spec/merge-patch.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Finding } from '../../checks/types.ts';
@@ -18,7 +19,7 @@ import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario } from './shared.ts';
 import { BOUNDARY_SEED } from './boundaries.ts';
 
-export const TENANT_CHECKS = ['tenant-owner-mismatch', 'tenant-input-honored', 'tenant-cross-store-readable'];
+export const TENANT_CHECKS: readonly CheckId[] = ['tenant-owner-mismatch', 'tenant-input-honored', 'tenant-cross-store-readable'];
 
 /**
  * "The store is bound to the token server-side — never send a shop id." With tokens on two tenants: each
