@@ -1,3 +1,4 @@
+import { PAGINATION_CHECKS } from '../run/scenarios/pagination.ts';
 import { flowsOf } from '../run/flows/declaration.ts';
 import { clockFields } from '../arbitraries/clock.ts';
 import { planFor } from '../checks/registry.ts';
@@ -35,16 +36,7 @@ export function coverage(spec: SpecModel): Map<string, number> {
     if (op.body && !op.body.unsupported) add('malformed-body-accepted');
     if (!op.writes) add('read-not-safe');
     if (filtersOf(op).length) add('filter-not-applied');
-    if (op.extensions['x-pagination'])
-      for (const id of [
-        'pagination-limit-exceeded',
-        'pagination-pages-overlap',
-        'pagination-total-mismatch',
-        'pagination-flags-inconsistent',
-        'pagination-past-end-not-empty',
-        'pagination-page-count-mismatch',
-      ])
-        add(id);
+    if (op.extensions['x-pagination']) for (const id of PAGINATION_CHECKS) add(id);
     if (op.extensions['x-negative-cases']) add('negative-case-not-refused');
     if (clockFields(spec, op).length) add('clock-bound-not-enforced');
     if (spec.doc['x-negotiated-representations'] && !op.writes)
