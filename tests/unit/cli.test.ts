@@ -3,11 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readSettings } from '../../src/config/env.ts';
-import { buildSpecModel, createContext } from '../../src/run/context.ts';
 import { checkResponses } from '../../src/run/scenarios/responses.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
-import { recordExchanges } from './support/recorded.ts';
+import { recordedAccountRun } from './support/recorded.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** What `npm run contract` runs. */
@@ -109,16 +107,8 @@ describe('secrets', () => {
   test('a token echoed back by the server never reaches a result, a request record or a replay line', async () => {
     const server = await startAccountServer({ faults: ['echo-token'] });
     try {
-      const spec = await buildSpecModel('spec/salesive-account.yaml');
-      const ctx = createContext({
-        spec,
-        target: { kind: 'live', baseUrl: server.url },
-        settings: { ...readSettings({}), runs: 5 },
-        runSeed: 7,
-        tokens: FIXTURE_TOKENS,
-      });
+      const { spec, ctx, seen } = await recordedAccountRun(server.url);
       const op = spec.operations.find((o) => o.id === 'refreshKycStatus')!;
-      const seen = recordExchanges(ctx);
       const result = await checkResponses(ctx, op, 'echo');
       expect(seen()).toContain('<redacted:full-a>');
       for (const t of FIXTURE_TOKENS) {

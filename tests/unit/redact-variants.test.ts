@@ -1,11 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { readSettings } from '../../src/config/env.ts';
 import { formatFailure } from '../../src/report/format.ts';
-import { buildSpecModel, createContext, redactorFor } from '../../src/run/context.ts';
+import { buildSpecModel, redactorFor } from '../../src/run/context.ts';
 import { alteredTokens, checkAuthentication, otherSchemes } from '../../src/run/scenarios/auth.ts';
 import { FIXTURE_APIS } from '../fixtures/fixture-apis.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
-import { recordExchanges } from './support/recorded.ts';
+import { recordedAccountRun } from './support/recorded.ts';
 
 /**
  * Every form of a credential the credential probes send — the real token under another scheme, with its tail
@@ -55,15 +54,7 @@ test('an altered token is shown as altered, the real one by name, nothing else i
 test('against a server that accepts altered tokens and echoes what it got, no report line carries any form of a token', async () => {
   const server = await startAccountServer({ faults: ['auth-token-loose-match', 'auth-scheme-ignored', 'echo-token'] });
   try {
-    const spec = await buildSpecModel('spec/salesive-account.yaml');
-    const ctx = createContext({
-      spec,
-      target: { kind: 'live', baseUrl: server.url },
-      settings: { ...readSettings({}), runs: 5 },
-      runSeed: 7,
-      tokens: FIXTURE_TOKENS,
-    });
-    const seen = recordExchanges(ctx);
+    const { spec, ctx, seen } = await recordedAccountRun(server.url);
     const op = spec.operations.find((o) => o.id === 'refreshKycStatus')!;
     const result = await checkAuthentication(ctx, op, 'variants');
     expect(result.errors.map((v) => v.check)).toContain('auth-token-not-validated');
