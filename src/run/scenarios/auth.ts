@@ -4,7 +4,7 @@ import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import type { Violation } from '../../checks/types.ts';
 import { BOUNDARY_SEED } from './boundaries.ts';
 import { firstRequest } from './discover.ts';
-import { expectUnauthorized } from '../../checks/expectations.ts';
+import { expectUnauthorized } from '../../checks/judges/status.ts';
 import type { Auth } from '../../client/transport.ts';
 import type { Operation } from '../../spec/operations.ts';
 import type { Basis } from '../../spec/provenance.ts';

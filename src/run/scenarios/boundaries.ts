@@ -1,6 +1,6 @@
 import type { CheckId } from '../../checks/catalogue.ts';
 import { boundaryProbes } from '../../arbitraries/boundaries.ts';
-import { expectRejected, noting } from '../../checks/expectations.ts';
+import { expectRejected, noting } from '../../checks/judges/status.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';

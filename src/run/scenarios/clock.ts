@@ -1,6 +1,7 @@
 import { withValueAt } from '../../spec/merge-patch.ts';
 import { clockFields, clockProbes, type ClockField } from '../../arbitraries/clock.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
+import { judgeClockRefusal } from '../../checks/judges/clock.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
@@ -31,24 +32,7 @@ export async function checkClock(ctx: RunContext, op: Operation, name: string): 
     for (const probe of clockProbes(field.rule)) {
       const e = await ctx.transport.send(op, withClock(valid, field, probe.value), tokenAuth(ctx, token));
       judgeResponse(ctx, ledger, op, e);
-      const s = e.response?.status;
-      judgeScenario(
-        ctx,
-        ledger,
-        'clock-bound-not-enforced',
-        op,
-        e,
-        s !== undefined && s >= 400 && s < 500
-          ? []
-          : [
-              {
-                location: field.at,
-                expected: `a 4xx refusing ${field.in} ${field.at} ${probe.label} (${field.rule.unit}, at most ${field.rule.maxAgeSeconds} s old${field.rule.future ? '' : ', never ahead'})`,
-                actual: s ? `HTTP ${s}` : `no response (${e.failure?.message})`,
-                basis,
-              },
-            ],
-      );
+      judgeScenario(ctx, ledger, 'clock-bound-not-enforced', op, e, judgeClockRefusal(e, field, probe.label, basis));
     }
   }
   return resultOf(name, ledger);

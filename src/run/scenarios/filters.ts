@@ -1,5 +1,5 @@
 import type { CheckId } from '../../checks/catalogue.ts';
-import type { Finding } from '../../checks/types.ts';
+import { judgeFilter, type FilterRule } from '../../checks/judges/filters.ts';
 import type { Operation, Parameter } from '../../spec/operations.ts';
 import { getAt } from '../../spec/pointer.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
@@ -7,17 +7,7 @@ import { Ledger } from '../ledger.ts';
 import { BOUNDARY_SEED } from './boundaries.ts';
 import { firstRequest } from './discover.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
-import { grantingToken, judgeResponse, judgeScenario, show } from './shared.ts';
-
-/** `x-filter` on a query parameter (docs/extensions.md): which field of each listed item it filters, and how. */
-export interface FilterRule {
-  /** Where the list is in the answer; default: the operation's `x-pagination` itemsPointer. */
-  items?: string;
-  /** The field of each item, a JSON pointer relative to the item. */
-  field: string;
-  match: 'contains' | 'equals' | 'prefix';
-  caseInsensitive?: boolean;
-}
+import { grantingToken, judgeResponse, judgeScenario } from './shared.ts';
 
 export function filtersOf(op: Operation): Array<{ param: Parameter; rule: FilterRule & { items: string } }> {
   const paging = op.extensions['x-pagination'] as { itemsPointer?: string } | undefined;
@@ -27,13 +17,6 @@ export function filtersOf(op: Operation): Array<{ param: Parameter; rule: Filter
       const rule = param.extensions['x-filter'] as FilterRule;
       return { param, rule: { ...rule, items: rule.items ?? paging?.itemsPointer ?? '' } };
     });
-}
-
-/** Whether an item's field value matches the filter value, as the declaration says. */
-export function matches(rule: FilterRule, value: unknown, filter: string): boolean {
-  if (typeof value !== 'string' && typeof value !== 'number') return false;
-  const [v, f] = rule.caseInsensitive ? [String(value).toLowerCase(), filter.toLowerCase()] : [String(value), filter];
-  return rule.match === 'equals' ? v === f : rule.match === 'prefix' ? v.startsWith(f) : v.includes(f);
 }
 
 /** A value that matches nothing a list could hold by accident. */
@@ -69,34 +52,19 @@ export async function checkFilters(ctx: RunContext, op: Operation, name: string)
     }
     const basis = ctx.spec.provenance.at(`${param.pointer}/x-filter`);
     const value = rule.caseInsensitive ? swapCase(sample) : sample;
-    for (const [filter, expectSome] of [
-      [value, true],
-      [NOTHING, false],
-    ] as const) {
-      const e = await ctx.transport.send(op, { ...plain, query: { ...plain.query, [param.name]: filter } }, auth);
+    // The value of an item must find it; a value that matches nothing must find nothing.
+    for (const query of [
+      { param: param.name, value, sample },
+      { param: param.name, value: NOTHING },
+    ]) {
+      const e = await ctx.transport.send(op, { ...plain, query: { ...plain.query, [param.name]: query.value } }, auth);
       judgeResponse(ctx, ledger, op, e);
       const got = getAt(e.response?.json, rule.items);
       if (!e.response || e.response.status >= 300 || !Array.isArray(got)) {
-        ledger.notApplicable('filter-not-applied', op.key, `${param.name}=${filter} was answered HTTP ${e.response?.status ?? 'nothing'}, with no list`);
+        ledger.notApplicable('filter-not-applied', op.key, `${param.name}=${query.value} was answered HTTP ${e.response?.status ?? 'nothing'}, with no list`);
         continue;
       }
-      const strays = got.filter((i) => !matches(rule, getAt(i, rule.field), filter));
-      const findings: Finding[] = [];
-      if (strays.length)
-        findings.push({
-          location: rule.items,
-          expected: `only items whose ${rule.field} ${rule.match === 'contains' ? 'contains' : rule.match === 'prefix' ? 'starts with' : 'equals'} ${JSON.stringify(filter)}${rule.caseInsensitive ? ' (any case)' : ''}`,
-          actual: `${strays.length} of ${got.length} do not, e.g. ${show(getAt(strays[0], rule.field), 60)}`,
-          basis,
-        });
-      else if (expectSome && !got.length)
-        findings.push({
-          location: rule.items,
-          expected: `the item whose ${rule.field} is ${JSON.stringify(sample)}, found by ${param.name}=${JSON.stringify(filter)}`,
-          actual: 'no items',
-          basis,
-        });
-      judgeScenario(ctx, ledger, 'filter-not-applied', op, e, findings, 'warning');
+      judgeScenario(ctx, ledger, 'filter-not-applied', op, e, judgeFilter(got, rule, query, basis), 'warning');
     }
   }
   return resultOf(name, ledger);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { invalidRequestFamilies, type RequestCase } from '../../arbitraries/requests.ts';
-import { expectRejected } from '../../checks/expectations.ts';
+import { expectRejected } from '../../checks/judges/status.ts';
 import type { Violation } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { tokenAuth, type RunContext } from '../context.ts';

@@ -1,20 +1,12 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Exchange } from '../../client/exchange.ts';
-import type { Finding } from '../../checks/types.ts';
-import { show } from '../../checks/show.ts';
+import { judgeFollowedLink, judgeLinkHref, type LinkRule } from '../../checks/judges/links.ts';
 import { documentedResponse, type Operation } from '../../spec/operations.ts';
-import { getAt, parsePointer } from '../../spec/pointer.ts';
+import { getAt } from '../../spec/pointer.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { firstRequest } from './discover.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
 import { grantingToken, judgeResponse, judgeScenario, servedExample } from './shared.ts';
-
-export interface LinkRule {
-  pointer: string;
-  sameResource?: boolean;
-  volatile?: string[];
-}
 
 /** The links a response declares (`x-links` on it, else on the document), with where the declaration is. */
 export function linksOf(ctx: RunContext, op: Operation, status: number): Array<{ rule: LinkRule; at: string }> {
@@ -59,37 +51,20 @@ export async function checkLinks(ctx: RunContext, op: Operation, name: string): 
       ledger.notApplicable('link-broken', op.key, `no link at ${rule.pointer}`);
       continue;
     }
-    let url: URL;
-    try {
-      url = new URL(href, `${origin.origin}/`);
-    } catch {
-      judgeScenario(ctx, ledger, 'link-broken', op, first, [{ location: rule.pointer, expected: 'a URL to follow', actual: show(href), basis }]);
+    const base = `${origin.origin}/`;
+    const unfollowable = judgeLinkHref(href, base, rule, basis);
+    if (unfollowable.length) {
+      judgeScenario(ctx, ledger, 'link-broken', op, first, unfollowable);
       continue;
     }
+    const url = new URL(href, base);
     if (url.origin !== origin.origin) {
       ledger.notApplicable('link-broken', op.key, `the link leaves the target (${url.origin}): not followed`);
       continue;
     }
     const followed = await follow(ctx, op, url, auth);
     judgeResponse(ctx, ledger, followed.op, followed.exchange);
-    const s = followed.exchange.response?.status;
-    const findings: Finding[] = [];
-    if (s === undefined || s < 200 || s >= 300)
-      findings.push({
-        location: rule.pointer,
-        expected: `2xx when ${href} is followed with the same credentials`,
-        actual: s ? `HTTP ${s}` : `no response (${followed.exchange.failure?.message})`,
-        basis,
-      });
-    else if (rule.sameResource && !isDeepStrictEqual(strip(followed.exchange.response!.json, rule.volatile), strip(r.json, rule.volatile))) {
-      findings.push({
-        location: rule.pointer,
-        expected: `the same resource at ${href}`,
-        actual: `another body: ${show(followed.exchange.response!.json, 80)}`,
-        basis,
-      });
-    }
-    judgeScenario(ctx, ledger, 'link-broken', op, followed.exchange, findings);
+    judgeScenario(ctx, ledger, 'link-broken', op, followed.exchange, judgeFollowedLink(followed.exchange, r.json, href, rule, basis));
   }
   return resultOf(name, ledger);
 }
@@ -114,17 +89,4 @@ async function follow(ctx: RunContext, from: Operation, url: URL, auth: ReturnTy
     : {};
   const exchange = await ctx.transport.send({ ...op, path: match ? match.path : path }, { path: params, query, headers: {} }, auth);
   return { op, exchange };
-}
-
-/** A body without the parts that may differ between two reads of the same resource. */
-function strip(body: unknown, volatile: string[] = []): unknown {
-  if (!volatile.length || !body || typeof body !== 'object') return body;
-  const copy = structuredClone(body) as Record<string, unknown>;
-  for (const p of volatile) {
-    const tokens = parsePointer(p);
-    let node: unknown = copy;
-    for (let i = 0; i < tokens.length - 1 && node && typeof node === 'object'; i++) node = (node as Record<string, unknown>)[tokens[i]!];
-    if (node && typeof node === 'object') delete (node as Record<string, unknown>)[tokens[tokens.length - 1]!];
-  }
-  return copy;
 }

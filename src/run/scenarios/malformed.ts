@@ -1,6 +1,6 @@
 import type { CheckId } from '../../checks/catalogue.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
-import { expectRejected, noting } from '../../checks/expectations.ts';
+import { expectRejected, noting } from '../../checks/judges/status.ts';
 import type { Operation } from '../../spec/operations.ts';
 import type { Basis } from '../../spec/provenance.ts';
 import { keywordBasis, schemaAt } from '../../spec/schema-walk.ts';

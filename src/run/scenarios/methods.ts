@@ -1,14 +1,13 @@
 import type { CheckId } from '../../checks/catalogue.ts';
-import type { Finding } from '../../checks/types.ts';
+import { judgeMethodServerError, judgeUndocumentedMethod } from '../../checks/judges/methods.ts';
 import type { Operation } from '../../spec/operations.ts';
 import type { HttpMethod } from '../../spec/types.ts';
-import { DOCUMENTED } from '../../spec/provenance.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { BOUNDARY_SEED } from './boundaries.ts';
 import { discoverIds, firstRequest } from './discover.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
-import { grantingToken, judgeScenario, statusFinding, writeProbeBlocked } from './shared.ts';
+import { grantingToken, judgeScenario, writeProbeBlocked } from './shared.ts';
 
 /** The methods a client might try on a path. HEAD and OPTIONS are left out: HTTP answers them for any GET path. */
 const PROBED: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
@@ -48,37 +47,10 @@ export async function checkMethods(ctx: RunContext, op: Operation, name: string)
   await Promise.all(
     sendable.map(async (method) => {
       const exchange = await ctx.transport.send({ ...op, method }, request, auth);
-      const s = exchange.response?.status;
-      const allow = exchange.response?.headers['allow'];
-      const documentedList = [...documented].map((m) => m.toUpperCase()).join(', ');
-      const findings: Finding[] =
-        s !== undefined && s < 400
-          ? [
-              {
-                ...statusFinding(`405 (Allow: ${documentedList}) or a 4xx: ${op.path} documents ${documentedList}, not ${method.toUpperCase()}`, exchange),
-                basis: DOCUMENTED,
-              },
-            ]
-          : s === 405 && !allow
-            ? [
-                {
-                  location: '',
-                  expected: `405 with an Allow header naming ${documentedList} (RFC 9110 §15.5.6) for ${method.toUpperCase()}`,
-                  actual: 'HTTP 405 without Allow',
-                  basis: DOCUMENTED,
-                },
-              ]
-            : [];
-      judgeScenario(ctx, ledger, 'undocumented-method-accepted', op, exchange, findings);
-      if (s !== undefined)
-        judgeScenario(
-          ctx,
-          ledger,
-          'server-error',
-          op,
-          exchange,
-          s >= 500 ? [statusFinding(`a non-5xx answer to ${method.toUpperCase()} ${op.path}`, exchange)] : [],
-        );
+      const probe = { path: op.path, method, documented: [...documented] };
+      judgeScenario(ctx, ledger, 'undocumented-method-accepted', op, exchange, judgeUndocumentedMethod(exchange, probe));
+      // Only an answer has a status that could be a 5xx: no answer is booked once, under the method check above.
+      if (exchange.response) judgeScenario(ctx, ledger, 'server-error', op, exchange, judgeMethodServerError(exchange, probe));
     }),
   );
   return resultOf(name, ledger);

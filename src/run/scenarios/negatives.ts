@@ -1,9 +1,7 @@
-import type { Exchange } from '../../client/exchange.ts';
-import type { Finding } from '../../checks/types.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
+import { judgeNegative } from '../../checks/judges/negatives.ts';
 import { mergePatch } from '../../spec/merge-patch.ts';
 import type { Operation } from '../../spec/operations.ts';
-import type { Basis } from '../../spec/provenance.ts';
 import type { RunContext } from '../context.ts';
 import { tokenAuth } from '../context.ts';
 import { flowsOf } from '../flows/declaration.ts';
@@ -33,25 +31,8 @@ export function negativeRequest(valid: RequestCase, c: NegativeCase): RequestCas
   };
 }
 
-/**
- * `negative-case-not-refused`: the documented error answers as documented. Accepting the request (2xx) breaks the
- * rule the case states; refusing it with another status breaks only the status — which may be the guess
- * (`x-inferred: {status: …}` on the case) where the docs state the rule but not its error.
- */
-export function judgeNegative(c: NegativeCase, e: Exchange, ctx: { provenance: { at(p: string): Basis } }, at: string): Finding[] {
-  const wanted = Array.isArray(c.status) ? c.status : [c.status];
-  const s = e.response?.status;
-  if (s !== undefined && wanted.includes(s)) return [];
-  const accepted = s !== undefined && s < 300;
-  return [
-    {
-      location: '',
-      expected: `HTTP ${wanted.join(' or ')} for "${c.name}"`,
-      actual: s === undefined ? `no response (${e.failure?.message})` : `HTTP ${s}${accepted ? ' — accepted' : ''}`,
-      basis: ctx.provenance.at(accepted ? at : `${at}/status`),
-    },
-  ];
-}
+// Still exported from here: the flow tests judge the negative cases of a transition with it (src/run/scenarios/flows.ts).
+export { judgeNegative };
 
 /** Whether an operation's negative cases are sent by a flow test, from a state its transition is allowed from. */
 export function negativesInFlow(ctx: RunContext, op: Operation): string | undefined {

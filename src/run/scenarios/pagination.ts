@@ -1,5 +1,6 @@
 import type { CheckId } from '../../checks/catalogue.ts';
 import type { Exchange } from '../../client/exchange.ts';
+import { judgeLimit, judgeOverlap, judgePageCount, judgePageFlags, judgePastEnd, judgeTotal, type Paging } from '../../checks/judges/pagination.ts';
 import type { Finding } from '../../checks/types.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { getAt } from '../../spec/pointer.ts';
@@ -18,22 +19,6 @@ export const PAGINATION_CHECKS: readonly CheckId[] = [
   'pagination-past-end-not-empty',
   'pagination-page-count-mismatch',
 ];
-
-/** `x-pagination` (docs/extensions.md): where a page's parts are; the optional pointers add their own rules. */
-interface Paging {
-  pageParam: string;
-  limitParam: string;
-  itemsPointer: string;
-  totalPointer: string;
-  pagesPointer: string;
-  hasNextPointer: string;
-  hasPrevPointer?: string;
-  pagePointer?: string;
-  nextPagePointer?: string;
-  prevPagePointer?: string;
-  /** What a page past the last holds: `empty` (default) or `any` (no rule). */
-  pastEnd?: 'empty' | 'any';
-}
 
 const MAX_PAGES = 40;
 /** Page sizes walked: one item a page reaches the end of a short list; a few more make the arithmetic uneven. */
@@ -85,8 +70,9 @@ class Walk {
     private readonly basis: Basis,
   ) {}
 
-  private judge(id: CheckId, e: Exchange, bad: boolean, finding: Omit<Finding, 'basis'>, basis = this.basis): void {
-    judgeScenario(this.ctx, this.ledger, id, this.op, e, bad ? [{ ...finding, basis }] : []);
+  private book(id: CheckId, e: Exchange, findings: Finding[] | null): void {
+    // null: the page held nothing this rule judges, so it is not booked as judged.
+    if (findings) judgeScenario(this.ctx, this.ledger, id, this.op, e, findings);
   }
 
   /** One walk at one page size, to the end and one page past it; whether it reached the end. */
@@ -96,7 +82,7 @@ class Walk {
     token: Parameters<typeof tokenAuth>[1],
     limit: number,
   ): Promise<boolean> {
-    const { ctx, op, paging } = this;
+    const { ctx, op, paging, basis } = this;
     const seen = new Map<string, number>();
     let count = 0;
     let total: unknown;
@@ -118,85 +104,27 @@ class Walk {
       this.arithmetic(exchange, page, limit);
       if (page > pages) {
         if ((paging.pastEnd ?? 'empty') === 'empty') {
-          this.judge(
-            'pagination-past-end-not-empty',
-            exchange,
-            items.length > 0,
-            { location: paging.itemsPointer, expected: `no items on page ${page} of ${pages}`, actual: `${items.length} item(s)` },
-            ctx.spec.provenance.at(`${op.pointer}/x-pagination/pastEnd`),
-          );
+          const pastEnd = ctx.spec.provenance.at(`${op.pointer}/x-pagination/pastEnd`);
+          this.book('pagination-past-end-not-empty', exchange, judgePastEnd(items, page, pages, paging, pastEnd));
         } else this.ledger.notApplicable('pagination-past-end-not-empty', op.key, 'the x-pagination declares pastEnd: any');
         return true;
       }
-      this.judge('pagination-limit-exceeded', exchange, items.length > limit, {
-        location: paging.itemsPointer,
-        expected: `at most ${limit} item(s)`,
-        actual: `${items.length} on page ${page}`,
-      });
-      const repeats = items.map((i) => JSON.stringify(i)).filter((k) => seen.has(k));
-      this.judge('pagination-pages-overlap', exchange, repeats.length > 0, {
-        location: paging.itemsPointer,
-        expected: `page ${page} shares no item with earlier pages`,
-        actual: `${repeats.length} item(s) also on page ${seen.get(repeats[0] ?? '')}`,
-      });
+      this.book('pagination-limit-exceeded', exchange, judgeLimit(items, limit, page, paging, basis));
+      this.book('pagination-pages-overlap', exchange, judgeOverlap(items, seen, page, paging, basis));
       for (const i of items) seen.set(JSON.stringify(i), page);
       count += items.length;
       if (page === pages || pages === 0) {
-        this.judge('pagination-total-mismatch', exchange, total !== count, {
-          location: paging.totalPointer,
-          expected: `total equal to the ${count} item(s) the pages held`,
-          actual: JSON.stringify(total),
-        });
+        this.book('pagination-total-mismatch', exchange, judgeTotal(total, count, paging, basis));
         if (pages === 0) return true;
       }
     }
     return false;
   }
 
-  /**
-   * The page's own numbers agree: `pages = ceil(total / limit)`; `hasNext` exactly when `page < pages`; `hasPrev`,
-   * `nextPage` and `prevPage` (where declared) as their names say — on every page, past the end included (where
-   * only `hasNext` is judged: what a server reports past the end is its own choice).
-   */
+  /** The page's own numbers, on every page visited, past the end included. */
   private arithmetic(e: Exchange, requested: number, limit: number): void {
-    const { paging } = this;
     const body = e.response?.json;
-    const total = getAt(body, paging.totalPointer);
-    const pages = getAt(body, paging.pagesPointer);
-    const reported = paging.pagePointer ? getAt(body, paging.pagePointer) : undefined;
-    // The page the answer says it is (a server may clamp past the end), else the one asked for.
-    const page = typeof reported === 'number' ? reported : requested;
-    if (typeof total === 'number' && typeof pages === 'number') {
-      const want = Math.ceil(total / limit);
-      this.judge('pagination-page-count-mismatch', e, pages !== want, {
-        location: paging.pagesPointer,
-        expected: `ceil(${total} / ${limit}) = ${want} on page ${requested}`,
-        actual: JSON.stringify(pages),
-      });
-    }
-    if (typeof pages !== 'number') return;
-    const flags: Array<[string, boolean]> = [];
-    const hasNext = getAt(body, paging.hasNextPointer);
-    flags.push([`hasNext=${page < pages} on page ${page} of ${pages}, found ${JSON.stringify(hasNext)}`, hasNext !== page < pages]);
-    if (requested <= pages) {
-      if (paging.hasPrevPointer) {
-        const hasPrev = getAt(body, paging.hasPrevPointer);
-        flags.push([`hasPrev=${page > 1} on page ${page}, found ${JSON.stringify(hasPrev)}`, hasPrev !== page > 1]);
-      }
-      const link = (pointer: string | undefined, present: boolean, to: number, what: string) => {
-        if (!pointer) return;
-        const v = getAt(body, pointer);
-        const bad = present ? v === null || v === undefined || (typeof v === 'number' && v !== to) : v !== null && v !== undefined;
-        flags.push([`${what}=${present ? to : null} on page ${page} of ${pages}, found ${JSON.stringify(v)}`, bad]);
-      };
-      link(paging.nextPagePointer, page < pages, page + 1, 'nextPage');
-      link(paging.prevPagePointer, page > 1, page - 1, 'prevPage');
-    }
-    const wrong = flags.filter(([, bad]) => bad);
-    this.judge('pagination-flags-inconsistent', e, wrong.length > 0, {
-      location: paging.hasNextPointer,
-      expected: 'the page flags agree with page and pages',
-      actual: wrong.map(([what]) => what).join('; '),
-    });
+    this.book('pagination-page-count-mismatch', e, judgePageCount(body, requested, limit, this.paging, this.basis));
+    this.book('pagination-flags-inconsistent', e, judgePageFlags(body, requested, this.paging, this.basis));
   }
 }

@@ -1,7 +1,7 @@
 import type { CheckId } from '../../checks/catalogue.ts';
 import fc from 'fast-check';
 import { requestBasis, validRequests, type RequestCase } from '../../arbitraries/requests.ts';
-import { expectNotRejectedAsInvalid } from '../../checks/expectations.ts';
+import { expectNotRejectedAsInvalid } from '../../checks/judges/status.ts';
 import { RESPONSE_CHECKS } from '../../checks/registry.ts';
 import type { Finding, Violation } from '../../checks/types.ts';
 import type { Basis } from '../../spec/provenance.ts';

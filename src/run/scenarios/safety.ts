@@ -1,15 +1,13 @@
 import type { CheckId } from '../../checks/catalogue.ts';
-import type { Finding } from '../../checks/types.ts';
-import type { Exchange } from '../../client/exchange.ts';
+import { judgeSafeRead } from '../../checks/judges/safety.ts';
 import type { Operation } from '../../spec/operations.ts';
-import { getAt } from '../../spec/pointer.ts';
-import { covered, differingPaths, volatileFields } from '../../spec/volatile.ts';
+import { volatileFields } from '../../spec/volatile.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { BOUNDARY_SEED } from './boundaries.ts';
 import { discoverIds, firstRequest } from './discover.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
-import { grantingToken, judgeResponse, judgeScenario, show } from './shared.ts';
+import { grantingToken, judgeResponse, judgeScenario } from './shared.ts';
 
 /**
  * `read-not-safe`: a read is safe (RFC 9110 §9.2.1) — the same read again, with the same token and inputs, gets the
@@ -38,27 +36,7 @@ export async function checkSafeReads(ctx: RunContext, op: Operation, name: strin
     return resultOf(name, ledger);
   }
   const basis = ctx.spec.provenance.at(op.pointer);
-  judgeScenario(
-    ctx,
-    ledger,
-    'read-not-safe',
-    op,
-    second,
-    changes(ctx, op, first, second).map((f) => ({ ...f, basis })),
-  );
+  const volatile = volatileFields(ctx.spec.doc, op, first.response.status);
+  judgeScenario(ctx, ledger, 'read-not-safe', op, second, judgeSafeRead(first.response, second.response, volatile, basis));
   return resultOf(name, ledger);
-}
-
-/** What the second answer says differently from the first, outside the declared volatile places. */
-export function changes(ctx: RunContext, op: Operation, first: Exchange, second: Exchange): Finding[] {
-  const [a, b] = [first.response!, second.response!];
-  if (a.status !== b.status) return [{ location: '', expected: `HTTP ${a.status}, as the same read answered just before`, actual: `HTTP ${b.status}` }];
-  if (a.status >= 300) return [];
-  const volatile = volatileFields(ctx.spec.doc, op, a.status);
-  const changed = [...differingPaths(a.json ?? a.text, b.json ?? b.text)].filter((p) => !covered(p, volatile));
-  return changed.slice(0, 3).map((location) => ({
-    location,
-    expected: `${show(getAt(a.json, location), 60)}, as the same read answered just before (a read changes nothing${volatile.length ? `; volatile: ${volatile.join(', ')}` : ''})`,
-    actual: show(getAt(b.json, location), 60),
-  }));
 }

@@ -1,5 +1,5 @@
 import type { CheckId } from '../../checks/catalogue.ts';
-import { expectAdmitted, expectForbidden, noting } from '../../checks/expectations.ts';
+import { expectAdmitted, expectForbidden, noting } from '../../checks/judges/status.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { eitherInferred, DOCUMENTED } from '../../spec/provenance.ts';
 import { grantOf } from '../../spec/rules.ts';

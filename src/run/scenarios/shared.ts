@@ -188,11 +188,6 @@ export function judgeScenario(
 
 const TRANSPORT_CHECK: Record<string, string> = { timeout: 'response-timeout', network: 'connection-failed', 'too-large': 'response-too-large' };
 
-/** A finding, shown as the value it got. */
-export function statusFinding(expected: string, exchange: Exchange): Finding {
-  return { location: '', expected, actual: exchange.response ? `HTTP ${exchange.response.status}` : `no response (${exchange.failure?.message})` };
-}
-
 export function grantingToken(ctx: RunContext, op: Operation): TokenEntry | undefined {
   return ctx.tokens.find((t) => isGranted(op, t, ctx.spec.rules));
 }

@@ -1,18 +1,23 @@
-import type { Exchange } from '../client/exchange.ts';
-import { DOCUMENTED, type Basis } from '../spec/provenance.ts';
-import type { Finding } from './types.ts';
+import type { Exchange } from '../../client/exchange.ts';
+import { DOCUMENTED, type Basis } from '../../spec/provenance.ts';
+import type { Finding } from '../types.ts';
 
 /**
  * Judges for scenario checks: each knows what the request was meant to provoke and says whether the response
  * did, with the basis of the expectation (documented, or an inference of the spec). Pure, like the response
- * checks; the scenarios in src/run/scenarios decide what to send.
+ * checks; the scenarios in src/run/scenarios decide what to send. The judges of one scenario family each sit beside
+ * this file (methods.ts, pagination.ts …); these are the ones several scenarios share, on the status alone.
  */
 export type Judge = (exchange: Exchange, basis?: Basis) => Finding[];
 
 const status = (e: Exchange) => e.response?.status;
-const finding = (expected: string, e: Exchange, basis: Basis): Finding[] => [
-  { location: '', expected, actual: e.response ? `HTTP ${e.response.status}` : `no response (${e.failure?.message})`, basis },
-];
+
+/** The answer as a finding shows it: its status, or why there was none (so a report never says "HTTP undefined"). */
+export function answer(e: Exchange): string {
+  return e.response ? `HTTP ${e.response.status}` : `no response (${e.failure?.message})`;
+}
+
+const finding = (expected: string, e: Exchange, basis: Basis): Finding[] => [{ location: '', expected, actual: answer(e), basis }];
 
 /** `auth-not-enforced` / `auth-token-not-validated`: a request without a valid credential must get 401. */
 export const expectUnauthorized: Judge = (e, basis = DOCUMENTED) => (status(e) === 401 ? [] : finding('401 Unauthorized', e, basis));
