@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Finding, Violation } from '../../checks/types.ts';
+import {
+  createResumed,
+  edgeDeclared,
+  flagSet,
+  readAgrees,
+  refusedAsDocumented,
+  terminalStateKept,
+  transitionKeptState,
+  transitionReached,
+  unknownIdNotFound,
+} from '../../checks/judges/flows.ts';
+import { foreignRecordRefused } from '../../checks/judges/tenant.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { getAt } from '../../spec/pointer.ts';
@@ -14,7 +26,7 @@ import { Ledger } from '../ledger.ts';
 import { DEEP_RUNS_FACTOR, propertyRun, seedFor } from '../property.ts';
 import { firstRequest } from './discover.ts';
 import { judgeNegative, negativeCasesOf, negativeRequest } from './negatives.ts';
-import { crossTenantBasis } from './tenant.ts';
+import { crossTenantRule } from './tenant.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';
 
@@ -162,18 +174,9 @@ class FlowRunner {
     return this.ctx.transport.send(op, request, tokenAuth(this.ctx, token));
   }
 
-  private judge(real: Real, rule: FlowRule, op: Operation, e: Exchange, findings: Finding[], member = ''): void {
-    const basis = this.basis(member);
-    real.violations.push(
-      ...judgeScenario(
-        this.ctx,
-        this.ledger,
-        this.flow.check(rule),
-        op,
-        e,
-        findings.map((f) => ({ ...f, basis: f.basis ?? basis })),
-      ),
-    );
+  /** Books what a judge found under the id this flow reports the rule as. */
+  private judge(real: Real, rule: FlowRule, op: Operation, e: Exchange, findings: Finding[]): void {
+    real.violations.push(...judgeScenario(this.ctx, this.ledger, this.flow.check(rule), op, e, findings));
   }
 
   /**
@@ -183,39 +186,11 @@ class FlowRunner {
    */
   private moved(real: Real, op: Operation, e: Exchange, before: string | undefined, after: string | undefined, terminalJudged = false): void {
     if (before === undefined || after === undefined) return;
-    if (!terminalJudged && this.flow.decl.terminal?.includes(before)) {
-      this.judge(
-        real,
-        'terminalChanged',
-        op,
-        e,
-        after === before
-          ? []
-          : [{ location: this.flow.decl.statePointer, expected: `${before}: a terminal state never changes (${op.id})`, actual: JSON.stringify(after) }],
-        '/terminal',
-      );
-    }
+    const { statePointer, terminal, edges } = this.flow.decl;
+    if (!terminalJudged && terminal?.includes(before))
+      this.judge(real, 'terminalChanged', op, e, terminalStateKept({ statePointer, before, after, opId: op.id, basis: this.basis('/terminal') }));
     if (before === after) return;
-    const edges = this.flow.decl.edges;
-    if (edges) {
-      const next = edges[before] ?? [];
-      this.judge(
-        real,
-        'undeclaredEdge',
-        op,
-        e,
-        next.includes(after)
-          ? []
-          : [
-              {
-                location: this.flow.decl.statePointer,
-                expected: `from ${before} only ${next.length ? next.join(', ') : 'nowhere (no edge declared)'}`,
-                actual: `${JSON.stringify(after)} after ${op.id}`,
-              },
-            ],
-        '/edges',
-      );
-    }
+    if (edges) this.judge(real, 'undeclaredEdge', op, e, edgeDeclared({ statePointer, edges, before, after, opId: op.id, basis: this.basis('/edges') }));
   }
 
   private book(op: Operation, e: Exchange, real: Real): void {
@@ -231,38 +206,14 @@ class FlowRunner {
     const seen = this.observe(e);
     const { flag } = this.flow.decl.create!;
     if (single && flag && single.state !== undefined && flag.when.includes(single.state)) {
-      const got = getAt(e.response.json, flag.pointer);
-      this.judge(
-        real,
-        'flag',
-        op,
-        e,
-        got === flag.equals
-          ? []
-          : [{ location: flag.pointer, expected: `${JSON.stringify(flag.equals)}: the resource is ${single.state}`, actual: JSON.stringify(got) }],
-        '/create/flag',
-      );
+      this.judge(real, 'flag', op, e, flagSet({ exchange: e, flag, state: single.state, basis: this.basis('/create/flag') }));
       this.moved(real, op, e, single.state, seen.state);
       if (seen.state !== undefined) single.state = seen.state;
       return single;
     }
     if (single && this.flow.decl.keyPointer && single.key !== undefined && single.state !== undefined && this.flow.decl.active?.includes(single.state)) {
-      this.judge(
-        real,
-        'resume',
-        op,
-        e,
-        seen.key === single.key
-          ? []
-          : [
-              {
-                location: this.flow.decl.keyPointer,
-                expected: `the active ${single.key} (a create while ${single.state} resumes it)`,
-                actual: JSON.stringify(seen.key),
-              },
-            ],
-        '/active',
-      );
+      const active = { key: single.key, state: single.state };
+      this.judge(real, 'resume', op, e, createResumed({ keyPointer: this.flow.decl.keyPointer, active, seenKey: seen.key, basis: this.basis('/active') }));
     }
     if (single) {
       this.moved(real, op, e, single.state, seen.state);
@@ -281,16 +232,8 @@ class FlowRunner {
     this.book(op, e, real);
     if (!e.response || e.response.status >= 300) return;
     const seen = this.observe(e);
-    const findings: Finding[] = [];
-    if (r.state !== undefined && seen.state !== r.state)
-      findings.push({
-        location: this.flow.decl.statePointer,
-        expected: `${r.state} (as the last answer of the flow said)`,
-        actual: JSON.stringify(seen.state),
-      });
-    if (r.key !== undefined && this.flow.decl.keyPointer && r.state !== undefined && this.flow.decl.active?.includes(r.state) && seen.key !== r.key)
-      findings.push({ location: this.flow.decl.keyPointer, expected: r.key, actual: JSON.stringify(seen.key) });
-    if (r.state !== undefined || r.key !== undefined) this.judge(real, 'readAgrees', op, e, findings);
+    if (r.state !== undefined || r.key !== undefined)
+      this.judge(real, 'readAgrees', op, e, readAgrees({ flow: this.flow.decl, last: r, seen, basis: this.basis() }));
     this.moved(real, op, e, r.state, seen.state);
     Object.assign(r, seen);
   }
@@ -307,21 +250,13 @@ class FlowRunner {
     const settled = (s: string) =>
       !!this.flow.decl.terminal?.includes(s) || this.flow.transitions.some((x) => x.op.id === t.decl.syncsFirst && x.decl.preserves?.includes(s));
     if (before !== undefined && !allowed && t.decl.refusal !== undefined && (!t.decl.syncsFirst || settled(before))) {
+      const from = t.decl.from as string[];
       this.judge(
         real,
         'refused',
         t.op,
         e,
-        status === t.decl.refusal
-          ? []
-          : [
-              {
-                location: '',
-                expected: `HTTP ${t.decl.refusal}: ${t.op.id} is allowed only from ${(t.decl.from as string[]).join(', ')}, the resource is ${before}`,
-                actual: status ? `HTTP ${status}` : 'no response',
-              },
-            ],
-        `${at}/refusal`,
+        refusedAsDocumented({ exchange: e, opId: t.op.id, refusal: t.decl.refusal, from, before, basis: this.basis(`${at}/refusal`) }),
       );
       if (status !== undefined && status < 300) {
         const seen = this.observe(e);
@@ -340,30 +275,15 @@ class FlowRunner {
       return;
     }
     if (allowed && t.decl.to !== undefined && seen.state !== undefined && before !== undefined) {
-      this.judge(
-        real,
-        'wrongState',
-        t.op,
-        e,
-        seen.state === t.decl.to
-          ? []
-          : [{ location: this.flow.decl.statePointer, expected: `${t.decl.to} after ${t.op.id} from ${before}`, actual: JSON.stringify(seen.state) }],
-        `${at}/to`,
-      );
+      const { statePointer } = this.flow.decl;
+      const reached = transitionReached({ statePointer, opId: t.op.id, before, to: t.decl.to, after: seen.state, basis: this.basis(`${at}/to`) });
+      this.judge(real, 'wrongState', t.op, e, reached);
     }
     const kept = before !== undefined && (this.flow.decl.terminal?.includes(before) || t.decl.preserves?.includes(before));
     if (kept && seen.state !== undefined) {
       const where = t.decl.preserves?.includes(before) ? `${at}/preserves` : '/terminal';
-      this.judge(
-        real,
-        'terminalChanged',
-        t.op,
-        e,
-        seen.state === before
-          ? []
-          : [{ location: this.flow.decl.statePointer, expected: `${before}: ${t.op.id} never changes it`, actual: JSON.stringify(seen.state) }],
-        where,
-      );
+      const { statePointer } = this.flow.decl;
+      this.judge(real, 'terminalChanged', t.op, e, transitionKeptState({ statePointer, opId: t.op.id, before, after: seen.state, basis: this.basis(where) }));
     }
     this.moved(real, t.op, e, before, seen.state, kept);
     Object.assign(r, seen);
@@ -388,17 +308,7 @@ class FlowRunner {
       if (probe) {
         const e = await this.send(probe, { id: randomUUID() }, undefined, this.flow.decl.read?.idParam);
         this.book(probe, e, real);
-        const wanted = decl.notFound ?? 404;
-        this.judge(
-          real,
-          'notFound',
-          probe,
-          e,
-          e.response?.status === wanted
-            ? []
-            : [{ location: '', expected: `HTTP ${wanted} for an id that does not exist`, actual: e.response ? `HTTP ${e.response.status}` : 'no response' }],
-          '/notFound',
-        );
+        this.judge(real, 'notFound', probe, e, unknownIdNotFound({ exchange: e, wanted: decl.notFound ?? 404, basis: this.basis('/notFound') }));
       }
     }
     if (!this.flow.create) return;
@@ -517,29 +427,14 @@ class FlowRunner {
     if (!r?.id) return;
     const e = await this.send(read, r, undefined, this.flow.decl.read?.idParam, other);
     this.book(read, e, real);
-    const s = e.response?.status;
-    const tenant = this.ctx.spec.rules.tenant!;
-    const wanted = tenant.crossTenantStatus ?? 404;
-    const basis = crossTenantBasis(this.ctx, s);
-    real.violations.push(
-      ...judgeScenario(
-        this.ctx,
-        this.ledger,
-        'tenant-cross-store-readable',
-        read,
-        e,
-        s === wanted
-          ? []
-          : [
-              {
-                location: '',
-                expected: `${wanted} for tenant ${this.token.store}'s resource ${r.id} read with tenant ${other.store}'s token '${other.name}'`,
-                actual: s ? `HTTP ${s}` : 'no response',
-                basis,
-              },
-            ],
-      ),
-    );
+    const findings = foreignRecordRefused({
+      exchange: e,
+      rule: crossTenantRule(this.ctx),
+      owner: this.token.store,
+      reader: other.store,
+      resource: { id: r.id, token: other.name },
+    });
+    real.violations.push(...judgeScenario(this.ctx, this.ledger, 'tenant-cross-store-readable', read, e, findings));
   }
 
   commands(): Array<fc.Arbitrary<fc.AsyncCommand<Model, Real>>> {

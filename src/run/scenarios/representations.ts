@@ -1,9 +1,9 @@
 import type { CheckId } from '../../checks/catalogue.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Finding } from '../../checks/types.ts';
-import { show } from '../../checks/show.ts';
+import { negotiatedFieldsOf, representationHonored, sameInstants, unknownFallsBack } from '../../checks/judges/representations.ts';
 import type { Operation } from '../../spec/operations.ts';
-import { instantOf, negotiated, negotiatedFields, type NegotiatedRepresentation } from '../../spec/timestamps.ts';
+import { negotiated, type NegotiatedRepresentation } from '../../spec/timestamps.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
 import { notApplicable, resultOf, type ScenarioResult } from './result.ts';
@@ -79,19 +79,9 @@ async function comparePair(
   };
   for (const { rule, index } of rules) {
     const basis = ctx.spec.provenance.at(`/x-negotiated-representations/${index}`);
-    const judge = (id: CheckId, e: Exchange, findings: Finding[]) =>
-      found.push(
-        ...judgeScenario(
-          ctx,
-          ledger,
-          id,
-          op,
-          e,
-          findings.map((f) => ({ ...f, basis })),
-        ),
-      );
+    const judge = (id: CheckId, e: Exchange, findings: Finding[]) => found.push(...judgeScenario(ctx, ledger, id, op, e, findings));
     const plain = await send({});
-    const before = fieldsOf(rule, plain);
+    const before = negotiatedFieldsOf(rule, plain);
     if (!before) {
       for (const c of REPRESENTATION_CHECKS)
         ledger.notApplicable(c, op.key, `no 2xx JSON answer to compare (${plain.response ? `HTTP ${plain.response.status}` : plain.failure?.message})`);
@@ -103,76 +93,14 @@ async function comparePair(
     }
     for (const [value, form] of Object.entries(rule.values)) {
       const asked = await send({ [rule.header]: value });
-      const after = fieldsOf(rule, asked);
+      const after = negotiatedFieldsOf(rule, asked);
       if (!after) continue;
-      const unchanged = [...before].filter(([at, v]) => v !== null && after.get(at) === v && formOf(v) === rule.default);
-      const changed = [...before].filter(([at, v]) => v !== null && after.has(at) && after.get(at) !== v);
-      judge(
-        'representation-not-honored',
-        asked,
-        unchanged.length && !changed.length
-          ? [
-              {
-                location: unchanged[0]![0],
-                expected: `${form} with ${rule.header}: ${value}`,
-                actual: `${show(unchanged[0]![1])} — the default form (${unchanged.length} field(s) unchanged)`,
-              },
-            ]
-          : [],
-      );
-      const mismatched = changed.flatMap(([at, v]): Finding[] => {
-        const a = instantOf(v, rule.default);
-        const b = instantOf(after.get(at), form);
-        if (a === undefined || b === undefined) return [];
-        // The coarser form decides the precision: an ISO string to the second cannot carry milliseconds.
-        const seconds = form === 'rfc3339-seconds' || form === 'epoch-seconds' || rule.default === 'epoch-seconds' || rule.default === 'rfc3339-seconds';
-        const same = seconds ? Math.floor(a / 1000) === Math.floor(b / 1000) : a === b;
-        return same
-          ? []
-          : [
-              {
-                location: at,
-                expected: `the same instant as the default form ${show(v)} (${new Date(a).toISOString()})`,
-                actual: `${show(after.get(at))} (${new Date(b).toISOString()})`,
-              },
-            ];
-      });
-      judge('representation-instant-mismatch', asked, changed.length ? mismatched : []);
+      judge('representation-not-honored', asked, representationHonored({ rule, value, form, before, after, basis }));
+      judge('representation-instant-mismatch', asked, sameInstants({ rule, form, before, after, basis }));
     }
     const unknown = `unknown-${ctx.runSeed % 1000}`;
     const fallback = await send({ [rule.header]: unknown });
-    const status = fallback.response?.status;
-    const back = fieldsOf(rule, fallback);
-    const notDefault = back ? [...back].filter(([, v]) => v !== null && formOf(v) !== rule.default) : [];
-    judge(
-      'representation-fallback-broken',
-      fallback,
-      status === undefined || status >= 300 || !back
-        ? [
-            {
-              location: '',
-              expected: `the default form (${rule.default}) for ${rule.header}: ${unknown} — an unknown value falls back`,
-              actual: status ? `HTTP ${status}` : 'no response',
-            },
-          ]
-        : notDefault.length
-          ? [{ location: notDefault[0]![0], expected: `${rule.default} for an unknown ${rule.header}`, actual: show(notDefault[0]![1]) }]
-          : [],
-    );
+    judge('representation-fallback-broken', fallback, unknownFallsBack({ rule, unknown, exchange: fallback, basis }));
   }
   return found;
-}
-
-/** The negotiated fields of a 2xx JSON answer, by location; `undefined` when there is no such answer. */
-function fieldsOf(rule: NegotiatedRepresentation, e: Exchange): Map<string, unknown> | undefined {
-  const r = e.response;
-  if (!r || r.status >= 300 || r.json === undefined) return undefined;
-  return new Map(negotiatedFields(rule, r.json).map(({ location, value }) => [location, value]));
-}
-
-/** The form a value is in, as the declarations name them. */
-function formOf(v: unknown): string {
-  if (typeof v === 'number') return Math.abs(v) >= 1e11 ? 'epoch-ms' : 'epoch-seconds';
-  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v) ? 'rfc3339-seconds' : 'rfc3339';
-  return 'other';
 }

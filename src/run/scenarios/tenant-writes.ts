@@ -6,7 +6,8 @@ import type { SpecModel } from '../../checks/types.ts';
 import { getAt } from '../../spec/pointer.ts';
 import { mergePatch, withValueAt } from '../../spec/merge-patch.ts';
 import { isGranted } from '../../spec/rules.ts';
-import { sameApart, volatileFields } from '../../spec/volatile.ts';
+import { volatileFields } from '../../spec/volatile.ts';
+import { smuggledWriteIgnored } from '../../checks/judges/tenant.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { flowsOf } from '../flows/declaration.ts';
 import type { Ledger } from '../ledger.ts';
@@ -14,7 +15,7 @@ import { BOUNDARY_SEED } from './boundaries.ts';
 import { discoverIds, firstRequest, ownerValues } from './discover.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, writeProbeBlocked } from './shared.ts';
-import { honoredFinding, notFoundThere, otherTenantValue, ownerOf, smuggle, TENANT_CHECKS } from './tenant.ts';
+import { otherTenantValue, ownerOf, smuggle, smuggling, TENANT_CHECKS } from './tenant.ts';
 
 /**
  * Tenant binding on writes, done safely: the write names the token's *own* resource (its own session, its own
@@ -54,16 +55,19 @@ export async function checkTenantWrites(ctx: RunContext, op: Operation, name: st
   const ok = (e: Exchange) => !!e.response && e.response.status < 300;
   const plainOk = ok(first) && ok(again);
   const volatile = plainOk ? volatileFields(ctx.spec.doc, op, again.response!.status) : [];
-  // The plain write answers the same twice: what the smuggled one answers differently, it answers for someone else.
-  const stable = plainOk && sameApart(first.response!.json, again.response!.json, volatile);
   values.forEach(({ input, value }, i) => {
     const e = smuggled[i]!;
-    const owners = tenant.ownerField ? ownerValues(e.response?.json, tenant.ownerField) : [];
-    const honoured =
-      (shopB !== undefined && owners.includes(shopB)) ||
-      (plainOk && notFoundThere(ctx, e)) ||
-      (stable && ok(e) && !sameApart(e.response!.json, again.response!.json, volatile));
-    judgeScenario(ctx, ledger, 'tenant-input-honored', op, e, honoured ? [honoredFinding(ctx, a, b, input, value, e)] : []);
+    const findings = smuggledWriteIgnored({
+      ...smuggling(ctx, a, b, input, value),
+      smuggled: e,
+      owners: tenant.ownerField ? ownerValues(e.response?.json, tenant.ownerField) : [],
+      first,
+      again,
+      otherOwner: shopB,
+      volatile,
+      crossTenantStatus: tenant.crossTenantStatus,
+    });
+    judgeScenario(ctx, ledger, 'tenant-input-honored', op, e, findings);
   });
   return resultOf(name, ledger);
 }

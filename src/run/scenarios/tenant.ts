@@ -1,13 +1,12 @@
 import type { CheckId } from '../../checks/catalogue.ts';
 import { withValueAt } from '../../spec/merge-patch.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
-import type { Finding } from '../../checks/types.ts';
+import { foreignRecordRefused, ownersAreOwn, smuggledReadIgnored, type CrossTenantRule, type Smuggling } from '../../checks/judges/tenant.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { isGranted } from '../../spec/rules.ts';
-import type { Basis } from '../../spec/provenance.ts';
 import { propertyAt } from '../../spec/schema-walk.ts';
 import { identityKey } from '../../arbitraries/requests.ts';
-import { differingPaths, sameApart } from '../../spec/volatile.ts';
+import { differingPaths } from '../../spec/volatile.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import { getAt, parsePointer } from '../../spec/pointer.ts';
@@ -55,7 +54,6 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   // about whose data came back: left out of every comparison below.
   const again = await ctx.transport.send(op, request, tokenAuth(ctx, a));
   const volatile = [...differingPaths(ownA.response?.json, again.response?.json)];
-  const same = (x: unknown, y: unknown) => sameApart(x, y, volatile);
   const owner = tenant.ownerField;
   const ownersB = owner ? ownerValues(ownB.response?.json, owner) : [];
   const shopB = ownersB[0] ?? (owner ? await ownerOf(ctx, b, owner) : undefined);
@@ -67,24 +65,17 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     if (ownersA.length) {
       const first = ownersA[0];
       const foreign = pages.find((e) => ownerValues(e.response?.json, owner).some((o) => o !== first || ownersB.includes(o))) ?? ownA;
-      const mixed = new Set(ownersA).size > 1 || ownersA.some((o) => ownersB.includes(o) || o === shopB);
-      judgeScenario(
-        ctx,
-        ledger,
-        'tenant-owner-mismatch',
-        op,
-        foreign,
-        mixed
-          ? [
-              {
-                location: '',
-                expected: `every ${owner} is tenant ${a.store}'s own${pages.length > 1 ? ', on every page' : ''}`,
-                actual: `${owner} values ${JSON.stringify([...new Set(ownersA)])} (tenant ${b.store} is ${JSON.stringify(shopB)})`,
-                basis: basis('ownerField'),
-              },
-            ]
-          : [],
-      );
+      const findings = ownersAreOwn({
+        field: owner,
+        store: a.store,
+        owners: ownersA,
+        otherStore: b.store,
+        otherOwners: ownersB,
+        otherOwner: shopB,
+        pages: pages.length,
+        basis: basis('ownerField'),
+      });
+      judgeScenario(ctx, ledger, 'tenant-owner-mismatch', op, foreign, findings);
     } else ledger.notApplicable('tenant-owner-mismatch', op.key, `responses carry no ${owner} field`);
   } else ledger.notApplicable('tenant-owner-mismatch', op.key, 'the x-tenant declares no ownerField');
 
@@ -96,15 +87,18 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     if (typeof value !== 'string') continue;
     smuggledAny = true;
     const exchange = await ctx.transport.send(op, smuggle(request, input, value), tokenAuth(ctx, a));
-    const owners = owner ? ownerValues(exchange.response?.json, owner) : [];
-    const ok = exchange.response && exchange.response.status < 300;
-    const wasOk = !!ownA.response && ownA.response.status < 300 && !!again.response && again.response.status < 300;
-    // Honoured: the other tenant's data came back, or the token's own record was looked for in the other tenant.
-    const leaked =
-      (typeof shopB === 'string' && owners.includes(shopB)) ||
-      (ok && !same(exchange.response?.json, ownA.response?.json) && same(exchange.response?.json, ownB.response?.json)) ||
-      (wasOk && notFoundThere(ctx, exchange));
-    judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, leaked ? [honoredFinding(ctx, a, b, input, value, exchange)] : []);
+    const findings = smuggledReadIgnored({
+      ...smuggling(ctx, a, b, input, value),
+      smuggled: exchange,
+      owners: owner ? ownerValues(exchange.response?.json, owner) : [],
+      own: ownA,
+      again,
+      other: ownB,
+      otherOwner: shopB,
+      volatile,
+      crossTenantStatus: tenant.crossTenantStatus,
+    });
+    judgeScenario(ctx, ledger, 'tenant-input-honored', op, exchange, findings);
   }
   if (!smuggledAny)
     ledger.notApplicable(
@@ -117,25 +111,8 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
   if (idsB) {
     const foreign = firstRequest(ctx, op, idsB, a);
     const exchange = await ctx.transport.send(op, foreign, tokenAuth(ctx, a));
-    const s = exchange.response?.status;
-    const wanted = tenant.crossTenantStatus ?? 404;
-    judgeScenario(
-      ctx,
-      ledger,
-      'tenant-cross-store-readable',
-      op,
-      exchange,
-      s === wanted
-        ? []
-        : [
-            {
-              location: '',
-              expected: `${wanted} for tenant ${b.store}'s record requested with tenant ${a.store}'s token`,
-              actual: s ? `HTTP ${s}` : 'no response',
-              basis: crossTenantBasis(ctx, s),
-            },
-          ],
-    );
+    const findings = foreignRecordRefused({ exchange, rule: crossTenantRule(ctx), owner: b.store, reader: a.store });
+    judgeScenario(ctx, ledger, 'tenant-cross-store-readable', op, exchange, findings);
   } else ledger.notApplicable('tenant-cross-store-readable', op.key, 'no x-resource-list: the operation reads no record by id');
   return resultOf(name, ledger);
 }
@@ -158,25 +135,9 @@ export function smuggle(request: RequestCase, input: { in: string; name: string 
   };
 }
 
-/**
- * The token's own record, asked for with the other tenant's id smuggled in, is not found (404, or the declared
- * cross-tenant status) where the same request without it succeeds: the server looked in the other tenant. A refusal
- * of the input itself (400, 403) is the server keeping the rule.
- */
-export function notFoundThere(ctx: RunContext, smuggled: Exchange): boolean {
-  const s = smuggled.response?.status;
-  return s === 404 || s === ctx.spec.rules.tenant?.crossTenantStatus;
-}
-
-export function honoredFinding(ctx: RunContext, a: TokenEntry, b: TokenEntry, input: { in: string; name: string }, value: string, exchange: Exchange): Finding {
-  const s = exchange.response?.status;
-  const what = s !== undefined && s >= 400 ? `HTTP ${s}: the token's own record was looked for in tenant ${b.store}` : `tenant ${b.store}'s data came back`;
-  return {
-    location: '',
-    expected: `tenant ${a.store}'s answer whatever ${input.in} ${input.name} says`,
-    actual: `${what} for ${input.in} ${input.name}=${value}`,
-    basis: ctx.spec.provenance.at('/x-tenant/smuggledInputs'),
-  };
+/** Token `a` sending tenant `b`'s value in one input: what the tenant-input-honored judges report it as. */
+export function smuggling(ctx: RunContext, a: TokenEntry, b: TokenEntry, input: { in: string; name: string }, value: string): Smuggling {
+  return { store: a.store, otherStore: b.store, input, value, basis: ctx.spec.provenance.at('/x-tenant/smuggledInputs') };
 }
 
 /**
@@ -209,13 +170,13 @@ export function otherTenantValue(ctx: RunContext, op: Operation, input: { in: st
   return key !== undefined ? other.values[key] : undefined;
 }
 
-/**
- * What "another tenant's record is out of reach" rests on: reading it (2xx) breaks the tenant rule itself; refusing
- * it with another status than the declared one breaks only `crossTenantStatus`, which may be the guess.
- */
-export function crossTenantBasis(ctx: RunContext, status: number | undefined): Basis {
-  const readable = status !== undefined && status < 300;
-  return ctx.spec.provenance.at(!readable && ctx.spec.rules.tenant?.crossTenantStatus !== undefined ? '/x-tenant/crossTenantStatus' : '/x-tenant');
+/** The spec's x-tenant rule for another tenant's records, with where each part of it is declared (its basis). */
+export function crossTenantRule(ctx: RunContext): CrossTenantRule {
+  const code = ctx.spec.rules.tenant?.crossTenantStatus;
+  return {
+    basis: ctx.spec.provenance.at('/x-tenant'),
+    ...(code !== undefined ? { status: { code, basis: ctx.spec.provenance.at('/x-tenant/crossTenantStatus') } } : {}),
+  };
 }
 
 /** The other tenant's owner id, from the first of its reads that shows one (reads only: nothing of it is written). */
