@@ -25,7 +25,8 @@ import type { Flow, FlowRule, TransitionDeclaration } from '../flows/declaration
 import { Ledger } from '../ledger.ts';
 import { DEEP_RUNS_FACTOR, propertyRun, seedFor } from '../property.ts';
 import { firstRequest } from './discover.ts';
-import { judgeNegative, negativeCasesOf, negativeRequest } from './negatives.ts';
+import { judgeNegative } from '../../checks/judges/negatives.ts';
+import { negativeCasesOf, negativeRequest } from './negatives.ts';
 import { crossTenantRule } from './tenant.ts';
 import { resultOf, type ScenarioResult } from './result.ts';
 import { judgeResponse, judgeScenario, productionWriteBlocked } from './shared.ts';

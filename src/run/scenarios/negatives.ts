@@ -32,7 +32,6 @@ export function negativeRequest(valid: RequestCase, c: NegativeCase): RequestCas
 }
 
 // Still exported from here: the flow tests judge the negative cases of a transition with it (src/run/scenarios/flows.ts).
-export { judgeNegative };
 
 /** Whether an operation's negative cases are sent by a flow test, from a state its transition is allowed from. */
 export function negativesInFlow(ctx: RunContext, op: Operation): string | undefined {

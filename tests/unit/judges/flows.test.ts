@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Exchange } from '../../../src/client/exchange.ts';
+import { exchange } from '../support/judges.ts';
 import {
   createResumed,
   edgeDeclared,
@@ -17,17 +17,6 @@ import { DOCUMENTED, type Basis } from '../../../src/spec/provenance.ts';
 type Row<J extends (given: never) => unknown> = [string, { given: Parameters<J>[0]; want: Array<Record<string, unknown>> }];
 
 const INFERRED: Basis = { basis: 'inferred', reason: 'the docs name no terminal state', marking: '/x-flows/0#terminal' };
-
-/** An answer (or, without a status, a timeout) to a request of the flow. */
-function exchange(status?: number, json?: unknown): Exchange {
-  return {
-    request: { operation: 'POST /kyc', method: 'POST', url: 'http://127.0.0.1/kyc', headers: {} },
-    ...(status === undefined
-      ? { failure: { kind: 'timeout' as const, message: 'timed out' } }
-      : { response: { status, headers: { 'content-type': 'application/json' }, text: JSON.stringify(json), json } }),
-    ms: 1,
-  };
-}
 
 const at = { statePointer: '/data/status', opId: 'refreshKyc' };
 

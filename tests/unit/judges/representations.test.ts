@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Exchange } from '../../../src/client/exchange.ts';
+import { exchange } from '../support/judges.ts';
 import { negotiatedFieldsOf, representationHonored, sameInstants, unknownFallsBack } from '../../../src/checks/judges/representations.ts';
 import { DOCUMENTED, type Basis } from '../../../src/spec/provenance.ts';
 import type { NegotiatedRepresentation } from '../../../src/spec/timestamps.ts';
@@ -19,17 +20,6 @@ const RULE: NegotiatedRepresentation = {
 
 const MS = 1767225600123; // 2026-01-01T00:00:00.123Z
 const fields = (entries: Record<string, unknown>) => new Map(Object.entries(entries));
-
-/** An answer (or, without a status, a timeout) to the read. */
-function exchange(status?: number, json?: unknown): Exchange {
-  return {
-    request: { operation: 'GET /kyc', method: 'GET', url: 'http://127.0.0.1/kyc', headers: {} },
-    ...(status === undefined
-      ? { failure: { kind: 'timeout' as const, message: 'timed out' } }
-      : { response: { status, headers: { 'content-type': 'application/json' }, text: JSON.stringify(json), json } }),
-    ms: 1,
-  };
-}
 
 describe('representationHonored', () => {
   const asked = { rule: RULE, value: 'iso8601', form: 'rfc3339' as const, basis: DOCUMENTED };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Exchange } from '../../../src/client/exchange.ts';
+import { exchange } from '../support/judges.ts';
 import { foreignRecordRefused, ownersAreOwn, smuggledReadIgnored, smuggledWriteIgnored, type Smuggling } from '../../../src/checks/judges/tenant.ts';
 import { DOCUMENTED, type Basis } from '../../../src/spec/provenance.ts';
 
@@ -8,17 +8,6 @@ type Row<J extends (given: never) => unknown> = [string, { given: Parameters<J>[
 
 const GUESS: Basis = { basis: 'inferred', reason: 'the docs do not say which status', marking: '/x-tenant#crossTenantStatus' };
 const RULE: Basis = { basis: 'inferred', reason: 'the docs imply stores are bound to tokens', marking: '/x-tenant' };
-
-/** An answer (or, without a status, a timeout) to a request of tenant A's token. */
-function exchange(status?: number, json?: unknown): Exchange {
-  return {
-    request: { operation: 'GET /orders', method: 'GET', url: 'http://127.0.0.1/orders', headers: {} },
-    ...(status === undefined
-      ? { failure: { kind: 'timeout' as const, message: 'timed out' } }
-      : { response: { status, headers: { 'content-type': 'application/json' }, text: JSON.stringify(json), json } }),
-    ms: 1,
-  };
-}
 
 describe('foreignRecordRefused', () => {
   const declared = { basis: RULE, status: { code: 403, basis: GUESS } };

@@ -26,6 +26,11 @@ export function unanswered(message = 'no answer in 10000 ms'): Exchange {
   };
 }
 
+/** An answer with a JSON body or, without a status, a timeout: the shorthand of the flow, tenant and representation tables. */
+export function exchange(status?: number, json?: unknown): Exchange {
+  return status === undefined ? unanswered('timed out') : answered(status, { json, headers: { 'content-type': 'application/json' } });
+}
+
 /** An inferred basis, so a row shows the judge passes on the basis it was given rather than its default. */
 export const INFERRED: Basis = { basis: 'inferred', reason: 'the docs do not say', marking: '/x-inferred' };
 
