@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { validRequests } from '../src/arbitraries/requests.ts';
 import { readSettings } from '../src/config/env.ts';
-import { buildSpecModel, createContext, mockTokens } from '../src/run/context.ts';
+import { createContext } from '../src/run/context.ts';
+import { buildSpecModel, mockTokens } from '../src/run/spec-model.ts';
 import { checkResponses } from '../src/run/scenarios/responses.ts';
 import { startPrism } from '../src/targets/prism.ts';
 

@@ -4,7 +4,8 @@
  * flight per mock). npx tsx bench/two-mocks.ts 1 · npx tsx bench/two-mocks.ts 2
  */
 import { readSettings } from '../src/config/env.ts';
-import { buildSpecModel, createContext, mockTokens } from '../src/run/context.ts';
+import { createContext } from '../src/run/context.ts';
+import { buildSpecModel, mockTokens } from '../src/run/spec-model.ts';
 import { checkInvalidInputs } from '../src/run/scenarios/inputs.ts';
 import { checkResponses } from '../src/run/scenarios/responses.ts';
 import { startPrism } from '../src/targets/prism.ts';

@@ -1,19 +1,20 @@
 /**
  * What `npm run contract` runs. Plain Node, with tsx registered in a namespace for the project's own TypeScript
  * only: under `tsx` every import — vitest's included, in this process and in the vitest workers it forks —
- * goes through tsx's loader hooks, which made loading vitest three times slower (BENCHMARKS.md). vitest starts
- * loading here, at once, alongside Prism and the spec.
+ * goes through tsx's loader hooks, which made loading vitest three times slower (BENCHMARKS.md). vitest is loaded
+ * outside them, when the run asks for it (scripts/contract.ts: on the mock, right after Prism is spawned).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
-const vitest = import('vitest/node');
-vitest.catch(() => undefined); // reported where it is awaited
+// Loaded on demand: importing it at once delayed Prism's spawn, the longest start of a mock run, by ~0.3 s.
+let vitest;
+const loadVitest = () => (vitest ??= import('vitest/node'));
 const tsx = register({ namespace: 'salesive-contract' });
 let code = 2;
 try {
   const { contract } = await tsx.import('./contract.ts', import.meta.url);
-  code = await contract(() => vitest);
+  code = await contract(loadVitest);
 } catch (error) {
   // contract() reports its own errors; this is the script itself failing to load.
   console.error(`contract: ${String(error?.message ?? error).split('\n')[0]}`);

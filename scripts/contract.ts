@@ -8,11 +8,13 @@ import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
+import type { ReporterOptions } from '../src/report/vitest-reporter.ts';
 
 type VitestNode = typeof import('vitest/node');
 
@@ -168,9 +170,13 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     throw new CannotRunError(
       `--shard: set CONTRACT_SEED (or --seed) to the same value on every shard, e.g. the CI run's number, so the ${settings.shard.count} shards make one run`,
     );
-  // On the mock, Prism's ~2.5 s start is the longest thing on the way to the first request: it goes first, and
+  const runSeed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
+  process.env['CONTRACT_SEED'] = String(runSeed);
+  // On the mock, Prism's ~1.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
   let starting: Promise<RunningMock> | undefined;
+  // A live run has no mock to start: vitest loads from here, beside the checks of the target.
+  if (settings.baseUrl) loadVitest().catch(() => undefined);
   if (!settings.baseUrl) {
     const { announceMock, freePort, startPrism } = await import('../src/targets/prism.ts');
     const port = await freePort();
@@ -178,29 +184,60 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     starting.catch(() => undefined); // reported below, once the spec is known to be readable
     announceMock(`http://127.0.0.1:${port}`);
   }
-  const [
-    { readTokens, tokenSource },
-    { ContractReporter },
-    { buildSpecModel, createContext, redactorFor },
-    { probeTarget },
-    { preflight },
-    { replayContext },
-    { readBaseline },
-    { schemesOf },
-  ] = await Promise.all([
-    import('../src/config/tokens.ts'),
-    import('../src/report/vitest-reporter.ts'),
-    import('../src/run/context.ts'),
-    import('../src/targets/live.ts'),
-    import('../src/targets/preflight.ts'),
-    import('../src/config/replay.ts'),
-    import('../src/run/findings.ts'),
-    import('../src/spec/rules.ts'),
-  ]);
-  // A multi-file spec is bundled here once, for the workers too (src/spec/load.ts handOver).
+  const only = process.env['CONTRACT_ONLY']?.trim();
+  const vitestOptions = {
+    config: 'vitest.contract.config.ts',
+    run: true,
+    watch: false,
+    // vitest matches the full name, the describe block's title in front: anchor the end only.
+    ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
+  };
+  // A mock run starts vitest now, while this process checks the spec: its workers load the engine, and wait for
+  // Prism, meanwhile (measured: the tests began 0.7 s sooner). The reporter's options follow once the spec is
+  // checked. A live run starts nothing before its target and tokens are known good; a deep run counts its tests first.
   const scratch = mkdtempSync(join(tmpdir(), 'contract-run-'));
   process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
-  const loading = buildSpecModel(settings.specPath, { handOverTo: scratch });
+  // Named before vitest starts, so its workers know to wait for it (src/spec/load.ts handOverTo).
+  const { handOverTo } = await import('../src/spec/load.ts');
+  const handOverFile = handOverTo(scratch);
+  let reporterOptions: Deferred<ReporterOptions> | undefined;
+  const early = !settings.baseUrl && !settings.deep ? startTests(loadVitest, vitestOptions, (reporterOptions = deferred())) : undefined;
+  early?.catch(() => undefined); // awaited (and reported) below
+  try {
+    return await prepareAndRun(loadVitest, flags, settings, runSeed, starting, vitestOptions, early, reporterOptions, handOverFile);
+  } catch (error) {
+    reporterOptions?.reject(error);
+    await early?.then((t) => (t.output.drop(), t.close())).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What the run does once Prism is on its way and (on the mock) vitest too: check the spec, the target, the tokens, then run. */
+async function prepareAndRun(
+  loadVitest: () => Promise<VitestNode>,
+  flags: Flags,
+  settings: ReturnType<typeof readSettings>,
+  runSeed: number,
+  starting: Promise<RunningMock> | undefined,
+  vitestOptions: Parameters<VitestNode['createVitest']>[1],
+  early: Promise<StartedTests> | undefined,
+  reporterOptions: Deferred<ReporterOptions> | undefined,
+  handOverFile: string,
+): Promise<number> {
+  // vitest first: its start and its workers' boot are the long way to the first test; what this process checks
+  // next overlaps with them.
+  await early?.then((t) => Promise.race([t.reporter.runStarted, t.done])).catch(() => undefined);
+  const [{ readTokens, tokenSource }, { ContractReporter }, { buildSpecModel, redactorFor }, { replayContext }, { readBaseline }, { schemesOf }] =
+    await Promise.all([
+      import('../src/config/tokens.ts'),
+      import('../src/report/vitest-reporter.ts'),
+      import('../src/run/spec-model.ts'),
+      import('../src/config/replay.ts'),
+      import('../src/run/findings.ts'),
+      import('../src/spec/rules.ts'),
+    ]);
+  // The spec is read (a multi-file one bundled) and checked here once, for the workers too.
+  const loading = buildSpecModel(settings.specPath, { handOverTo: handOverFile });
   // The workers only wait for the mock; a mock that cannot start ends the run here, in one line — unless the spec
   // itself is unreadable, which is the line to print (main's own error path), not Prism's view of it.
   starting?.catch((error) =>
@@ -218,13 +255,17 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   if (settings.baseUrl && !tokens)
     throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
   const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
-  const runSeed = settings.seed ?? randomInt(0, 2 ** 31 - 1);
-  process.env['CONTRACT_SEED'] = String(runSeed);
 
   let mock: RunningMock | undefined;
   try {
     let target: { kind: string; baseUrl: string };
     if (settings.baseUrl) {
+      // Loaded for a live run only: the transport and the engine a preflight sends through are the workers' on the mock.
+      const [{ probeTarget }, { preflight }, { createContext }] = await Promise.all([
+        import('../src/targets/live.ts'),
+        import('../src/targets/preflight.ts'),
+        import('../src/run/context.ts'),
+      ]);
       await probeTarget(settings.baseUrl, settings.timeoutMs);
       target = { kind: 'live', baseUrl: settings.baseUrl };
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${settings.baseUrl}`);
@@ -254,7 +295,7 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     );
     const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
     const source = tokenSource(process.env);
-    const reporter = new ContractReporter({
+    const options: ReporterOptions = {
       spec: settings.specPath,
       target,
       runSeed,
@@ -279,24 +320,28 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
             nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)`,
           }
         : {}),
-    });
-    const { startVitest, createVitest } = await loadVitest();
-    const only = process.env['CONTRACT_ONLY']?.trim();
-    const options = {
-      config: 'vitest.contract.config.ts',
-      run: true,
-      watch: false,
-      // vitest matches the full name, the describe block's title in front: anchor the end only.
-      ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
     };
+    if (early && reporterOptions) {
+      reporterOptions.resolve(options);
+      const tests = await early;
+      tests.output.release();
+      try {
+        await tests.done;
+      } finally {
+        await tests.close();
+      }
+      return tests.reporter.exitCode;
+    }
+    const reporter = new ContractReporter(options);
+    const { startVitest, createVitest } = await loadVitest();
     const overrides = { test: { reporters: ['default', reporter] } };
     if (!settings.deep) {
-      const vitest = await startVitest('test', [], options, overrides);
+      const vitest = await startVitest('test', [], vitestOptions, overrides);
       await vitest.close();
       return reporter.exitCode;
     }
     // A deep run shares its time budget out over its tests: they are counted first (collected, not run).
-    const vitest = await createVitest('test', options, overrides);
+    const vitest = await createVitest('test', vitestOptions, overrides);
     try {
       const { testModules } = await vitest.collect();
       const tests = testModules.flatMap((m) => [...m.children.allTests()]).filter((t) => t.options.mode === 'run' || t.options.mode === 'only').length;
@@ -405,3 +450,74 @@ function escapeRegExp(s: string): string {
 
 // Run directly (`tsx scripts/contract.ts`) as well as through the launcher.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exit(await contract());
+
+interface Deferred<T> extends Promise<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej))) as Deferred<T>;
+  promise.catch(() => undefined); // the reporter reads the rejection as "the run could not be made"
+  return Object.assign(promise, { resolve, reject });
+}
+
+/**
+ * vitest's output, held back while the spec is still being checked: a spec that cannot be run ends the run with one
+ * line, not after vitest's banner and its "no test files" on closing. Released (and passed through from then on)
+ * once the spec is good; dropped otherwise.
+ */
+class HeldOutput {
+  private held: Array<[NodeJS.WriteStream, string | Uint8Array]> = [];
+  private state: 'hold' | 'pass' | 'drop' = 'hold';
+  readonly stdout = this.stream(process.stdout);
+  readonly stderr = this.stream(process.stderr);
+
+  release(): void {
+    this.state = 'pass';
+    for (const [target, chunk] of this.held) target.write(chunk);
+    this.held = [];
+  }
+
+  drop(): void {
+    this.state = 'drop';
+    this.held = [];
+  }
+
+  private stream(target: NodeJS.WriteStream): Writable {
+    const stream = new Writable({
+      write: (chunk: string | Uint8Array, _encoding, done) => {
+        if (this.state === 'pass') return void target.write(chunk, () => done());
+        if (this.state === 'hold') this.held.push([target, chunk]);
+        done();
+      },
+    });
+    // vitest lays its output out for the terminal it is given: the real one's.
+    return Object.assign(stream, { isTTY: target.isTTY, columns: target.columns });
+  }
+}
+
+interface StartedTests {
+  output: HeldOutput;
+  reporter: InstanceType<typeof import('../src/report/vitest-reporter.ts').ContractReporter>;
+  /** Settles when the run ends. */
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** vitest, started with a reporter whose options come later (see `run`). */
+async function startTests(
+  loadVitest: () => Promise<VitestNode>,
+  options: Parameters<VitestNode['createVitest']>[1],
+  reporterOptions: Promise<ReporterOptions>,
+): Promise<StartedTests> {
+  const [{ createVitest }, { ContractReporter }] = await Promise.all([loadVitest(), import('../src/report/vitest-reporter.ts')]);
+  const reporter = new ContractReporter(reporterOptions);
+  const output = new HeldOutput();
+  const vitest = await createVitest('test', options, { test: { reporters: ['default', reporter] } }, { stdout: output.stdout, stderr: output.stderr });
+  const done = vitest.start().then(() => undefined);
+  done.catch(() => undefined); // awaited by the caller
+  return { output, reporter, done, close: () => vitest.close() };
+}

@@ -8,7 +8,7 @@ import { knownApis } from '../src/config/apis.ts';
 import { coverageTable, withCoverage } from '../src/report/coverage-table.ts';
 import { CHECKS } from '../src/checks/catalogue.ts';
 import { formatViolation } from '../src/report/format.ts';
-import { buildSpecModel } from '../src/run/context.ts';
+import { buildSpecModel } from '../src/run/spec-model.ts';
 import { FIXTURE_APIS } from '../tests/fixtures/fixture-apis.ts';
 import { runScenarioOn } from '../tests/fixtures/scenarios.ts';
 

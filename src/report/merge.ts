@@ -4,7 +4,7 @@ import type { TokenSource } from '../config/tokens.ts';
 import { CannotRunError } from '../base/errors.ts';
 import { Redactor } from '../base/redact.ts';
 import type { Baseline } from '../run/findings.ts';
-import { ContractReporter, SHARD_FILE, type ShardPart } from './vitest-reporter.ts';
+import { ContractReporter, SHARD_FILE, type ReporterOptions, type ShardPart } from './vitest-reporter.ts';
 
 export interface MergeOptions {
   outDir: string;
@@ -47,7 +47,7 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
       throw new CannotRunError(`--merge-reports: shard ${index}/${count} is missing — pass the reports directory of each of the ${count} shards`);
   }
   const { part } = first;
-  const reporter = new ContractReporter({
+  const settings: ReporterOptions = {
     spec: part.spec,
     target: part.target,
     runSeed: part.runSeed,
@@ -61,9 +61,10 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
     ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(options.writeBaseline ? { writeBaseline: options.writeBaseline } : {}),
     ...(options.print ? { print: options.print } : {}),
-  });
+  };
+  const reporter = new ContractReporter(settings);
   for (const p of parts) reporter.absorb(p.part);
-  reporter.onTestRunEnd([], []);
+  reporter.end(settings);
   return reporter.exitCode;
 }
 

@@ -77,7 +77,15 @@ export class ContractReporter implements Reporter {
   private requests: number | undefined;
   report?: RunReport;
 
-  constructor(private readonly options: ReporterOptions) {}
+  constructor(private readonly options: ReporterOptions | Promise<ReporterOptions>) {}
+
+  private markStarted!: () => void;
+  /** Settles when vitest begins the run (the global setup and the workers come next). */
+  readonly runStarted = new Promise<void>((resolve) => (this.markStarted = resolve));
+
+  onTestRunStart(): void {
+    this.markStarted();
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta().contract;
@@ -92,13 +100,29 @@ export class ContractReporter implements Reporter {
     }
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
+  /**
+   * vitest's end of the run. Options still to come are waited for: on the mock, `npm run contract` starts vitest while
+   * it checks the spec. Options that never come (the spec failed that check) mean the run could not be made, and the
+   * CLI says why in one line: nothing is written here.
+   */
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): Promise<void> {
+    let options: ReporterOptions;
+    try {
+      options = await this.options;
+    } catch {
+      return;
+    }
+    this.end(options, modules, unhandled);
+  }
+
+  /** Writes the reports and prints the summary, from every test taken in (merge.ts calls it after absorbing shards). */
+  end(options: ReporterOptions, modules: ReadonlyArray<TestModule> = [], unhandled: ReadonlyArray<{ message?: string }> = []): void {
     for (const m of modules) for (const e of m.errors()) this.errors.push(`${relative(process.cwd(), m.moduleId)}: ${e.message?.split('\n')[0]}`);
     for (const e of unhandled) this.errors.push(`unhandled: ${e.message?.split('\n')[0]}`);
-    if (!this.cases.length && !this.errors.length) this.errors.push(this.options.nothingRan ?? 'no contract test ran (check --only / the spec)');
+    if (!this.cases.length && !this.errors.length) this.errors.push(options.nothingRan ?? 'no contract test ran (check --only / the spec)');
     const results = this.cases.map((c) => c.result);
-    const { runSeed, baseline } = this.options;
-    const replay = (r: ScenarioResult) => replayCommand(this.options.replay, r.name, r.stateful ? undefined : r.path);
+    const { runSeed, baseline } = options;
+    const replay = (r: ScenarioResult) => replayCommand(options.replay, r.name, r.stateful ? undefined : r.path);
     // Every occurrence the tests booked; the shrunk counterexamples lead each finding's examples.
     const occurrences = results.flatMap((r) => booked(r).map((v) => ({ ...v, test: r.name })));
     const findings = groupFindings(
@@ -119,14 +143,14 @@ export class ContractReporter implements Reporter {
     const base = {
       tool: 'kyc-contract-suite' as const,
       reportVersion: 2 as const,
-      spec: this.options.spec,
-      target: this.options.target,
+      spec: options.spec,
+      target: options.target,
       runSeed,
-      runs: this.options.runs,
+      runs: options.runs,
       startedAt: new Date(this.started).toISOString(),
       durationMs: this.durationMs ?? Date.now() - this.started,
-      policy: this.options.policy,
-      replay: this.options.replay,
+      policy: options.policy,
+      replay: options.replay,
       outcomes,
       findings,
       violations: results.flatMap((r) =>
@@ -138,17 +162,17 @@ export class ContractReporter implements Reporter {
       ...(baseline
         ? { baseline: { file: baseline.file, known: findings.filter((f) => f.known).length, fixed: baseline.entries.filter((e) => !seen.has(e.id)) } }
         : {}),
-      errors: this.errors.map((e) => this.options.redactor.text(e)),
+      errors: this.errors.map((e) => options.redactor.text(e)),
       cutShort: results.filter((r) => r.unsent).map((r) => ({ test: r.name, unsent: r.unsent! })),
       skipped: results.flatMap((r) => {
         const reason = skipReason(r);
         return reason ? [{ test: r.name, reason }] : [];
       }),
       rateLimited: results.reduce((n, r) => n + (r.rateLimited ?? 0), 0),
-      ...(this.options.maxTime
+      ...(options.maxTime
         ? {
             timeBudget: {
-              label: this.options.maxTime,
+              label: options.maxTime,
               ranOut: !!deadlineHit || timeCut.length > 0,
               testsCut: timeCut.length,
               notSent: timeCut.reduce((n, r) => n + r.notSent!.filter((x) => x.kind === 'deadline').reduce((m, x) => m + x.count, 0), 0),
@@ -156,20 +180,20 @@ export class ContractReporter implements Reporter {
           }
         : {}),
       ...traffic,
-      ...(this.options.deep ? { deep: true } : {}),
+      ...(options.deep ? { deep: true } : {}),
     };
-    const gone = this.options.targetGone?.();
-    if (gone) base.errors.unshift(this.options.redactor.text(gone));
-    const report: RunReport = this.options.redactor.value({ ...base, ...verdictOf({ ...base, ran: gone ? 0 : results.length }) });
+    const gone = options.targetGone?.();
+    if (gone) base.errors.unshift(options.redactor.text(gone));
+    const report: RunReport = options.redactor.value({ ...base, ...verdictOf({ ...base, ran: gone ? 0 : results.length }) });
     this.report = report;
-    const out = this.options.outDir;
+    const out = options.outDir;
     mkdirSync(out, { recursive: true });
     writeFileSync(`${out}/contract.json`, JSON.stringify(report, null, 2) + '\n');
-    if (this.options.shard) {
+    if (options.shard) {
       const part: ShardPart = {
         tool: report.tool,
         kind: 'contract-shard',
-        shard: this.options.shard,
+        shard: options.shard,
         spec: report.spec,
         target: report.target,
         runSeed,
@@ -182,14 +206,14 @@ export class ContractReporter implements Reporter {
         cases: this.cases,
         ...(gone ? { gone } : {}),
       };
-      writeFileSync(`${out}/${SHARD_FILE}`, JSON.stringify(this.options.redactor.value(part)) + '\n');
+      writeFileSync(`${out}/${SHARD_FILE}`, JSON.stringify(options.redactor.value(part)) + '\n');
     }
-    writeFileSync(`${out}/summary.md`, markdownSummary(report, this.options.tokenSource));
-    writeFileSync(`${out}/junit.xml`, this.options.redactor.text(junitXml(report, this.cases, (id) => !!baseline?.ids.has(id))));
+    writeFileSync(`${out}/summary.md`, markdownSummary(report, options.tokenSource));
+    writeFileSync(`${out}/junit.xml`, options.redactor.text(junitXml(report, this.cases, (id) => !!baseline?.ids.has(id))));
     // Live drift is written whatever the verdict: a passing run can still show the server moving.
     const log = new ObservationLog();
     for (const r of results) log.merge(r.observations ?? []);
-    const observations = this.options.redactor.value(log.list());
+    const observations = options.redactor.value(log.list());
     writeFileSync(
       `${out}/drift.json`,
       JSON.stringify({ target: report.target, observations, inferences: report.findings.filter((f) => f.severity === 'inference') }, null, 2) + '\n',
@@ -200,27 +224,25 @@ export class ContractReporter implements Reporter {
       cases: results.reduce((n, r) => n + (r.runs ?? 0), 0),
       ...(this.requests !== undefined ? { requests: this.requests } : {}),
     };
-    const source = this.options.tokenSource;
+    const source = options.tokenSource;
     writeFileSync(
       `${out}/index.html`,
-      this.options.redactor.text(
-        htmlReport(report, { ...signOffFacts(report.spec), figures, drift: observations, ...(source ? { tokenSource: source } : {}) }),
-      ),
+      options.redactor.text(htmlReport(report, { ...signOffFacts(report.spec), figures, drift: observations, ...(source ? { tokenSource: source } : {}) })),
     );
-    if (this.options.writeBaseline) {
-      mkdirSync(dirname(this.options.writeBaseline), { recursive: true });
+    if (options.writeBaseline) {
+      mkdirSync(dirname(options.writeBaseline), { recursive: true });
       const entries = report.findings
         .filter((f) => f.severity === 'error' || f.severity === 'inference')
         .map(({ id, check, operation, location, basis, severity }) => ({ id, check, operation, location, basis, severity }));
       writeFileSync(
-        this.options.writeBaseline,
+        options.writeBaseline,
         JSON.stringify({ tool: report.tool, kind: 'baseline', spec: report.spec, writtenAt: new Date().toISOString(), findings: entries }, null, 2) + '\n',
       );
     }
-    (this.options.print ?? ((t: string) => process.stdout.write(t + '\n')))(
-      consoleSummary(report, out, this.options.tokenSource) +
-        (this.options.writeBaseline
-          ? `\nbaseline written to ${this.options.writeBaseline} (${report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').length} finding(s))`
+    (options.print ?? ((t: string) => process.stdout.write(t + '\n')))(
+      consoleSummary(report, out, options.tokenSource) +
+        (options.writeBaseline
+          ? `\nbaseline written to ${options.writeBaseline} (${report.findings.filter((f) => f.severity === 'error' || f.severity === 'inference').length} finding(s))`
           : ''),
     );
   }

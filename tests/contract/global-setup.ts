@@ -34,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => Promise.resolve(undefined);
   }
   const [{ buildSpecModel }, { readTokens }, { schemesOf }, { probeTarget }, { startPrism }] = await Promise.all([
-    import('../../src/run/context.ts'),
+    import('../../src/run/spec-model.ts'),
     import('../../src/config/tokens.ts'),
     import('../../src/spec/rules.ts'),
     import('../../src/targets/live.ts'),

@@ -4,7 +4,7 @@ import { CHECKS } from '../../src/checks/catalogue.ts';
 import { FLOW_CHECK_DEFAULTS, type FlowRule } from '../../src/checks/flow-rules.ts';
 import { flowsOf } from '../../src/run/flows/declaration.ts';
 import type { SpecModel } from '../../src/checks/types.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { FIXTURE_APIS, type FaultCase } from '../fixtures/fixture-apis.ts';
 import { runScenarioOn, type Scenario } from '../fixtures/scenarios.ts';
 

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SpecModel } from '../../src/checks/types.ts';
 import { evaluateInvariant, type Invariant } from '../../src/checks/invariants.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { escapeToken, getAt } from '../../src/spec/pointer.ts';
 import { CONTRADICTIONS, DOCS_FIXTURE_TOKENS, NOT_CONTRADICTABLE, startAccountDocsServer, type AccountDocsServer } from '../fixtures/account-docs-server.ts';
 

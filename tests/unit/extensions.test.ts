@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { checkExtensions } from '../../src/spec/extensions.ts';
 import { Provenance } from '../../src/spec/provenance.ts';
 import { Validators } from '../../src/spec/validators.ts';

@@ -4,7 +4,7 @@ import { arbitraryFor } from '../../src/arbitraries/from-schema.ts';
 import type { Exchange } from '../../src/client/exchange.ts';
 import { RESPONSE_CHECKS, runResponseChecks } from '../../src/checks/registry.ts';
 import type { SpecModel } from '../../src/checks/types.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { getAt } from '../../src/spec/pointer.ts';
 import type { JsonSchema } from '../../src/spec/types.ts';
 

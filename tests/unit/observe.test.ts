@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.ts';
 import type { SpecModel } from '../../src/checks/types.ts';
 import { liveDriftMarkdown, observe, ObservationLog } from '../../src/drift/observe.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { foldIndices } from '../../src/spec/pointer.ts';
 
 /**

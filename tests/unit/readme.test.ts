@@ -6,7 +6,7 @@ import getPort from 'get-port';
 import { describe, expect, test } from 'vitest';
 import { knownApis } from '../../src/config/apis.ts';
 import { coverageTable, COVERAGE_END, COVERAGE_START } from '../../src/report/coverage-table.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { cleanEnv, ROOT } from './support/cli.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatFailure } from '../../src/report/format.ts';
-import { buildSpecModel, redactorFor } from '../../src/run/context.ts';
+import { buildSpecModel, redactorFor } from '../../src/run/spec-model.ts';
 import { alteredTokens, checkAuthentication, otherSchemes } from '../../src/run/scenarios/auth.ts';
 import { FIXTURE_APIS } from '../fixtures/fixture-apis.ts';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';

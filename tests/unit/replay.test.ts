@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readSettings } from '../../src/config/env.ts';
-import { buildSpecModel, createContext } from '../../src/run/context.ts';
+import { createContext } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { checkResponses } from '../../src/run/scenarios/responses.ts';
 import { FIXTURE_TOKENS, startAccountServer, type AccountServer } from '../fixtures/account-server.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
 import { knownApis } from '../../src/config/apis.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { inShard, shardOf } from '../../src/run/shard.ts';
 import { runContract, tokensFile } from './support/cli.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lint, loadConfig } from '@redocly/openapi-core';
 import { describe, expect, test } from 'vitest';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { getAt } from '../../src/spec/pointer.ts';
 
 const SPEC = 'spec/salesive-account.yaml';

@@ -4,7 +4,7 @@ import { afterEach, expect, test } from 'vitest';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from '../../src/client/undici-fetch.ts';
 import { createTransport } from '../../src/client/transport.ts';
 import { Redactor } from '../../src/base/redact.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 
 const spec = await buildSpecModel('spec/salesive-account.yaml');
 const listRoles = spec.operations.find((o) => o.id === 'listRoles')!;

@@ -8,7 +8,7 @@ import { rebuildFromUpstream } from '../../src/drift/upstream.ts';
 import { sha256 } from '../../src/upstream/manifest.ts';
 import { pull } from '../../src/upstream/pull.ts';
 import { exitCode } from '../../src/upstream/report.ts';
-import { buildSpecModel } from '../../src/run/context.ts';
+import { buildSpecModel } from '../../src/run/spec-model.ts';
 import { DOCS_FAULTS, startCopyServer, type CopyServer } from '../fixtures/upstream/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -1,6 +1,7 @@
 import { readSettings } from '../../../src/config/env.ts';
 import type { SpecModel } from '../../../src/checks/types.ts';
-import { buildSpecModel, createContext, type RunContext } from '../../../src/run/context.ts';
+import { createContext, type RunContext } from '../../../src/run/context.ts';
+import { buildSpecModel } from '../../../src/run/spec-model.ts';
 import { FIXTURE_TOKENS } from '../../fixtures/account-server.ts';
 
 /** Every exchange the context's transport captures from now on, as the JSON a report could carry. */
