@@ -12,7 +12,7 @@
  * The real specs live beside the project (../shared/real-specs/); a clone without them skips their rows.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BAD_DAYS, runBadDay } from '../bench/bad-days.ts';
@@ -100,20 +100,23 @@ interface Timed {
   wallMs: number;
   prismMs?: number;
   code: number | null;
-  /** Largest resident set of the run's process tree (every process of it, sampled every 100 ms). */
+  /** Largest resident set of the run's process tree (every process of it, sampled every 100 ms), when asked for. */
   peakRssMb: number;
   reports: string;
 }
 
-/** `npm run contract` as a user types it (npm's own start-up is part of the wall time). */
-function timedContract(env: Record<string, string>, args: string[] = []): Promise<Timed> {
+/**
+ * `npm run contract` as a user types it (npm's own start-up is part of the wall time). `sampleRss`: the process tree's
+ * resident set is sampled meanwhile — it costs CPU the run shares, so the timed-only rows do not sample.
+ */
+function timedContract(env: Record<string, string>, args: string[] = [], { sampleRss = false } = {}): Promise<Timed> {
   return new Promise((done) => {
     const reports = mkdtempSync(join(tmpdir(), 'bench-reports-'));
     const started = performance.now();
     const child = spawn('npm', ['run', '--silent', 'contract', '--', ...args, '--reports', reports], { env: { ...process.env, ...env } });
     let text = '';
     let peakRssMb = 0;
-    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(child.pid!))), 100);
+    const sampler = sampleRss ? setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(child.pid!))), 100) : undefined;
     child.stdout.on('data', (d) => (text += d));
     child.stderr.on('data', () => undefined);
     child.on('close', (code) => {
@@ -124,13 +127,22 @@ function timedContract(env: Record<string, string>, args: string[] = []): Promis
   });
 }
 
-/** The resident set of a process and all its descendants, in MB (Linux /proc). */
+/** The resident set of a process and all its descendants, in MB, read from /proc (Linux; spawning `ps` cost more). */
 function treeRssMb(root: number): number {
   try {
-    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/).map(Number));
+    const rows = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((pid) => {
+        try {
+          // stat: "pid (comm) state ppid …" — comm may hold spaces, so read from the last ')'.
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+          return [[Number(pid), Number(fields[1]), rssKb]];
+        } catch {
+          return []; // gone meanwhile
+        }
+      });
     const tree = new Set([root]);
     for (let grew = true; grew;) {
       grew = false;
@@ -208,7 +220,7 @@ if (realSpecs) {
     [DIGITALOCEAN, 408, '/v2/account', 'authorization:Bearer mock'],
     [SUMVIN, 184, '/v0/user/me', 'x-sumvin-pat:mock'],
   ] as const) {
-    const r = await timedContract({ CONTRACT_BASE_URL: '' }, ['--spec', spec]);
+    const r = await timedContract({ CONTRACT_BASE_URL: '' }, ['--spec', spec], { sampleRss: true });
     const rep = report(r.reports);
     const ceiling = prismCeiling(spec, path, header);
     say(
