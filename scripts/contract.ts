@@ -193,23 +193,45 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     ...(only ? { testNamePattern: `(^|\\s)${escapeRegExp(only)}$` } : {}),
   };
   // A mock run starts vitest now, while this process checks the spec: its workers load the engine, and wait for
-  // Prism, meanwhile (measured: the tests began 0.7 s sooner). The reporter's options follow once the spec is
-  // checked. A live run starts nothing before its target and tokens are known good; a deep run counts its tests first.
+  // Prism, meanwhile (the Account suite: 3.8 → 3.25 s median, BENCHMARKS.md). The reporter's options follow once the
+  // spec is checked. A live run starts nothing before its target and tokens are known good; a deep run counts its
+  // tests first.
   const scratch = mkdtempSync(join(tmpdir(), 'contract-run-'));
   process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
   // Named before vitest starts, so its workers know to wait for it (src/spec/load.ts handOverTo).
   const { handOverTo } = await import('../src/spec/load.ts');
   const handOverFile = handOverTo(scratch);
-  let reporterOptions: Deferred<ReporterOptions> | undefined;
-  const early = !settings.baseUrl && !settings.deep ? startTests(loadVitest, vitestOptions, (reporterOptions = deferred())) : undefined;
-  early?.catch(() => undefined); // awaited (and reported) below
+  let early: EarlyStart | undefined;
+  if (!settings.baseUrl && !settings.deep) {
+    const options = deferred<ReporterOptions>();
+    early = { tests: startTests(loadVitest, vitestOptions, options), options };
+    early.tests.catch(() => undefined); // awaited (and reported) below
+  }
   try {
-    return await prepareAndRun(loadVitest, flags, settings, runSeed, starting, vitestOptions, early, reporterOptions, handOverFile);
+    return await prepareAndRun(loadVitest, flags, settings, { runSeed, starting, vitestOptions, handOverFile, ...(early ? { early } : {}) });
   } catch (error) {
-    reporterOptions?.reject(error);
-    await early?.then((t) => (t.output.drop(), t.close())).catch(() => undefined);
+    early?.options.reject(error);
+    await early?.tests.then((t) => (t.output.drop(), t.close())).catch(() => undefined);
     throw error;
   }
+}
+
+/** What `run` set going before the spec is checked. */
+interface Started {
+  runSeed: number;
+  /** The embedded mock, booting (a mock run). */
+  starting: Promise<RunningMock> | undefined;
+  vitestOptions: Parameters<VitestNode['createVitest']>[1];
+  /** Where the checked spec is left for the workers (src/spec/load.ts handOverTo). */
+  handOverFile: string;
+  /** vitest, started already (a mock run that is not deep). */
+  early?: EarlyStart;
+}
+
+interface EarlyStart {
+  tests: Promise<StartedTests>;
+  /** The reporter's options: given once the spec is checked, rejected when the run cannot be made. */
+  options: Deferred<ReporterOptions>;
 }
 
 /** What the run does once Prism is on its way and (on the mock) vitest too: check the spec, the target, the tokens, then run. */
@@ -217,16 +239,11 @@ async function prepareAndRun(
   loadVitest: () => Promise<VitestNode>,
   flags: Flags,
   settings: ReturnType<typeof readSettings>,
-  runSeed: number,
-  starting: Promise<RunningMock> | undefined,
-  vitestOptions: Parameters<VitestNode['createVitest']>[1],
-  early: Promise<StartedTests> | undefined,
-  reporterOptions: Deferred<ReporterOptions> | undefined,
-  handOverFile: string,
+  { runSeed, starting, vitestOptions, handOverFile, early }: Started,
 ): Promise<number> {
   // vitest first: its start and its workers' boot are the long way to the first test; what this process checks
   // next overlaps with them.
-  await early?.then((t) => Promise.race([t.reporter.runStarted, t.done])).catch(() => undefined);
+  await early?.tests.then((t) => Promise.race([t.reporter.runStarted, t.done])).catch(() => undefined);
   const [{ readTokens, tokenSource }, { ContractReporter }, { buildSpecModel, redactorFor }, { replayContext }, { readBaseline }, { schemesOf }] =
     await Promise.all([
       import('../src/config/tokens.ts'),
@@ -321,9 +338,9 @@ async function prepareAndRun(
           }
         : {}),
     };
-    if (early && reporterOptions) {
-      reporterOptions.resolve(options);
-      const tests = await early;
+    if (early) {
+      early.options.resolve(options);
+      const tests = await early.tests;
       tests.output.release();
       try {
         await tests.done;
@@ -489,8 +506,10 @@ class HeldOutput {
   private stream(target: NodeJS.WriteStream): Writable {
     const stream = new Writable({
       write: (chunk: string | Uint8Array, _encoding, done) => {
-        if (this.state === 'pass') return void target.write(chunk, () => done());
-        if (this.state === 'hold') this.held.push([target, chunk]);
+        // Written at once, not on the target's callback: chunks queued behind it would come out after the summary
+        // the reporter prints straight to stdout, which must stay the run's last line.
+        if (this.state === 'pass') target.write(chunk);
+        else if (this.state === 'hold') this.held.push([target, chunk]);
         done();
       },
     });

@@ -124,17 +124,22 @@ describe('secrets', () => {
 describe("npm run contract against the embedded mock (the README's main command)", () => {
   test('starts Prism, runs every contract file while it boots, passes and leaves no mock behind', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'contract-reports-'));
-    const run = await new Promise<{ status: number | null; out: string }>((done) => {
+    const run = await new Promise<{ status: number | null; out: string; stdout: string }>((done) => {
       const child = spawn(process.execPath, [CONTRACT, '--reports', reports, '--runs', '5'], {
         cwd: ROOT,
         env: { ...process.env, CONTRACT_BASE_URL: '', CONTRACT_TOKENS: '', CONTRACT_TOKENS_FILE: '' },
       });
       let out = '';
-      child.stdout.on('data', (d) => (out += d));
+      let stdout = '';
+      child.stdout.on('data', (d) => ((out += d), (stdout += d)));
       child.stderr.on('data', (d) => (out += d));
-      child.on('close', (status) => done({ status, out }));
+      child.on('close', (status) => done({ status, out, stdout }));
     });
     expect(run.out).toMatch(/the contract holds/);
+    // vitest starts before the spec is checked and its output is held meanwhile: once released, all of it is shown,
+    // and the verdict is still the last line.
+    expect(run.stdout).toMatch(/Test Files .* passed/);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^the contract holds/);
     expect(run.out).toContain(`reports in ${reports}/`);
     expect(run.status).toBe(0);
     const report = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as { target: { kind: string }; outcomes: Array<{ status: string }> };
