@@ -11,8 +11,6 @@ export interface LoadedSpec {
   path: string;
   /** The document with external `$ref`s bundled in; internal `$ref`s are kept (cycles stay finite). */
   doc: OpenApiDocument;
-  /** It had `$ref`s into other files (bundling it took time: see handOver). */
-  bundled?: boolean;
   /** `npm run contract` read and checked it, and handed it to this worker (see handOver). */
   handedOver?: boolean;
 }
@@ -52,7 +50,7 @@ export async function loadSpec(file: string, { own = false }: { own?: boolean } 
   const multiFile = externalRefs(raw);
   const doc = multiFile ? await bundled(file, path) : checkedInternalRefs(file, raw as unknown as OpenApiDocument);
   normalizeOpenApi30(doc);
-  return { path, doc, ...(multiFile ? { bundled: true } : {}) };
+  return { path, doc };
 }
 
 /**

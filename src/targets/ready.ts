@@ -1,4 +1,5 @@
-// Kept apart from prism.ts: the contract workers wait for the mock but never start one (execa costs 0.2 s to load).
+// Kept apart from prism.ts: the contract workers wait for the mock but never start one, and need none of its
+// process and port plumbing.
 
 /** Waits until something answers HTTP at the URL (any status), or the deadline, or `gone()` says it never will. */
 export async function waitForMock(baseUrl: string, timeoutMs: number, gone: () => boolean = () => false): Promise<boolean> {
