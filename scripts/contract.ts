@@ -175,12 +175,15 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
   // On the mock, Prism's ~1.5 s start is the longest thing on the way to the first request: it goes first, and
   // everything else (spec, vitest, the workers) loads while it boots; the workers wait for it (harness).
   let starting: Promise<RunningMock> | undefined;
+  let served: Deferred<readonly string[] | undefined> | undefined;
   // A live run has no mock to start: vitest loads from here, beside the checks of the target.
   if (settings.baseUrl) loadVitest().catch(() => undefined);
   if (!settings.baseUrl) {
     const { announceMock, freePort, startPrism } = await import('../src/targets/prism.ts');
     const port = await freePort();
-    starting = startPrism(settings.specPath, { port });
+    // A shard's mock serves only the shard's operations, named once the spec is read (src/run/shard.ts).
+    served = settings.shard ? deferred<readonly string[] | undefined>() : undefined;
+    starting = startPrism(settings.specPath, { port, ...(served ? { served } : {}) });
     starting.catch(() => undefined); // reported below, once the spec is known to be readable
     announceMock(`http://127.0.0.1:${port}`);
   }
@@ -208,7 +211,7 @@ async function run(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise
     early.tests.catch(() => undefined); // awaited (and reported) below
   }
   try {
-    return await prepareAndRun(loadVitest, flags, settings, { runSeed, starting, vitestOptions, handOverFile, ...(early ? { early } : {}) });
+    return await prepareAndRun(loadVitest, flags, settings, { runSeed, starting, served, vitestOptions, handOverFile, ...(early ? { early } : {}) });
   } catch (error) {
     early?.options.reject(error);
     await early?.tests.then((t) => (t.output.drop(), t.close())).catch(() => undefined);
@@ -221,6 +224,8 @@ interface Started {
   runSeed: number;
   /** The embedded mock, booting (a mock run). */
   starting: Promise<RunningMock> | undefined;
+  /** What a shard's mock is to serve, told once the spec is read. */
+  served: Deferred<readonly string[] | undefined> | undefined;
   vitestOptions: Parameters<VitestNode['createVitest']>[1];
   /** Where the checked spec is left for the workers (src/spec/load.ts handOverTo). */
   handOverFile: string;
@@ -239,22 +244,36 @@ async function prepareAndRun(
   loadVitest: () => Promise<VitestNode>,
   flags: Flags,
   settings: ReturnType<typeof readSettings>,
-  { runSeed, starting, vitestOptions, handOverFile, early }: Started,
+  { runSeed, starting, served, vitestOptions, handOverFile, early }: Started,
 ): Promise<number> {
   // vitest first: its start and its workers' boot are the long way to the first test; what this process checks
   // next overlaps with them.
   await early?.tests.then((t) => Promise.race([t.reporter.runStarted, t.done])).catch(() => undefined);
-  const [{ readTokens, tokenSource }, { ContractReporter }, { buildSpecModel, redactorFor }, { replayContext }, { readBaseline }, { schemesOf }] =
-    await Promise.all([
-      import('../src/config/tokens.ts'),
-      import('../src/report/vitest-reporter.ts'),
-      import('../src/run/spec-model.ts'),
-      import('../src/config/replay.ts'),
-      import('../src/run/findings.ts'),
-      import('../src/spec/rules.ts'),
-    ]);
+  const [
+    { readTokens, tokenSource },
+    { ContractReporter },
+    { buildSpecModel, redactorFor },
+    { replayContext },
+    { readBaseline },
+    { schemesOf },
+    { servedOperations },
+  ] = await Promise.all([
+    import('../src/config/tokens.ts'),
+    import('../src/report/vitest-reporter.ts'),
+    import('../src/run/spec-model.ts'),
+    import('../src/config/replay.ts'),
+    import('../src/run/findings.ts'),
+    import('../src/spec/rules.ts'),
+    import('../src/run/shard.ts'),
+  ]);
   // The spec is read (a multi-file one bundled) and checked here once, for the workers too.
   const loading = buildSpecModel(settings.specPath, { handOverTo: handOverFile });
+  // An unreadable spec is reported below; the mock is only told not to wait for its operations.
+  if (served)
+    loading.then(
+      (spec) => served.resolve(servedOperations(spec, settings.shard)),
+      () => served.reject(new Error('the spec could not be read')),
+    );
   // The workers only wait for the mock; a mock that cannot start ends the run here, in one line — unless the spec
   // itself is unreadable, which is the line to print (main's own error path), not Prism's view of it.
   starting?.catch((error) =>
@@ -300,7 +319,8 @@ async function prepareAndRun(
         (m) => {
           mock = m;
           target.baseUrl = m.baseUrl;
-          console.log(`contract: the embedded Prism mock is up at ${m.baseUrl} (ready in ${Math.round(m.startupMs)} ms)`);
+          const serving = m.served ? ` · serving this shard's ${m.served.length} of ${spec.operations.length} operations` : '';
+          console.log(`contract: the embedded Prism mock is up at ${m.baseUrl} (ready in ${Math.round(m.startupMs)} ms)${serving}`);
         },
         () => undefined, // reported above
       );

@@ -4,6 +4,7 @@ import type { Operation } from '../spec/operations.ts';
 import type { SecurityScheme } from '../spec/rules.ts';
 import { textOf } from '../spec/text.ts';
 import type { Redactor } from '../base/redact.ts';
+import { CannotRunError } from '../base/errors.ts';
 import type { Exchange, FailureKind } from './exchange.ts';
 import { AdaptiveLimit } from './throttle.ts';
 import { CAPTURE_KEY, capturingFetch, PlainRequest, type CaptureSlot } from './undici-fetch.ts';
@@ -52,6 +53,11 @@ export interface TransportOptions {
   deadline?: { at: number; label: string };
   /** Timeouts or connection failures in a row after which an operation's further requests are not sent (default 2). */
   breakAfter?: number;
+  /**
+   * The operations the target serves, when it serves only some (a shard's mock): a request to another is the suite's
+   * mistake, and stops the run rather than come back as a 404 judged as the server's.
+   */
+  serves?: ReadonlySet<string>;
 }
 
 /** What the run's traffic looked like, for the reports: per operation, and how the server throttled. */
@@ -192,7 +198,15 @@ export function createTransport<Paths extends object>(options: TransportOptions)
     get sent() {
       return sent;
     },
-    send: (op, c, auth, extraHeaders = {}) => sendOnce(op, c, auth, extraHeaders),
+    send: (op, c, auth, extraHeaders = {}) => {
+      if (options.serves && !options.serves.has(op.key))
+        return Promise.reject(
+          new CannotRunError(
+            `--shard: ${op.key} was asked of a mock that serves only this shard's operations — a defect of the suite (src/run/shard.ts); run without --shard meanwhile`,
+          ),
+        );
+      return sendOnce(op, c, auth, extraHeaders);
+    },
     stats: () => {
       const operations: TransportStats['operations'] = {};
       for (const [key, o] of ops) operations[key] = { sent: o.sent, notSent: o.notSent, ...(o.open ? { open: o.open } : {}) };

@@ -72,8 +72,10 @@ export function mergeOutcomes(results: readonly ScenarioResult[]): Outcome[] {
       if (o.reason !== undefined) prev.reason = o.reason;
       else delete prev.reason;
     }
-    if (RANK[prev.status] < RANK.passed) prev.reason ??= o.reason;
-    else delete prev.reason;
+    // Of the reasons a check was not judged, the first in text order, not in the order the tests ended: the tests'
+    // order changes from run to run (vitest runs the slowest file first), and a shard's report must read as the run's.
+    if (RANK[prev.status] >= RANK.passed) delete prev.reason;
+    else if (o.reason !== undefined && (prev.reason === undefined || (o.status === prev.status && o.reason < prev.reason))) prev.reason = o.reason;
   }
   return [...merged.values()].sort((a, b) => a.check.localeCompare(b.check) || a.operation.localeCompare(b.operation));
 }

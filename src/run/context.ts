@@ -39,8 +39,10 @@ export function createContext<Paths extends object = object>(args: {
   tokens: TokenEntry[];
   /** Remember judgements (default: yes). */
   verdictCache?: boolean;
+  /** The operations the target serves, when it serves only some (a shard's mock: src/run/shard.ts). */
+  served?: readonly string[];
 }): RunContext {
-  const { verdictCache, ...given } = args;
+  const { verdictCache, served, ...given } = args;
   const redactor = redactorFor(args.tokens, args.spec);
   const { deadline, maxTime } = args.settings;
   const transport = createTransport<Paths>({
@@ -51,6 +53,7 @@ export function createContext<Paths extends object = object>(args: {
     concurrency: args.settings.concurrency,
     redactor,
     ...(deadline !== undefined && maxTime ? { deadline: { at: deadline, label: maxTime.label } } : {}),
+    ...(served ? { serves: new Set(served) } : {}),
   });
   return {
     ...given,

@@ -1,3 +1,6 @@
+import type { Operation } from '../spec/operations.ts';
+import type { OpenApiDocument } from '../spec/types.ts';
+
 /**
  * Fan-out across CI runners (`--shard i/n`): each contract test belongs to one shard by a hash of what it is about
  * — the operation key (`GET /kyc/status`) for every per-operation family, so all the checks of an operation run on
@@ -24,4 +27,32 @@ export function shardOf(key: string, count: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (((h ^ (h >>> 16)) >>> 0) % count) + 1;
+}
+
+/**
+ * Declarations whose requests can reach operations other than the one under test: a flow's steps, a link followed
+ * wherever it points, the tenant matrix's reads of other resources.
+ */
+const REACHES_ANY = ['x-flows', 'x-links', 'x-tenant'] as const;
+
+/**
+ * The operations the tests of one shard send requests to: its own, and the list operations their
+ * `x-resource-list` reads ids from — or undefined, every operation, when the run is not sharded, when a declaration
+ * can lead anywhere, or when the shard holds none. A shard's embedded mock serves only these: Prism matches every
+ * request against every operation it serves, so on DigitalOcean's 408 a shard's mock spent a quarter of its time
+ * routing (BENCHMARKS.md). The transport refuses a request outside them, so a mistake here stops the run instead of
+ * turning into a 404 judged as the server's.
+ */
+export function servedOperations(spec: { doc: OpenApiDocument; operations: readonly Operation[] }, shard: Shard | undefined): string[] | undefined {
+  if (!shard || shard.count === 1) return undefined;
+  const reachesAny =
+    REACHES_ANY.some((x) => spec.doc[x] !== undefined) || spec.operations.some((op) => [...op.responses.values()].some((r) => r.extensions['x-links']));
+  if (reachesAny) return undefined;
+  const mine = spec.operations.filter((op) => inShard(op.key, shard));
+  if (!mine.length) return undefined;
+  const byId = new Map(spec.operations.map((op) => [op.id, op.key]));
+  const lists = mine
+    .map((op) => (op.extensions['x-resource-list'] as { operationId?: string } | undefined)?.operationId)
+    .map((id) => (id ? byId.get(id) : undefined));
+  return [...new Set([...mine.map((op) => op.key), ...lists.filter((key): key is string => key !== undefined)])];
 }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import getPort from 'get-port';
 import { CannotRunError } from '../base/errors.ts';
@@ -11,6 +11,8 @@ export interface RunningMock {
   stop(): Promise<void>;
   /** Why the mock ended before it was stopped (its last error line), if it did. */
   died(): string | undefined;
+  /** The operations it serves when it serves only some (a shard's mock); undefined: all. */
+  served?: readonly string[];
 }
 
 const live = new Set<ChildProcess>();
@@ -41,6 +43,9 @@ function hookExit(): void {
  */
 const PRISM_NODE_FLAGS = ['--heap-growing-percent=50'];
 
+/** Prism's server as its CLI starts it, less what a run does not need (see the file). */
+const HOST = fileURLToPath(new URL('./prism-host.mjs', import.meta.url));
+
 /**
  * Starts the embedded Prism mock (from node_modules, static examples) on a free loopback port and waits until it
  * answers; the exit hook above kills it when this process ends. A port taken between choosing and binding is
@@ -49,36 +54,48 @@ const PRISM_NODE_FLAGS = ['--heap-growing-percent=50'];
  */
 export async function startPrism(
   specPath: string,
-  { attempts = 3, readyTimeoutMs = 30_000, port: fixedPort }: { attempts?: number; readyTimeoutMs?: number; port?: number } = {},
+  {
+    attempts = 3,
+    readyTimeoutMs = 30_000,
+    port: fixedPort,
+    served,
+  }: {
+    attempts?: number;
+    readyTimeoutMs?: number;
+    port?: number;
+    /**
+     * The operations (`GET /kyc/status`) to serve, once known — undefined: all. Prism reads the document meanwhile,
+     * and listens once it has them; a rejection leaves the mock unstarted (the caller reports why).
+     */
+    served?: Promise<readonly string[] | undefined>;
+  } = {},
 ): Promise<RunningMock> {
   hookExit();
-  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
   let lastError = '';
   // A port announced before the start (see announceMock) cannot move to another one.
   for (let attempt = 0; attempt < (fixedPort ? 1 : attempts); attempt++) {
     const port = fixedPort ?? (await freePort());
     const started = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        ...PRISM_NODE_FLAGS,
-        cli,
-        'mock',
-        specPath,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--errors',
-        'false',
-        '--verboseLevel',
-        'warn',
-        '--cors',
-        'false',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...PRISM_NODE_FLAGS, HOST, specPath, '127.0.0.1', String(port), ...(served ? ['--served-from-parent'] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe', ...(served ? (['ipc'] as const) : [])],
+    });
     live.add(child);
+    // The host asks once it has read the document; the answer waits for the parent's reading of the spec. The host
+    // closes the channel (closed from this side, node never emits the child's 'close', which stop() waits for); it
+    // does not hold this process open meanwhile. Told nothing (the spec is unreadable), it waits to be stopped.
+    child.channel?.unref();
+    let servedNames: readonly string[] | undefined;
+    child.once(
+      'message',
+      () =>
+        void served?.then(
+          (names) => {
+            servedNames = names;
+            if (child.connected) child.send({ served: names ?? null });
+          },
+          () => undefined,
+        ),
+    );
     const output: string[] = [];
     // CONTRACT_MOCK_LOG=<file> keeps everything Prism says, to explain a mock that misbehaves.
     const log = process.env['CONTRACT_MOCK_LOG'] ? createWriteStream(process.env['CONTRACT_MOCK_LOG'], { flags: 'a' }) : undefined;
@@ -88,8 +105,8 @@ export async function startPrism(
       log?.write(chunk);
       if (output.length > 50) output.shift();
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     const baseUrl = `http://127.0.0.1:${port}`;
     let exited = false;
     let stopping = false;
@@ -121,29 +138,27 @@ export async function startPrism(
           await end('SIGTERM');
           log?.end();
         },
-        died: () => (exited && !stopping ? lastLine(output) : undefined),
+        ...(servedNames ? { served: servedNames } : {}),
+        died: () =>
+          exited && !stopping ? (lastLine(output, /error|fatal|exception|heap/i) ?? lastLine(output, /./) ?? 'it exited without a word') : undefined,
       };
     }
     await end('SIGKILL');
-    lastError =
-      output
-        .join('')
-        .split('\n')
-        .filter((l) => /error|EADDRINUSE|fatal/i.test(l))
-        .slice(-1)[0]
-        ?.trim() ?? 'it did not answer';
+    lastError = lastLine(output, /error|EADDRINUSE|fatal/i) ?? 'it did not answer';
     if (!/EADDRINUSE/.test(lastError)) break;
   }
   throw new CannotRunError(`mock: Prism did not start — ${lastError}`);
 }
 
-function lastLine(output: string[]): string {
-  const lines = output
+/** The last line Prism said that matches, without the host's `level [logger]` prefix (prism-host.mjs). */
+function lastLine(output: string[], matching: RegExp): string | undefined {
+  return output
     .join('')
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.filter((l) => /error|fatal|exception|heap/i.test(l)).slice(-1)[0] ?? lines.slice(-1)[0] ?? 'it exited without a word';
+    .filter((l) => l && matching.test(l))
+    .at(-1)
+    ?.replace(/^(fatal|error|warn|info|start) \[[A-Z ]+\] /, '');
 }
 
 export function freePort(): Promise<number> {

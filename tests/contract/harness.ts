@@ -13,7 +13,7 @@ import { CannotRunError } from '../../src/base/errors.ts';
 import { waitForMock } from '../../src/targets/ready.ts';
 import type { Operation } from '../../src/spec/operations.ts';
 import { schemesOf } from '../../src/spec/rules.ts';
-import { inShard } from '../../src/run/shard.ts';
+import { inShard, servedOperations } from '../../src/run/shard.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -44,7 +44,16 @@ export function contract(): Promise<RunContext & { baseline?: Baseline }> {
     const inUse = [...new Set(spec.operations.flatMap(schemesOf))];
     const tokens = provided.kind === 'mock' ? mockTokens(spec) : readTokens(process.env, spec.rules, inUse)!;
     // The client is typed by the generated paths; another CONTRACT_SPEC goes through the same requests.
-    const ctx = createContext<paths>({ spec, target: { kind: provided.kind, baseUrl: provided.baseUrl }, settings, runSeed: provided.runSeed, tokens });
+    // A shard's mock serves only the shard's operations (npm run contract starts it so; vitest alone serves all).
+    const served = provided.kind === 'mock' ? servedOperations(spec, settings.shard) : undefined;
+    const ctx = createContext<paths>({
+      spec,
+      target: { kind: provided.kind, baseUrl: provided.baseUrl },
+      settings,
+      runSeed: provided.runSeed,
+      tokens,
+      ...(served ? { served } : {}),
+    });
     // A deep run shares its time budget out over the tests the CLI counted before the run.
     const planned = inject('contractTests');
     if (planned) ctx.clock.plan(planned);

@@ -79,3 +79,14 @@ test('a kept-alive connection the server drops as a request goes out is retried 
     always.close();
   }
 });
+
+test("a request outside the operations a shard's mock serves stops the run instead of going out", async () => {
+  const transport = createTransport({ baseUrl: base, timeoutMs: 5000, redactor: new Redactor(), serves: new Set(['GET /kyc/status']) });
+  await expect(transport.send(listRoles, { path: {}, query: {}, headers: {} }, { kind: 'none' })).rejects.toThrow(
+    /--shard: GET \/roles was asked of a mock that serves only this shard's operations/,
+  );
+  expect(seen).toEqual([]);
+  const served = createTransport({ baseUrl: base, timeoutMs: 5000, redactor: new Redactor(), serves: new Set([listRoles.key]) });
+  expect((await served.send(listRoles, { path: {}, query: {}, headers: {} }, { kind: 'none' })).response?.status).toBe(200);
+  expect(seen.map((s) => s.url)).toEqual(['/roles']);
+});
