@@ -2,14 +2,15 @@
  * How many requests per second the embedded mock serves, at a given log level and number in flight — the ceiling
  * a run on the mock cannot pass (it only asks; Prism answers):
  *   npx tsx bench/prism-rate.ts [verboseLevel=warn] [requests=1000] [spec] [path] [prefer] [header:value]
- * Prism logs every request at its default level (info); that logging is what `--verboseLevel warn` removes.
+ * Prism logs every request at its default level (info); that logging is what `--verboseLevel warn` removes. At
+ * `warn` the mock is started as a run starts it; at another level, through Prism's own CLI.
  * Its router tries every path of the spec on every request: a large spec lowers the ceiling (DigitalOcean's 408
  * operations), so the figure is taken on the spec the run uses, with its cheapest request (a GET, no inputs).
  */
 import { createRequire } from 'node:module';
 import { execa } from 'execa';
 import { Agent, request } from 'undici';
-import { freePort } from '../src/targets/prism.ts';
+import { freePort, startPrism } from '../src/targets/prism.ts';
 import { waitForMock } from '../src/targets/ready.ts';
 
 const level = process.argv[2] ?? 'warn';
@@ -19,15 +20,9 @@ const path = process.argv[5] ?? '/kyc/status';
 const prefer = process.argv[6] || (process.argv[5] ? undefined : 'example=pending');
 // The credential where the spec's scheme wants it (default: a bearer token).
 const [credentialHeader, credential] = (process.argv[7] ?? 'authorization:Bearer app_mock_full_access_token').split(/:(.*)/s) as [string, string];
-const port = await freePort();
-const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
-const prism = execa(
-  process.execPath,
-  [cli, 'mock', spec, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', level, '--cors', 'false'],
-  { cleanup: true, reject: false, stdio: 'ignore' },
-);
-const url = `http://127.0.0.1:${port}`;
-if (!(await waitForMock(url, 60_000))) throw new Error('Prism did not start');
+// `warn`: the mock as a run starts it (src/targets/prism-host.mjs, which logs at warn). Another level: Prism's own
+// CLI at that level, to see what logging costs.
+const { url, stop } = level === 'warn' ? await asTheRunStartsIt() : await throughTheCli();
 const agent = new Agent({ connections: 8 });
 const rates: Record<string, number> = {};
 for (const inFlight of [1, 4, 8]) {
@@ -46,6 +41,30 @@ for (const inFlight of [1, 4, 8]) {
     rates[`${inFlight} in flight`] = Math.round(n / ((performance.now() - t) / 1000));
   }
 }
-prism.kill();
+await stop();
 await agent.close();
 console.log(JSON.stringify({ spec, path, verboseLevel: level, requestsPerSecond: rates }));
+
+async function asTheRunStartsIt(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const mock = await startPrism(spec, { readyTimeoutMs: 60_000 });
+  return { url: mock.baseUrl, stop: () => mock.stop() };
+}
+
+async function throughTheCli(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  const prism = execa(
+    process.execPath,
+    [cli, 'mock', spec, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', level, '--cors', 'false'],
+    { cleanup: true, reject: false, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  if (!(await waitForMock(url, 60_000))) throw new Error('Prism did not start');
+  return {
+    url,
+    stop: async () => {
+      prism.kill();
+      await prism;
+    },
+  };
+}
