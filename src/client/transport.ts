@@ -199,10 +199,11 @@ export function createTransport<Paths extends object>(options: TransportOptions)
       return sent;
     },
     send: (op, c, auth, extraHeaders = {}) => {
-      if (options.serves && !options.serves.has(op.key))
+      // By what goes out (a scenario may send another method on an operation's path), not by the operation's name.
+      if (options.serves && !options.serves.has(`${op.method.toUpperCase()} ${op.path}`))
         return Promise.reject(
           new CannotRunError(
-            `--shard: ${op.key} was asked of a mock that serves only this shard's operations — a defect of the suite (src/run/shard.ts); run without --shard meanwhile`,
+            `--shard: ${op.method.toUpperCase()} ${op.path} was asked of a mock that serves only this shard's operations — a defect of the suite (src/run/shard.ts); run without --shard meanwhile`,
           ),
         );
       return sendOnce(op, c, auth, extraHeaders);

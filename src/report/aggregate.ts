@@ -75,7 +75,7 @@ export function mergeOutcomes(results: readonly ScenarioResult[]): Outcome[] {
     // Of the reasons a check was not judged, the first in text order, not in the order the tests ended: the tests'
     // order changes from run to run (vitest runs the slowest file first), and a shard's report must read as the run's.
     if (RANK[prev.status] >= RANK.passed) delete prev.reason;
-    else if (o.reason !== undefined && (prev.reason === undefined || (o.status === prev.status && o.reason < prev.reason))) prev.reason = o.reason;
+    else if (o.status === prev.status && o.reason !== undefined && (prev.reason === undefined || o.reason < prev.reason)) prev.reason = o.reason;
   }
   return [...merged.values()].sort((a, b) => a.check.localeCompare(b.check) || a.operation.localeCompare(b.operation));
 }

@@ -70,6 +70,8 @@ export const SHARD_FILE = 'contract-shard.json';
 export class ContractReporter implements Reporter {
   private readonly cases: JunitCase[] = [];
   private readonly errors: string[] = [];
+  /** A test that could not be made (a CannotRunError: a setup that cannot work, a defect of the suite's own). */
+  private cannotRun: string | undefined;
   private started = Date.now();
   /** Merged shards: the longest shard's duration (they ran side by side), not the merge's own. */
   private durationMs?: number;
@@ -95,8 +97,10 @@ export class ContractReporter implements Reporter {
     if (sent !== undefined) this.requests = (this.requests ?? 0) + sent;
     if (meta) this.cases.push({ file, result: meta, ms });
     else if (testCase.result().state === 'failed') {
-      const message = testCase.result().errors?.[0]?.message?.split('\n')[0] ?? 'failed';
+      const error = testCase.result().errors?.[0];
+      const message = error?.message?.split('\n')[0] ?? 'failed';
       this.errors.push(`${testCase.fullName}: ${message}`);
+      if (error?.name === 'CannotRunError') this.cannotRun ??= message;
     }
   }
 
@@ -182,7 +186,8 @@ export class ContractReporter implements Reporter {
       ...traffic,
       ...(options.deep ? { deep: true } : {}),
     };
-    const gone = options.targetGone?.();
+    // The mock died, or a test could not be made: nothing the run judged counts, it could not be made (exit 2).
+    const gone = options.targetGone?.() ?? this.cannotRun;
     if (gone) base.errors.unshift(options.redactor.text(gone));
     const report: RunReport = options.redactor.value({ ...base, ...verdictOf({ ...base, ran: gone ? 0 : results.length }) });
     this.report = report;

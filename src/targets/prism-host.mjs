@@ -22,10 +22,8 @@ const { createLogger } = require('@stoplight/prism-core');
 const { getHttpOperationsFromSpec, resetJSONSchemaGenerator } = require('@stoplight/prism-http');
 const { createServer } = require('@stoplight/prism-http-server');
 const $RefParser = require('@stoplight/json-schema-ref-parser');
-const { configureExtensionsUserProvided } = require('@stoplight/prism-cli/dist/extensions');
 
 const [spec, host, port, served] = process.argv.slice(2);
-if (!spec || !host || !port) fail('usage: prism-host.mjs <spec> <host> <port> [--served-from-parent]');
 // Asked for once the document is read, not before: a message that arrives while this module still loads (ESM
 // loading is asynchronous) is dropped for want of a listener. The answer `{ served: null }` means all of them.
 const servedOnes = () =>
@@ -52,16 +50,19 @@ const out = {
 const logger = createLogger('CLI', { customLevels: { start: 31 }, level: 'warn', formatters: { level: (level) => ({ level }) } }, out);
 
 try {
+  if (!spec || !host || !port) throw new Error('usage: prism-host.mjs <spec> <host> <port> [--served-from-parent]');
   const all = await getHttpOperationsFromSpec(spec);
-  if (all.length === 0) fail('No operations found in the current file.');
+  if (all.length === 0) throw new Error('No operations found in the current file.');
   const names = await servedOnes();
   if (process.connected) process.disconnect();
   const wanted = names && new Set(names);
   const operations = wanted ? all.filter((op) => wanted.has(`${op.method.toUpperCase()} ${op.path}`)) : all;
-  if (wanted && operations.length !== wanted.size) fail(`the spec has ${operations.length} of the ${wanted.size} operations to serve`);
+  if (wanted && operations.length !== wanted.size) throw new Error(`the spec has ${operations.length} of the ${wanted.size} operations to serve`);
   const root = await new $RefParser().parse(spec);
-  if (root && typeof root === 'object' && 'x-json-schema-faker' in root) await configureExtensionsUserProvided(spec, {});
-  else resetJSONSchemaGenerator();
+  if (root && typeof root === 'object' && 'x-json-schema-faker' in root) {
+    const { configureExtensionsUserProvided } = require('@stoplight/prism-cli/dist/extensions');
+    await configureExtensionsUserProvided(spec, {});
+  } else resetJSONSchemaGenerator();
   const server = createServer(operations, {
     cors: false,
     config: {
@@ -78,10 +79,8 @@ try {
   const address = await server.listen(Number(port), host);
   process.stdout.write(`start [CLI] Prism is listening on ${address}\n`);
 } catch (error) {
-  fail(error instanceof Error ? `${error.code ? `${error.code} ` : ''}${error.message}` : String(error));
-}
-
-function fail(message) {
-  process.stderr.write(`fatal [CLI] ${message}\n`);
-  process.exit(1);
+  // Prism's listen rejects with a string ("listen EADDRINUSE: …"): src/targets/prism.ts looks for EADDRINUSE to
+  // try another port. Exit once the line is written: where pipes are asynchronous it would otherwise be lost.
+  const message = error instanceof Error ? `${error.code ? `${error.code} ` : ''}${error.message}` : String(error);
+  process.stderr.write(`fatal [CLI] ${message}\n`, () => process.exit(1));
 }

@@ -93,7 +93,8 @@ export async function startPrism(
             servedNames = names;
             if (child.connected) child.send({ served: names ?? null });
           },
-          () => undefined,
+          // Nothing to serve will come (the spec could not be read): the mock is not started.
+          () => child.kill('SIGKILL'),
         ),
     );
     const output: string[] = [];
