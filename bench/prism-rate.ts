@@ -7,11 +7,9 @@
  * Its router tries every path of the spec on every request: a large spec lowers the ceiling (DigitalOcean's 408
  * operations), so the figure is taken on the spec the run uses, with its cheapest request (a GET, no inputs).
  */
-import { createRequire } from 'node:module';
-import { execa } from 'execa';
 import { Agent, request } from 'undici';
-import { freePort, startPrism } from '../src/targets/prism.ts';
-import { waitForMock } from '../src/targets/ready.ts';
+import { startPrism } from '../src/targets/prism.ts';
+import { startPrismCli } from '../tests/fixtures/prism-cli.ts';
 
 const level = process.argv[2] ?? 'warn';
 const n = Number(process.argv[3] ?? 1000);
@@ -22,7 +20,7 @@ const prefer = process.argv[6] || (process.argv[5] ? undefined : 'example=pendin
 const [credentialHeader, credential] = (process.argv[7] ?? 'authorization:Bearer app_mock_full_access_token').split(/:(.*)/s) as [string, string];
 // `warn`: the mock as a run starts it (src/targets/prism-host.mjs, which logs at warn). Another level: Prism's own
 // CLI at that level, to see what logging costs.
-const { url, stop } = level === 'warn' ? await asTheRunStartsIt() : await throughTheCli();
+const { baseUrl: url, stop } = level === 'warn' ? await startPrism(spec, { readyTimeoutMs: 60_000 }) : await startPrismCli(spec, level);
 const agent = new Agent({ connections: 8 });
 const rates: Record<string, number> = {};
 for (const inFlight of [1, 4, 8]) {
@@ -44,27 +42,3 @@ for (const inFlight of [1, 4, 8]) {
 await stop();
 await agent.close();
 console.log(JSON.stringify({ spec, path, verboseLevel: level, requestsPerSecond: rates }));
-
-async function asTheRunStartsIt(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const mock = await startPrism(spec, { readyTimeoutMs: 60_000 });
-  return { url: mock.baseUrl, stop: () => mock.stop() };
-}
-
-async function throughTheCli(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
-  const prism = execa(
-    process.execPath,
-    [cli, 'mock', spec, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', level, '--cors', 'false'],
-    { cleanup: true, reject: false, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  if (!(await waitForMock(url, 60_000))) throw new Error('Prism did not start');
-  return {
-    url,
-    stop: async () => {
-      prism.kill();
-      await prism;
-    },
-  };
-}

@@ -1,12 +1,10 @@
-import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { freePort, startPrism } from '../../src/targets/prism.ts';
-import { waitForMock } from '../../src/targets/ready.ts';
+import { startPrism } from '../../src/targets/prism.ts';
+import { startPrismCli } from '../fixtures/prism-cli.ts';
 import { buildSpecModel } from '../../src/run/spec-model.ts';
 
 /**
@@ -16,25 +14,6 @@ import { buildSpecModel } from '../../src/run/spec-model.ts';
 const SPEC = 'spec/salesive-account.yaml';
 const TOKEN = 'Bearer app_mock_full_access_token';
 
-async function throughTheCli(spec: string) {
-  const port = await freePort();
-  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
-  const child = execa(
-    process.execPath,
-    [cli, 'mock', spec, '--host', '127.0.0.1', '--port', String(port), '--errors', 'false', '--verboseLevel', 'warn', '--cors', 'false'],
-    { reject: false, stdio: 'ignore', cleanup: true },
-  );
-  const baseUrl = `http://127.0.0.1:${port}`;
-  if (!(await waitForMock(baseUrl, 60_000))) throw new Error("Prism's CLI did not start");
-  return {
-    baseUrl,
-    stop: async () => {
-      child.kill();
-      await child;
-    },
-  };
-}
-
 async function answer(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string) {
   const r = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   return { status: r.status, type: r.headers.get('content-type'), violations: r.headers.get('sl-violations'), body: await r.text() };
@@ -42,7 +21,7 @@ async function answer(baseUrl: string, method: string, path: string, headers: Re
 
 test("answers every request as Prism's CLI does", async () => {
   const { operations } = await buildSpecModel(SPEC);
-  const [host, cli] = await Promise.all([startPrism(SPEC), throughTheCli(SPEC)]);
+  const [host, cli] = await Promise.all([startPrism(SPEC), startPrismCli(SPEC)]);
   try {
     const requests = operations.flatMap((op) => {
       const path = op.path.replace(/\{[^}]+\}/g, 'abc123');
