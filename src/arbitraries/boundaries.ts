@@ -30,11 +30,14 @@ export type Place = 'path' | 'query' | 'header' | 'body';
 const WIRE_LENGTH = 1024;
 /** A body field of a length past this proves nothing more than one a little shorter would (and a 10 MB body might). */
 const BODY_LENGTH = 65_536;
+/** Item counts past these are not probed: a body of 1,000 items says what 10,000 would; a query's URL stays short. */
+const BODY_ITEMS = 1000;
+const QUERY_ITEMS = 50;
 
 /**
  * The boundary values of the schema at `pointer`: `minimum − 1`, `minimum`, `maximum`, `maximum + 1` (exclusive
- * bounds likewise), lengths at and past `minLength`/`maxLength`, the empty string and zero where the schema admits
- * them. Deterministic: the same values in every run, whatever the seed. A value is kept only when the spec's own
+ * bounds likewise), lengths at and past `minLength`/`maxLength`, item counts at and past `minItems`/`maxItems`, the
+ * empty string, the empty array and zero where the schema admits them. Deterministic: the same values in every run, whatever the seed. A value is kept only when the spec's own
  * validator says what it is — accepted as a whole (at a bound), or refused for that bound alone (past it) — so a
  * probe never breaks two rules and blames one. `sample` is the value a valid request carries there (a string of
  * the right shape is lengthened or cut from it, so a pattern or format still holds).
@@ -62,7 +65,7 @@ export function boundaryValues(
   const validBasis = (keyword: string) => eitherInferred(keywordBasis(ctx, visit, keyword), inferredOwnSchema(ctx, pointer, visit.inherited));
   const out: Boundary[] = [];
   const at = (value: unknown, keyword: string, bound: string) => {
-    if (value !== undefined && accepted(value) && !out.some((b) => b.valid && b.value === value))
+    if (value !== undefined && accepted(value) && !out.some((b) => b.valid && sameValue(b.value, value)))
       out.push({ value, valid: true, bound, basis: validBasis(keyword) });
   };
   const past = (value: unknown, keyword: string, bound: string) => {
@@ -119,16 +122,63 @@ export function boundaryValues(
     }
     if (!minLength) at('', 'type', 'the empty string');
   }
+
+  // Item counts, where an array travels whole: a body field, or a query parameter (a path or header array is one
+  // serialized string, and its count is the serializer's business).
+  if (types[0] === 'array' && (place === 'body' || place === 'query')) {
+    const limit = place === 'body' ? BODY_ITEMS : QUERY_ITEMS;
+    const count = (keyword: string) => (typeof s[keyword] === 'number' && s[keyword] <= limit ? s[keyword] : undefined);
+    const minItems = count('minItems');
+    const maxItems = count('maxItems');
+    const ofCount = (n: number, keep: (v: unknown[]) => boolean) => arraysOfLength(n, options.sample).find(keep);
+    if (minItems !== undefined && minItems > 0) {
+      at(ofCount(minItems, accepted), 'minItems', `minItems ${minItems}`);
+      past(
+        ofCount(minItems - 1, (v) => breaksOnly(v, 'minItems')),
+        'minItems',
+        `minItems ${minItems}`,
+      );
+    }
+    if (maxItems !== undefined) {
+      at(ofCount(maxItems, accepted), 'maxItems', `maxItems ${maxItems}`);
+      past(
+        ofCount(maxItems + 1, (v) => breaksOnly(v, 'maxItems')),
+        'maxItems',
+        `maxItems ${maxItems}`,
+      );
+    }
+    if (!minItems) at([], 'type', 'the empty array');
+  }
   return out;
 }
 
-/** Whether a value survives the trip: no blank path segment (another route), no blank header (dropped). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+}
+
+/**
+ * Arrays of `n` items made from the sample's own items — cut, or lengthened by repeating them in turn, then by
+ * repeating the last — so each item stays one the schema accepts. None without a sample item to repeat: an item
+ * made up here could break a rule of its own, and the probe would blame the count. Where items must be unique,
+ * repeating breaks that rule as well, and the validator's check discards the array.
+ */
+function arraysOfLength(n: number, sample: unknown): unknown[][] {
+  if (!Array.isArray(sample) || (sample.length === 0 && n > 0)) return n === 0 ? [[]] : [];
+  if (sample.length >= n) return [sample.slice(0, n)];
+  const cycled = Array.from({ length: n }, (_, i) => sample[i % sample.length] as unknown);
+  const last = [...sample, ...Array.from({ length: n - sample.length }, () => sample[sample.length - 1] as unknown)];
+  return [cycled, last];
+}
+
+/** Whether a value survives the trip: no blank path segment (another route), no blank header (dropped), no empty query array. */
 function onTheWire(v: unknown, place: Place, allowEmpty = false): boolean {
+  if (place === 'body') return true;
+  // An empty array leaves nothing in a query string: the parameter would be missing, not empty.
+  if (Array.isArray(v)) return v.length > 0;
   const blank = String(v).trim() === '';
   if (place === 'path') return !blank && !['.', '..'].includes(String(v));
   if (place === 'header') return !blank;
-  if (place === 'query') return !blank || allowEmpty;
-  return true;
+  return !blank || allowEmpty;
 }
 
 /** Strings of length `n`: the sample lengthened (its last character repeated) or cut, then plain fillers. */

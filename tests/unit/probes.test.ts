@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { boundaryProbes, boundaryValues, MAX_BOUNDARY_PROBES, type Place } from '../../src/arbitraries/boundaries.ts';
 import { readSettings } from '../../src/config/env.ts';
@@ -80,6 +85,48 @@ describe('boundary values: at each documented bound (valid) and one step past it
         ],
       },
     ],
+    [
+      "item counts, from the sample's own items",
+      {
+        schema: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 3 },
+        sample: ['x', 'y'],
+        want: [
+          [['x', 'y'], true, 'minItems 2'],
+          [['x'], false, 'minItems 2'],
+          [['x', 'y', 'x'], true, 'maxItems 3'],
+          [['x', 'y', 'x', 'y'], false, 'maxItems 3'],
+        ],
+      },
+    ],
+    [
+      'unique items: a repeated item would break uniqueItems too, so no count is probed that it cannot reach alone',
+      { schema: { type: 'array', items: { type: 'string' }, maxItems: 2, uniqueItems: true }, sample: ['x'], want: [[[], true, 'the empty array']] },
+    ],
+    ['the empty array, in a body', { schema: { type: 'array', items: { type: 'integer' } }, sample: [1], want: [[[], true, 'the empty array']] }],
+    [
+      'no empty array in a query (the parameter would be missing), past minItems or at none',
+      { schema: { type: 'array', items: { type: 'integer' }, minItems: 1 }, place: 'query', sample: [7], want: [[[7], true, 'minItems 1']] },
+    ],
+    [
+      'no item to repeat, no count probed: an item made up here could break a rule of its own',
+      { schema: { type: 'array', items: { type: 'integer' }, minItems: 2 }, want: [] },
+    ],
+    [
+      'items without a prototype (as fast-check makes objects): counted like any other',
+      {
+        schema: { type: 'array', items: { type: 'object' }, maxItems: 1 },
+        sample: [Object.assign(Object.create(null) as object, { a: 1 })],
+        want: [
+          [[{ a: 1 }], true, 'maxItems 1'],
+          [[{ a: 1 }, { a: 1 }], false, 'maxItems 1'],
+          [[], true, 'the empty array'],
+        ],
+      },
+    ],
+    [
+      'an array in a path is one serialized string: no count',
+      { schema: { type: 'array', items: { type: 'integer' }, maxItems: 2 }, place: 'path', sample: [1], want: [] },
+    ],
     ['an enum has no bound', { schema: { type: 'integer', enum: [1, 2] }, want: [] }],
     ["an identity value is the identity's, never probed", { schema: { type: 'string', maxLength: 3, 'x-identity-value': 'entityId' }, want: [] }],
   ])('%s', (_name, { schema, place, sample, want }) => {
@@ -144,6 +191,89 @@ describe('--no-write-probes', () => {
         undefined,
         undefined,
       ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('item counts against servers that make different choices', () => {
+  // One body field with a documented count: between 1 and 3 tags.
+  const doc = {
+    openapi: '3.1.0',
+    info: { title: 'Tags', version: '1' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/tags': {
+        post: {
+          operationId: 'setTags',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['tags'],
+                  additionalProperties: false,
+                  properties: { tags: { type: 'array', items: { type: 'string', enum: ['a', 'b', 'c'] }, minItems: 1, maxItems: 3 } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'saved', content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
+            '422': { description: 'invalid', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } },
+            '401': { description: 'no credential' },
+          },
+        },
+      },
+    },
+  };
+  /** How many tags the server takes: `accepts(n)`; anything else is answered 422. */
+  async function tagServer(accepts: (n: number) => boolean) {
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const tags = (JSON.parse(body || '{}') as { tags?: unknown[] }).tags;
+        const ok = Array.isArray(tags) && accepts(tags.length);
+        res.writeHead(ok ? 200 : 422, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(ok ? { ok: true } : { error: 'tags' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  test.each<[string, (n: number) => boolean, Record<string, string>]>([
+    ['keeps the count: silent', (n) => n >= 1 && n <= 3, { 'valid-input-rejected': 'passed', 'invalid-input-accepted': 'passed' }],
+    ['takes 4 tags: invalid-input-accepted fires', (n) => n >= 1, { 'valid-input-rejected': 'passed', 'invalid-input-accepted': 'violated' }],
+    [
+      'refuses 3 tags, the documented maximum: valid-input-rejected fires',
+      (n) => n >= 1 && n < 3,
+      { 'valid-input-rejected': 'violated', 'invalid-input-accepted': 'passed' },
+    ],
+  ])('a server that %s', async (_name, accepts, want) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tags-')), 'tags.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const spec = await buildSpecModel(file);
+    const server = await tagServer(accepts);
+    try {
+      const ctx = createContext({ spec, target: { kind: 'live', baseUrl: server.url }, settings: readSettings({}), runSeed: 1, tokens: mockTokens(spec) });
+      const result = await checkBoundaries(ctx, spec.operations[0]!, 'POST /tags › boundaries hold');
+      const status = Object.fromEntries(result.outcomes.filter((o) => o.check in want).map((o) => [o.check, o.status]));
+      expect(status).toEqual(want);
+      // What was probed: the counts alone, at 1 and 3 (valid), at 0 and 4 (invalid).
+      const evaluated = Object.fromEntries(result.outcomes.filter((o) => o.check in want).map((o) => [o.check, o.evaluated]));
+      expect(evaluated).toEqual({ 'valid-input-rejected': 2, 'invalid-input-accepted': 2 });
+      const fired = result.errors.map((v) => `${v.check}: ${v.expected}`);
+      for (const [check, outcome] of Object.entries(want))
+        if (outcome === 'violated')
+          expect(
+            fired.some((f) => f.startsWith(check) && /maxItems 3/.test(f)),
+            fired.join('\n'),
+          ).toBe(true);
     } finally {
       await server.close();
     }

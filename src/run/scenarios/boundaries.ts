@@ -33,7 +33,12 @@ export async function checkBoundaries(ctx: RunContext, op: Operation, name: stri
   if (base.unsatisfiable) return notApplicable(name, op.key, CHECKS, `could not generate a valid request: ${base.unsatisfiable.join('; ')}`);
   const probes = boundaryProbes(ctx.spec, op, base);
   if (!probes.length)
-    return notApplicable(name, op.key, CHECKS, 'no parameter or body field states a bound (minimum, maximum, length) or admits the empty string or zero');
+    return notApplicable(
+      name,
+      op.key,
+      CHECKS,
+      'no parameter or body field states a bound (minimum, maximum, length, item count) or admits the empty string, the empty array or zero',
+    );
   const ledger = new Ledger();
   const auth = tokenAuth(ctx, token);
   await Promise.all(
