@@ -163,10 +163,11 @@ function sameValue(a: unknown, b: unknown): boolean {
  * repeating breaks that rule as well, and the validator's check discards the array.
  */
 function arraysOfLength(n: number, sample: unknown): unknown[][] {
-  if (!Array.isArray(sample) || (sample.length === 0 && n > 0)) return n === 0 ? [[]] : [];
-  if (sample.length >= n) return [sample.slice(0, n)];
-  const cycled = Array.from({ length: n }, (_, i) => sample[i % sample.length] as unknown);
-  const last = [...sample, ...Array.from({ length: n - sample.length }, () => sample[sample.length - 1] as unknown)];
+  const items: unknown[] | undefined = Array.isArray(sample) ? sample : undefined;
+  if (!items || (items.length === 0 && n > 0)) return n === 0 ? [[]] : [];
+  if (items.length >= n) return [items.slice(0, n)];
+  const cycled = Array.from({ length: n }, (_, i) => items[i % items.length]);
+  const last = [...items, ...Array.from({ length: n - items.length }, () => items[items.length - 1])];
   return [cycled, last];
 }
 
