@@ -24,6 +24,9 @@ const { createServer } = require('@stoplight/prism-http-server');
 const $RefParser = require('@stoplight/json-schema-ref-parser');
 
 const [spec, host, port, served] = process.argv.slice(2);
+// Started with an IPC channel to the run: when the run ends, however it ends (SIGKILL included, which leaves its exit
+// hooks unrun), the channel closes and the mock ends with it.
+process.on('disconnect', () => process.exit(0));
 // Asked for once the document is read, not before: a message that arrives while this module still loads (ESM
 // loading is asynchronous) is dropped for want of a listener. The answer `{ served: null }` means all of them.
 const servedOnes = () =>
@@ -54,7 +57,6 @@ try {
   const all = await getHttpOperationsFromSpec(spec);
   if (all.length === 0) throw new Error('No operations found in the current file.');
   const names = await servedOnes();
-  if (process.connected) process.disconnect();
   const wanted = names && new Set(names);
   const operations = wanted ? all.filter((op) => wanted.has(`${op.method.toUpperCase()} ${op.path}`)) : all;
   if (wanted && operations.length !== wanted.size) throw new Error(`the spec has ${operations.length} of the ${wanted.size} operations to serve`);

@@ -77,12 +77,13 @@ export async function startPrism(
     const port = fixedPort ?? (await freePort());
     const started = performance.now();
     const child = spawn(process.execPath, [...PRISM_NODE_FLAGS, HOST, specPath, '127.0.0.1', String(port), ...(served ? ['--served-from-parent'] : [])], {
-      stdio: ['ignore', 'pipe', 'pipe', ...(served ? (['ipc'] as const) : [])],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     live.add(child);
-    // The host asks once it has read the document; the answer waits for the parent's reading of the spec. The host
-    // closes the channel (closed from this side, node never emits the child's 'close', which stop() waits for); it
-    // does not hold this process open meanwhile. Told nothing (the spec is unreadable), it waits to be stopped.
+    // The channel is how the mock knows this process is gone, even killed outright (prism-host.mjs), and how a
+    // shard's mock asks what to serve once it has read the document; the answer waits for this process's reading of
+    // the spec. It is never closed from this side (node then never emits the child's 'close', which stop() waits
+    // for), and it does not hold this process open. Told nothing (the spec is unreadable), the mock is ended.
     child.channel?.unref();
     let servedNames: readonly string[] | undefined;
     child.once(

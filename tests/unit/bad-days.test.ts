@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -205,6 +206,14 @@ describe('process hygiene: the mock never outlives the run', () => {
     const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     return { child, url, closed };
   }
+  /** The pids whose parent is `pid` (Linux). */
+  function childrenOf(pid: number): number[] {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
   async function gone(url: string): Promise<boolean> {
     for (let i = 0; i < 30; i++) {
       try {
@@ -224,6 +233,25 @@ describe('process hygiene: the mock never outlives the run', () => {
     run.child.kill(signal);
     await run.closed;
     expect(await gone(url)).toBe(true);
+  });
+
+  test('SIGKILL, which runs no exit hook: the mock sees its run gone and ends itself', async () => {
+    const run = runUntilMock([join(ROOT, 'tests/fixtures/hold-prism.ts')]);
+    await run.url;
+    // tsx runs the fixture in a child of its own, and the fixture runs Prism.
+    const fixture = childrenOf(run.child.pid!);
+    const prism = fixture.flatMap(childrenOf);
+    expect(prism).toHaveLength(1);
+    for (const pid of fixture) process.kill(pid, 'SIGKILL');
+    run.child.kill('SIGKILL');
+    await run.closed;
+    // Watched, not asked: a request would make an orphaned Prism log, and die of the closed pipe, either way.
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      alive = existsSync(`/proc/${prism[0]}`) && !readFileSync(`/proc/${prism[0]}/stat`, 'utf8').includes(') Z ');
+      if (alive) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(alive).toBe(false);
   });
 
   test('an uncaught exception', async () => {
