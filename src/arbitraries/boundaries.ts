@@ -98,55 +98,43 @@ export function boundaryValues(
     at(0, 'type', 'zero');
   }
 
+  /**
+   * At and one past a lower and an upper count (a length, a number of items), each value the first of its count's
+   * candidates that does what is wanted; returns the lower count, if stated.
+   */
+  const counts = <T>(lower: string, upper: string, limit: number, ofCount: (n: number) => T[]): number | undefined => {
+    const count = (keyword: string) => (typeof s[keyword] === 'number' && s[keyword] <= limit ? s[keyword] : undefined);
+    const min = count(lower);
+    const max = count(upper);
+    const first = (n: number, keep: (v: T) => boolean) => ofCount(n).find(keep);
+    if (min !== undefined && min > 0) {
+      at(first(min, accepted), lower, `${lower} ${min}`);
+      past(
+        first(min - 1, (v) => breaksOnly(v, lower)),
+        lower,
+        `${lower} ${min}`,
+      );
+    }
+    if (max !== undefined) {
+      at(first(max, accepted), upper, `${upper} ${max}`);
+      past(
+        first(max + 1, (v) => breaksOnly(v, upper)),
+        upper,
+        `${upper} ${max}`,
+      );
+    }
+    return min;
+  };
+
   if (types[0] === 'string') {
-    const limit = place === 'body' ? BODY_LENGTH : WIRE_LENGTH;
-    const length = (keyword: string) => (typeof s[keyword] === 'number' && s[keyword] <= limit ? s[keyword] : undefined);
-    const minLength = length('minLength');
-    const maxLength = length('maxLength');
-    const ofLength = (n: number, keep: (v: string) => boolean) => stringsOfLength(n, options.sample).find(keep);
-    if (minLength !== undefined && minLength > 0) {
-      at(ofLength(minLength, accepted), 'minLength', `minLength ${minLength}`);
-      past(
-        ofLength(minLength - 1, (v) => breaksOnly(v, 'minLength')),
-        'minLength',
-        `minLength ${minLength}`,
-      );
-    }
-    if (maxLength !== undefined) {
-      at(ofLength(maxLength, accepted), 'maxLength', `maxLength ${maxLength}`);
-      past(
-        ofLength(maxLength + 1, (v) => breaksOnly(v, 'maxLength')),
-        'maxLength',
-        `maxLength ${maxLength}`,
-      );
-    }
+    const minLength = counts('minLength', 'maxLength', place === 'body' ? BODY_LENGTH : WIRE_LENGTH, (n) => stringsOfLength(n, options.sample));
     if (!minLength) at('', 'type', 'the empty string');
   }
 
   // Item counts, where an array travels whole: a body field, or a query parameter (a path or header array is one
   // serialized string, and its count is the serializer's business).
   if (types[0] === 'array' && (place === 'body' || place === 'query')) {
-    const limit = place === 'body' ? BODY_ITEMS : QUERY_ITEMS;
-    const count = (keyword: string) => (typeof s[keyword] === 'number' && s[keyword] <= limit ? s[keyword] : undefined);
-    const minItems = count('minItems');
-    const maxItems = count('maxItems');
-    const ofCount = (n: number, keep: (v: unknown[]) => boolean) => arraysOfLength(n, options.sample).find(keep);
-    if (minItems !== undefined && minItems > 0) {
-      at(ofCount(minItems, accepted), 'minItems', `minItems ${minItems}`);
-      past(
-        ofCount(minItems - 1, (v) => breaksOnly(v, 'minItems')),
-        'minItems',
-        `minItems ${minItems}`,
-      );
-    }
-    if (maxItems !== undefined) {
-      at(ofCount(maxItems, accepted), 'maxItems', `maxItems ${maxItems}`);
-      past(
-        ofCount(maxItems + 1, (v) => breaksOnly(v, 'maxItems')),
-        'maxItems',
-        `maxItems ${maxItems}`,
-      );
-    }
+    const minItems = counts('minItems', 'maxItems', place === 'body' ? BODY_ITEMS : QUERY_ITEMS, (n) => arraysOfLength(n, options.sample));
     if (!minItems) at([], 'type', 'the empty array');
   }
   return out;
