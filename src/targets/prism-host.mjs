@@ -1,12 +1,12 @@
 // The embedded mock: Prism's own HTTP server, started the way `prism mock <spec> --errors false --cors false
-// --verboseLevel warn` starts it, without two costs of its CLI that a contract run pays for nothing.
+// --verboseLevel warn` starts it, without two costs of its CLI that a contract run pays for nothing (1, 2), and with
+// what the CLI cannot do (3, and ending with the run that started it, below).
 //
 // 1. After building its operations (one dereference of the whole document), the CLI dereferences the document a
 //    second time, only to read one top-level key, `x-json-schema-faker`: on DigitalOcean's ~2,000 files that was
 //    over a second of every mock run. Here the root file alone is parsed for that key, with the same parser; when
 //    the key is there, Prism's own function applies it, second dereference and all.
 // 2. yargs, and the chokidar watcher that restarts Prism when the file changes (a run never edits its spec).
-//
 // 3. With --served-from-parent, it serves only the operations its parent names (over the IPC channel; the parent
 //    knows them once it has read the spec, by the time Prism has read it too): a shard's mock need not route every
 //    request past the operations of the other shards (src/run/shard.ts servedOperations).
