@@ -137,6 +137,13 @@ describe('boundary values: at each documented bound (valid) and one step past it
     const [at, past] = boundaryValues(withSchema({ type: 'integer', maximum: 100, 'x-inferred': { maximum: 'a guess' } }), '/components/schemas/S', 'query');
     expect([at!.basis.basis, past!.basis.basis]).toEqual(['inferred', 'inferred']);
     expect(boundaryValues(withSchema({ type: 'integer', minimum: 1 }), '/components/schemas/S', 'query')[1]!.basis.basis).toBe('documented');
+    // An item count too (Sila's guessed `minItems: 1` on doc_ids): an empty list past it is an inference, never a failure.
+    const guessed = { type: 'array', items: { type: 'string' }, minItems: 1, 'x-inferred': { minItems: 'a guess' } };
+    const items = boundaryValues(withSchema(guessed), '/components/schemas/S', 'body', { sample: ['d1'] });
+    expect(items.map((b) => [b.value, b.valid, b.basis.basis])).toEqual([
+      [['d1'], true, 'inferred'],
+      [[], false, 'inferred'],
+    ]);
   });
 });
 
