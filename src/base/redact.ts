@@ -48,7 +48,12 @@ export class Redactor {
       );
   }
 
-  private mayHoldSecret(input: string): boolean {
+  /**
+   * Whether a string could hold anything `text` would change. Every test is a substring or pattern search, so
+   * what holds for a part holds for any string that contains it: one call on several strings joined answers for
+   * each of them (the headers of a response, checked at once).
+   */
+  mayHoldSecret(input: string): boolean {
     return (
       this.prefixes.some((p) => input.includes(p)) ||
       /Bearer|Basic|Token|eyJ/i.test(input) ||

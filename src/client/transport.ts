@@ -153,7 +153,7 @@ export function createTransport<Paths extends object>(options: TransportOptions)
     let rateLimited = 0;
     const o = opState(op.key);
     for (;;) {
-      await settled(o);
+      if (o.failing > 0) await settled(o);
       const grantedAt = await limit.acquire();
       if (o.failing > 0 && o.inFlight > 0 && !o.open) {
         limit.release();

@@ -31,7 +31,9 @@ export function capturingFetch(options: CapturingFetchOptions): typeof globalThi
     const origin = originOf(input.url);
     const headers: Record<string, string> = {};
     input.headers.forEach((value, key) => (headers[key] = value));
-    const body = await encodeBody(input, headers);
+    // Awaited only when there is something to wait for: JSON and urlencoded bodies are strings already.
+    const encoded = encodeBody(input, headers);
+    const body = encoded instanceof Promise ? await encoded : encoded;
     const signal = new TimeoutSignal();
     const timer = setTimeout(() => signal.abort(), options.timeoutMs);
     const send = () =>
@@ -98,9 +100,13 @@ export class PlainRequest {
  * it leaves to fetch, which encodes it and sets the multipart content type (boundary included): undici's Request
  * does both here.
  */
-async function encodeBody(input: PlainRequest, headers: Record<string, string>): Promise<string | Buffer | undefined> {
+function encodeBody(input: PlainRequest, headers: Record<string, string>): string | Promise<Buffer> | undefined {
   if (input.method === 'GET' || input.method === 'HEAD' || input.body === undefined || input.body === null) return undefined;
   if (typeof input.body === 'string') return input.body;
+  return encodeForm(input, headers);
+}
+
+async function encodeForm(input: PlainRequest, headers: Record<string, string>): Promise<Buffer> {
   const encoded = new Request(input.url, { method: input.method, body: input.body as BodyInit });
   headers['content-type'] ??= encoded.headers.get('content-type') ?? 'application/octet-stream';
   // Bytes, not text: a file part need not be UTF-8.
@@ -170,13 +176,26 @@ function emptyResponse(status: number): Response {
 const EMPTY_HEADERS = new Headers({ 'content-length': '0' });
 
 function received(status: number, raw: Record<string, string | string[] | undefined>, body: string, redactor: Redactor): ReceivedResponse {
-  // Servers that echo the Authorization header would otherwise carry a token into every report.
+  // Servers that echo the Authorization header would otherwise carry a token into every report. The names and
+  // values are scanned joined, once; only a response whose headers may hold one is redacted field by field.
   const headers: Record<string, string> = {};
+  let joined = '';
   for (const k in raw) {
     const v = raw[k];
-    if (v !== undefined) setKey(headers, redactor.text(k), redactor.text(Array.isArray(v) ? v.join(', ') : v));
+    if (v === undefined) continue;
+    const value = Array.isArray(v) ? v.join(', ') : v;
+    setKey(headers, k, value);
+    joined += `${k}\n${value}\n`;
   }
-  const text = redactor.text(body);
+  if (redactor.mayHoldSecret(joined)) {
+    const redacted: Record<string, string> = {};
+    for (const k in headers) setKey(redacted, redactor.text(k), redactor.text(headers[k]!));
+    return parsed(status, redacted, redactor.text(body));
+  }
+  return parsed(status, headers, redactor.text(body));
+}
+
+function parsed(status: number, headers: Record<string, string>, text: string): ReceivedResponse {
   const out: ReceivedResponse = { status, headers, text };
   if (text.length === 0) out.jsonError = 'empty body';
   else {

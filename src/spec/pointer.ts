@@ -64,5 +64,12 @@ export function getAll(root: unknown, ptr: string): unknown[] {
 
 /** A body location with its array indices folded to `*`: the pattern one finding stands for (`/data/roles/<i>/shop` becomes `/data/roles/*` + `/shop`). */
 export function foldIndices(location: string): string {
-  return location.replace(/\/\d+(?=\/|$)/g, '/*');
+  let out = folded.get(location);
+  if (out === undefined) {
+    if (folded.size >= PARSED_MAX) folded.clear();
+    folded.set(location, (out = location.replace(/\/\d+(?=\/|$)/g, '/*')));
+  }
+  return out;
 }
+// Asked of every place of every body observed; the places of one operation's bodies are few.
+const folded = new Map<string, string>();

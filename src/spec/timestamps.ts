@@ -28,10 +28,18 @@ export function nameMatches(name: string, globs: readonly string[]): boolean {
 
 /** The name of the field at a body location: its last token that is not an array index. */
 export function fieldName(location: string): string | undefined {
-  const tokens = parsePointer(location);
-  for (let i = tokens.length - 1; i >= 0; i--) if (!/^\d+$/.test(tokens[i]!)) return tokens[i];
+  // Read from the end, without splitting: asked of every place of every body.
+  let end = location.length;
+  while (end > 0) {
+    const start = location.lastIndexOf('/', end - 1);
+    if (start < 0) return undefined;
+    const token = location.slice(start + 1, end);
+    if (!INDEX.test(token)) return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
+    end = start;
+  }
   return undefined;
 }
+const INDEX = /^\d+$/;
 
 export function negotiated(doc: OpenApiDocument): NegotiatedRepresentation[] {
   return (doc['x-negotiated-representations'] as NegotiatedRepresentation[] | undefined) ?? [];

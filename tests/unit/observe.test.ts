@@ -3,7 +3,9 @@ import type { Exchange } from '../../src/client/exchange.ts';
 import type { SpecModel } from '../../src/checks/types.ts';
 import { liveDriftMarkdown, observe, ObservationLog } from '../../src/drift/observe.ts';
 import { buildSpecModel } from '../../src/run/spec-model.ts';
-import { foldIndices } from '../../src/spec/pointer.ts';
+import fc from 'fast-check';
+import { escapeToken, foldIndices, pointer } from '../../src/spec/pointer.ts';
+import { fieldName } from '../../src/spec/timestamps.ts';
 
 /**
  * What the live server does beyond the spec (reports/drift.md) is one row per field, not one per array element: a
@@ -81,4 +83,18 @@ describe('live drift observations', () => {
     log.add(observe(op, teapot, spec), teapot);
     expect(log.list()).toEqual([expect.objectContaining({ kind: 'status-undocumented', value: '418', count: 2 })]);
   });
+});
+
+/** Both are asked of every place of every body observed, so they are written for speed: held to their definitions. */
+test('fieldName is the last token that is not an array index; foldIndices writes every index as * (property)', () => {
+  const token = fc.oneof(fc.string({ maxLength: 6 }), fc.nat({ max: 99 }).map(String), fc.constantFrom('a~b', 'x/y', '~0', '~1', '', '07'));
+  fc.assert(
+    fc.property(fc.array(token, { maxLength: 6 }), (tokens) => {
+      const location = pointer(...tokens);
+      expect(fieldName(location)).toBe([...tokens].reverse().find((t) => !/^\d+$/.test(t)));
+      expect(foldIndices(location)).toBe(tokens.map((t) => `/${/^\d+$/.test(t) ? '*' : escapeToken(t)}`).join(''));
+      expect(foldIndices(location)).toBe(foldIndices(location));
+    }),
+    { numRuns: 3000 },
+  );
 });

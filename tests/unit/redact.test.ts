@@ -61,3 +61,25 @@ describe('credentials the suite made up to be refused', () => {
     expect(redactor.text(`Bearer ${b64url({ alg: 'HS256' })}.${b64url({ sub: 'user-1' })}.sig12345`)).not.toContain('user-1');
   });
 });
+
+/**
+ * The capture scans a response's header names and values joined, once, and redacts field by field only when the
+ * scan says a secret may be there: sound only if anything `text` would change in one part makes the scan of the
+ * joined whole say so.
+ */
+test('a part that text() would change makes mayHoldSecret true for any string containing it (property)', () => {
+  const token = 'app_live_Q7xY2mK9pL4s';
+  const redactor = new Redactor([{ name: 'a', token }], ['app_']);
+  const piece = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom(token, token.slice(0, -2), token.toUpperCase(), 'Bearer ', 'Basic ', 'eyJhbGciOi', 'app_', '.eyJzdWIi', 'x-request-id', '\n', ': '),
+  );
+  const part = fc.array(piece, { maxLength: 5 }).map((xs) => xs.join(''));
+  fc.assert(
+    fc.property(part, part, part, (before, secretish, after) => {
+      if (redactor.text(secretish) === secretish) return;
+      expect(redactor.mayHoldSecret(`${before}\n${secretish}\n${after}`)).toBe(true);
+    }),
+    { numRuns: 2000 },
+  );
+});

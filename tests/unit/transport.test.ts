@@ -49,6 +49,40 @@ test('a body openapi-fetch leaves unserialized (FormData) still goes out whole, 
   expect(slot.captured?.response?.status).toBe(200);
 });
 
+test('a response whose header names or values echo a token is captured redacted; a clean one as it came', async () => {
+  const token = 'app_live_Q7xY2mK9pL4s';
+  const echo = createServer((req, res) => {
+    if (req.url === '/echo') {
+      res.setHeader('x-echo', `Bearer ${token}`);
+      res.setHeader(`x-${token}`, 'seen');
+    }
+    res.setHeader('content-type', 'application/json');
+    res.end(req.url === '/echo' ? JSON.stringify({ token }) : '{"ok":true}');
+  });
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  try {
+    const fetch = capturingFetch({ timeoutMs: 5000, maxBodyBytes: 1 << 20, redactor: new Redactor([{ name: 'live', token }]), connections: 1 });
+    const capture = async (path: string) => {
+      const slot: CaptureSlot = {};
+      await fetch(
+        Object.assign(new PlainRequest(`http://127.0.0.1:${(echo.address() as AddressInfo).port}${path}`), { [CAPTURE_KEY]: slot }) as unknown as Request,
+      );
+      return slot.captured!.response!;
+    };
+    const echoed = await capture('/echo');
+    expect(JSON.stringify(echoed).toLowerCase()).not.toContain('q7xy2mk9');
+    expect(echoed.headers['x-echo']).toBe('Bearer <redacted:live>');
+    // Node lower-cases header names: the token comes back altered in case, and is still not shown.
+    expect(echoed.headers['x-<altered:live>']).toBe('seen');
+    expect(echoed.text).toBe('{"token":"<redacted:live>"}');
+    const clean = await capture('/clean');
+    expect(clean.headers['content-type']).toBe('application/json');
+    expect(clean.text).toBe('{"ok":true}');
+  } finally {
+    echo.close();
+  }
+});
+
 test('a kept-alive connection the server drops as a request goes out is retried once, fresh; a server that always drops is a failure', async () => {
   // Answers the first request of each connection, then resets it at the next one (an idle close racing the request).
   const flaky = createNetServer((socket) => {
