@@ -3,12 +3,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import type { paths } from '../generated/salesive-account.ts';
-import { readSettings } from '../src/config/env.ts';
-import { createContext } from '../src/run/context.ts';
+import { LIVE_RUNS, readSettings } from '../src/config/env.ts';
+import { createContext, tokenAuth } from '../src/run/context.ts';
+import type { Violation } from '../src/checks/types.ts';
 import { buildSpecModel } from '../src/run/spec-model.ts';
 import createClient from 'openapi-fetch';
 import { PlainRequest } from '../src/client/undici-fetch.ts';
-import { responsesProperty } from '../src/run/scenarios/responses.ts';
+import { responsesProperty, type Probe } from '../src/run/scenarios/responses.ts';
 
 const TOKEN = { name: 'bench', token: 'app_bench_token_0001', scheme: 'AppToken', scopes: ['READ_KYC', 'WRITE_KYC'], store: 'a', values: {} };
 // Every answer differs (a counter in the session id and the message), as a live server's do: a remembered
@@ -78,12 +79,16 @@ export interface OverheadResult {
   /** … and without it: every response judged afresh. */
   uncachedMs: number;
   uncachedRatio: number;
+  /** The request path alone: the same requests sent through the suite's transport, nothing judged. */
+  sendMs: number;
+  sendRatio: number;
 }
 
 /**
  * The same N requests (half GET /kyc/status, half POST /kyc/refresh) to the same in-process server: once as a
- * raw keep-alive undici loop that only parses the JSON, once through the suite's whole path — generation, typed
- * client, exchange capture and every response check.
+ * raw keep-alive undici loop that only parses the JSON, through the suite's whole path — generation, typed
+ * client, exchange capture and every response check — with and without the verdict cache, and through the request
+ * path alone (the same requests sent by the same transport, nothing judged).
  */
 export async function measureOverhead(requests: number, concurrency: number, rounds = 3, latencyMs = 0, varied = true): Promise<OverheadResult> {
   const server = await tinyServer(latencyMs, varied);
@@ -113,7 +118,7 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       return performance.now() - t;
     };
     const spec = await buildSpecModel('spec/salesive-account.yaml');
-    const settings = { ...readSettings({}), concurrency, maxRequests: Number.MAX_SAFE_INTEGER };
+    const settings = { ...readSettings({}), runs: LIVE_RUNS, concurrency, maxRequests: Number.MAX_SAFE_INTEGER };
     // The responses scenario's own arbitrary and probe, driven over exactly N values: a real run sends each
     // distinct request once, and GET /kyc/status has no inputs — it would collapse to one request.
     const path = async (verdictCache: boolean) => {
@@ -128,17 +133,33 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       );
     };
     const [cachedPath, uncachedPath] = [await path(true), await path(false)];
-    const through = (built: typeof cachedPath) => async () => {
+    // In batches of a live run's runs per property, as checkProperty probes them: a run never has more
+    // requests waiting for a slot than one property's batch.
+    const batched = async <T>(built: typeof cachedPath, each: (value: T, index: number) => Promise<Violation[]>) => {
       const t = performance.now();
-      for (const b of built) {
+      for (const [index, b] of built.entries()) {
         if ('skip' in b) throw new Error(b.skip);
-        const values = fc.sample(b.arbitrary, { seed: 1, numRuns: requests / 2 });
-        const found = await Promise.all(values.map(b.probe));
-        const error = found.flat().find((v) => v.severity === 'error');
-        if (error) throw new Error(`bench server broke the contract: ${error.check}`);
+        const values = fc.sample(b.arbitrary, { seed: 1, numRuns: requests / 2 }) as T[];
+        for (let i = 0; i < values.length; i += settings.runs) {
+          const found = await Promise.all(values.slice(i, i + settings.runs).map((v) => each(v, index)));
+          const error = found.flat().find((v) => v.severity === 'error');
+          if (error) throw new Error(`bench server broke the contract: ${error.check}`);
+        }
       }
       return performance.now() - t;
     };
+    const through = (built: typeof cachedPath) => () =>
+      batched<Probe[]>(built, (v, i) => (built[i] as { probe: (v: Probe[]) => Promise<Violation[]> }).probe(v));
+    // The same requests through the same transport, nothing judged: how much of the gap is the request path
+    // (generation, openapi-fetch, capture) and how much is judging.
+    const sendCtx = createContext<paths>({ spec, target: { kind: 'live', baseUrl: server.url }, settings, runSeed: 1, tokens: [TOKEN], verdictCache: false });
+    const auth = tokenAuth(sendCtx, TOKEN);
+    const ops = ['getKycStatus', 'refreshKycStatus'].map((id) => spec.operations.find((o) => o.id === id)!);
+    const sendOnly = () =>
+      batched<Probe[]>(uncachedPath, async (probes, i) => {
+        for (const p of probes) await sendCtx.transport.send(ops[i]!, p.request, auth);
+        return [];
+      });
     const timed = async (phase: () => Promise<number>) => {
       const before = server.received();
       const ms = await phase();
@@ -150,15 +171,18 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     await timed(raw); // warm every path (JIT, connections)
     await timed(suite);
     await timed(uncached);
+    await timed(sendOnly);
     // Alternate them, several rounds, and take each one's median: on a shared 2-core machine a single pair
     // of timings swung the ratio by ±30 %.
     const rawRuns: number[] = [];
     const suiteRuns: number[] = [];
     const uncachedRuns: number[] = [];
+    const sendRuns: number[] = [];
     for (let i = 0; i < rounds; i++) {
       rawRuns.push(await timed(raw));
       suiteRuns.push(await timed(suite));
       uncachedRuns.push(await timed(uncached));
+      sendRuns.push(await timed(sendOnly));
     }
     await pool.close();
     // BENCH_VERBOSE=1: every round, to see the spread behind the medians.
@@ -170,12 +194,27 @@ export async function measureOverhead(requests: number, concurrency: number, rou
           rawRuns: rawRuns.map(Math.round),
           suiteRuns: suiteRuns.map(Math.round),
           uncachedRuns: uncachedRuns.map(Math.round),
+          sendRuns: sendRuns.map(Math.round),
         }),
       );
     const rawMs = median(rawRuns);
     const suiteMs = median(suiteRuns);
     const uncachedMs = median(uncachedRuns);
-    return { requests, concurrency, rounds, latencyMs, varied, rawMs, suiteMs, ratio: suiteMs / rawMs, uncachedMs, uncachedRatio: uncachedMs / rawMs };
+    const sendMs = median(sendRuns);
+    return {
+      requests,
+      concurrency,
+      rounds,
+      latencyMs,
+      varied,
+      rawMs,
+      suiteMs,
+      ratio: suiteMs / rawMs,
+      uncachedMs,
+      uncachedRatio: uncachedMs / rawMs,
+      sendMs,
+      sendRatio: sendMs / rawMs,
+    };
   } finally {
     await server.close();
   }
