@@ -6,7 +6,6 @@
  * --fail-on breaking|warning, --ignore <file> (default drift-ignore.yaml), --warn-only, --out <dir>.
  * Exit: 0 nothing fails · 1 a change at or above --fail-on (or lines that stop compiling) · 2 bad input.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { Command } from 'commander';
 import { apiByName, knownApis, type ApiEntry } from '../src/config/apis.ts';
 import { DEFAULT_SPEC } from '../src/config/env.ts';
 import { githubAnnotations } from '../src/drift/annotations.ts';
+import { specAtRef } from '../src/drift/git-spec.ts';
 import { diffDocuments } from '../src/drift/diff.ts';
 import { applyIgnore, loadIgnoreFile } from '../src/drift/ignore.ts';
 import { driftJunit } from '../src/drift/junit.ts';
@@ -65,15 +65,8 @@ interface Materialized {
 
 function materialize(spec: string, defaultPath: string): Materialized {
   if (!spec.startsWith('git:')) return { file: spec, display: spec };
-  const [, ref, path = defaultPath] = spec.split(':');
-  try {
-    const text = execFileSync('git', ['show', `${ref}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
-    const file = join(mkdtempSync(join(tmpdir(), 'drift-git-')), path.split('/').pop()!);
-    writeFileSync(file, text);
-    return { file, display: path };
-  } catch {
-    throw new CannotRunError(`drift: ${spec} — git has no ${path} at ${ref}`);
-  }
+  const [, ref = '', path = defaultPath] = spec.split(':');
+  return { file: specAtRef(ref, path, { label: spec }), display: path };
 }
 
 function parseOptions(o: Options): { formats: Format[]; failOn: FailOn } {
