@@ -6,6 +6,7 @@ import { allowsNull, typesOf } from '../spec/schema.ts';
 import { getAt, parsePointer } from '../spec/pointer.ts';
 import { withValueAt } from '../spec/merge-patch.ts';
 import { requestView } from '../spec/request-view.ts';
+import { routedElsewhere } from '../spec/routes.ts';
 import type { JsonSchema } from '../spec/types.ts';
 import { arbitraryFor, boundedFilter, findUnsatisfiable, Unsatisfiable } from './from-schema.ts';
 import { clockArbitrary, clockOf } from './clock.ts';
@@ -73,7 +74,7 @@ const built = new WeakMap<object, WeakMap<Operation, Map<string, fc.Arbitrary<Re
 function buildValidRequests(ctx: WalkContext, op: Operation, options: RequestOptions): fc.Arbitrary<RequestCase> {
   const byLocation = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where && (p.required || !options.minimal));
   const inputs = (where: Parameter['in']) =>
-    fc.record(Object.fromEntries(byLocation(where).map((p) => [p.name, parameterArbitrary(ctx, p, options)])), {
+    fc.record(Object.fromEntries(byLocation(where).map((p) => [p.name, parameterArbitrary(ctx, op, p, options)])), {
       requiredKeys: byLocation(where)
         .filter((p) => p.required)
         .map((p) => p.name),
@@ -117,7 +118,7 @@ function settle(
   return c;
 }
 
-function parameterArbitrary(ctx: WalkContext, p: Parameter, options: RequestOptions): fc.Arbitrary<unknown> {
+function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, options: RequestOptions): fc.Arbitrary<unknown> {
   const known = options.pathValues?.[p.name];
   if (p.in === 'path' && known?.length) return fc.constantFrom(...known);
   const key = identityKey(ctx, `${p.pointer}/schema`, p.extensions);
@@ -130,13 +131,17 @@ function parameterArbitrary(ctx: WalkContext, p: Parameter, options: RequestOpti
   // unless the parameter allows it (OpenAPI's allowEmptyValue, false by default). Blanks are edge cases to probe on
   // purpose, not typical valid requests.
   const blank = (v: unknown) => String(v).trim() === '';
+  // Nor is a path value that a sibling path has as a literal in its place: that request goes to the sibling.
+  const elsewhere = p.in === 'path' ? routedElsewhere(ctx.doc, op.path, p.name) : undefined;
   const onTheWire = (v: unknown) =>
-    p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v);
+    p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) && !elsewhere!.has(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v);
   const fits = (v: unknown) => ctx.validators.validate(schemaPointer, v).length === 0 && onTheWire(v);
   return boundedFilter(
     arbitraryFor(ctx.doc, (getAt(ctx.doc, schemaPointer) as JsonSchema | undefined) ?? p.schema),
     fits,
-    `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})`,
+    `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})${
+      elsewhere?.size ? ` and keeps the request on ${op.path} (${[...elsewhere].join(', ')} route to sibling paths)` : ''
+    }`,
   );
 }
 

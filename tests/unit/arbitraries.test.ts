@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { arbitraryFor, Unsatisfiable } from '../../src/arbitraries/from-schema.ts';
 import { badValues, invalidRequests, validRequests } from '../../src/arbitraries/requests.ts';
 import { indexOperations } from '../../src/spec/operations.ts';
+import { routedElsewhere } from '../../src/spec/routes.ts';
 import { Provenance } from '../../src/spec/provenance.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { Validators } from '../../src/spec/validators.ts';
@@ -127,3 +128,54 @@ function withSchema(schema: object) {
   const d = { ...doc, components: { schemas: { S: schema } } } as OpenApiDocument;
   return { doc: d, validators: new Validators(d), provenance: new Provenance(d) };
 }
+
+/**
+ * OpenAPI (and Prism, and most routers) match a concrete path before a templated one: with `/apps/propose` in the
+ * spec, `GET /apps/propose` is not a request to `/apps/{id}`, and judging its answer as one would blame the server
+ * for our request. DigitalOcean's spec has 24 such parameters.
+ */
+describe('a path value never routes the request to a sibling path', () => {
+  const get = { responses: { '200': { description: 'ok' } } };
+  const routes = (idSchema: Record<string, unknown>) => {
+    const d = {
+      ...doc,
+      paths: {
+        '/apps/{id}': { get: { ...get, parameters: [{ name: 'id', in: 'path', required: true, schema: idSchema }] } },
+        '/apps/propose': { post: get },
+        '/apps/{id}/logs': { get: { ...get, parameters: [{ name: 'id', in: 'path', required: true, schema: idSchema }] } },
+        '/apps/regions/logs': { get },
+        '/apps/{id}/{part}': { get },
+        '/other/propose': { get },
+      },
+    } as unknown as OpenApiDocument;
+    return { ctx: { doc: d, validators: new Validators(d), provenance: new Provenance(d) }, ops: indexOperations(d) };
+  };
+
+  test.each([
+    ['/apps/{id}', 'id', ['propose']],
+    ['/apps/{id}/logs', 'id', ['regions']],
+    ['/apps/{id}/{part}', 'id', ['regions']],
+    ['/apps/{id}/{part}', 'part', ['logs']],
+    ['/apps/propose', 'id', []],
+    ['/other/{id}', 'id', ['propose']],
+    ['/v{n}/apps', 'n', []],
+  ])('%s: %s never takes %j', (path, name, literals) => {
+    expect([...routedElsewhere(routes({ type: 'string' }).ctx.doc, path, name)].sort()).toEqual(literals);
+  });
+
+  test('the generator leaves those values out, and says so when nothing else is left', () => {
+    const { ctx, ops } = routes({ type: 'string', enum: ['propose', 'app-1'] });
+    const byId = ops.find((o) => o.path === '/apps/{id}')!;
+    const ids = new Set(fc.sample(validRequests(ctx, byId), { numRuns: 100, seed: 1 }).map((c) => c.path['id']));
+    expect([...ids]).toEqual(['app-1']);
+    const only = routes({ type: 'string', enum: ['propose'] });
+    const stuck = fc.sample(
+      validRequests(
+        only.ctx,
+        only.ops.find((o) => o.path === '/apps/{id}')!,
+      ),
+      { numRuns: 1, seed: 1 },
+    )[0]!;
+    expect(stuck.unsatisfiable?.join()).toMatch(/keeps the request on \/apps\/\{id\} \(propose route to sibling paths\)/);
+  });
+});
