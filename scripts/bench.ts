@@ -64,7 +64,7 @@ say(
   '',
   '## Engine overhead',
   '',
-  'Median of alternating rounds (3; 9 at 8 in flight), after one warm-up round of each; every round is checked to have sent exactly N requests. ' +
+  'Median of alternating rounds (3; 9 at 8 in flight; each round starts with the next phase, so none keeps one place), after one warm-up round of each; every round is checked to have sent exactly N requests. ' +
     'The suite drives the responses scenario in batches of a live run (100 values), as checkProperty does. ' +
     'The server varies every body (a counter), so the verdict cache cannot stand in for judging; the last row repeats two bodies, as a static mock does. ' +
     'The last columns send the same requests through the same transport and judge nothing: the request path alone.',
