@@ -65,7 +65,12 @@ interface Materialized {
 
 function materialize(spec: string, defaultPath: string): Materialized {
   if (!spec.startsWith('git:')) return { file: spec, display: spec };
-  const [, ref = '', path = defaultPath] = spec.split(':');
+  // The path is what follows the last colon when it names a spec file: a revision may hold colons of its own
+  // (main@{2026-12-01 10:00}).
+  const rest = spec.slice('git:'.length);
+  const named = /^(.*):([^:]+\.(?:ya?ml|json))$/i.exec(rest);
+  const [ref, path] = named ? [named[1]!, named[2]!] : [rest, defaultPath];
+  if (!ref) throw new CannotRunError(`drift: ${spec} — name a revision: git:<ref>[:<path>], e.g. git:main or git:HEAD~1:spec/api.yaml`);
   return { file: specAtRef(ref, path, { label: spec }), display: path };
 }
 

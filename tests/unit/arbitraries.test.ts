@@ -154,8 +154,11 @@ describe('a path value never routes the request to a sibling path', () => {
   test.each([
     ['/apps/{id}', 'id', ['propose']],
     ['/apps/{id}/logs', 'id', ['regions']],
-    ['/apps/{id}/{part}', 'id', ['regions']],
+    // /apps/regions/logs takes only the requests whose part is logs: id=regions is fine for any other part.
+    ['/apps/{id}/{part}', 'id', []],
     ['/apps/{id}/{part}', 'part', ['logs']],
+    // Two templated paths are not ordered by OpenAPI: neither excludes a value of the other.
+    ['/{org}/propose/{x}', 'org', []],
     ['/apps/propose', 'id', []],
     ['/other/{id}', 'id', ['propose']],
     ['/v{n}/apps', 'n', []],

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -49,6 +49,7 @@ describe('a multi-file spec at a git ref', () => {
     write('shared/status.yaml', status(['pending', 'approved']));
     git('add', '-A');
     git('commit', '-q', '-m', 'spec');
+    git('tag', 'v1');
     // Today's copy: a value more in the file two $refs away from the root.
     write('shared/status.yaml', status(['pending', 'approved', 'expired']));
   });
@@ -71,6 +72,37 @@ describe('a multi-file spec at a git ref', () => {
     expect(run.status).toBe(1);
   });
 
+  test('examples by externalValue and discriminator mappings by path are read at the ref too; ./ is from the current folder', async () => {
+    write(
+      'poly/root.yaml',
+      [
+        'openapi: 3.1.0',
+        'info: { title: poly, version: "1" }',
+        'paths: {}',
+        'components:',
+        '  schemas:',
+        '    Pet:',
+        '      oneOf: [{ $ref: "./dog.yaml" }]',
+        '      discriminator: { propertyName: kind, mapping: { dog: "./dog.yaml", cat: "./cat.yaml", own: "#/components/schemas/Pet" } }',
+        '  examples:',
+        '    one: { externalValue: "examples/one.bin" }',
+        '',
+      ].join('\n'),
+    );
+    write('poly/dog.yaml', 'type: object\n');
+    write('poly/cat.yaml', 'type: object\n');
+    mkdirSync(join(repo, 'poly/examples'), { recursive: true });
+    writeFileSync(join(repo, 'poly/examples/one.bin'), Buffer.from([0xff, 0x00, 0xfe]));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'poly');
+    const file = specAtRef('HEAD', './root.yaml', { cwd: join(repo, 'poly') });
+    expect(file.endsWith('poly/root.yaml')).toBe(true);
+    expect(readFileSync(file.replace('root.yaml', 'cat.yaml'), 'utf8')).toBe('type: object\n');
+    // Bytes as committed: an example file need not be text.
+    expect([...readFileSync(file.replace('root.yaml', 'examples/one.bin'))]).toEqual([0xff, 0x00, 0xfe]);
+    await expect(loadSpec(file, { own: true })).resolves.toBeDefined();
+  });
+
   test('a referred file missing at the ref, a ref outside the repository, an unknown ref: one line each', () => {
     git('rm', '-q', '--cached', 'shared/status.yaml');
     git('commit', '-q', '-m', 'lose the shared file');
@@ -82,6 +114,31 @@ describe('a multi-file spec at a git ref', () => {
     git('commit', '-q', '-m', 'outside');
     expect(() => specAtRef('HEAD', 'outside.yaml', { cwd: repo })).toThrow(/refers to \.\.\/elsewhere\.yaml, outside the repository/);
     expect(() => specAtRef('no-such-ref', 'api/openapi.yaml', { cwd: repo })).toThrow(/git has no api\/openapi\.yaml at no-such-ref/);
+    expect(() => specAtRef('HEAD', '../elsewhere.yaml', { cwd: repo })).toThrow(/\.\.\/elsewhere\.yaml is outside the repository/);
+    write('absolute.yaml', "openapi: 3.1.0\ninfo: { title: x, version: '1' }\npaths: {}\ncomponents: { schemas: { a: { $ref: '/etc/a.yaml' } } }\n");
+    git('add', 'absolute.yaml');
+    git('commit', '-q', '-m', 'absolute');
+    expect(() => specAtRef('HEAD', 'absolute.yaml', { cwd: repo })).toThrow(/refers to \/etc\/a\.yaml, outside the repository/);
+    // git's own reason, not node's "Command failed".
+    expect(() => specAtRef('HEAD', 'api/openapi.yaml', { cwd: tmpdir(), label: 'git:HEAD' })).toThrow(
+      /^drift: git:HEAD — git could not read it: fatal: not a git repository/,
+    );
+  });
+
+  test('nothing is left in the temporary folder when the spec cannot be read', () => {
+    // A folder of this test's own: other test files write drift-git-* folders meanwhile.
+    const own = mkdtempSync(join(tmpdir(), 'git-spec-tmp-'));
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = own;
+    try {
+      for (let i = 0; i < 3; i++) expect(() => specAtRef('no-such-ref', 'api/openapi.yaml', { cwd: repo })).toThrow();
+      expect(readdirSync(own)).toEqual([]);
+      specAtRef('v1', 'api/openapi.yaml', { cwd: repo });
+      expect(readdirSync(own)).toHaveLength(1);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
   });
 });
 
@@ -93,7 +150,9 @@ test('fileRefs: relative files named by $ref, as written, without fragments, URL
     "d: { $ref: 'schemas/b.yaml' }",
     '',
   ].join('\n');
-  expect(fileRefs(text)).toEqual(expect.arrayContaining(['schemas/b.yaml', './c%20d.json']));
-  expect(fileRefs(text)).toHaveLength(2);
+  expect(fileRefs(text)).toEqual([
+    { target: 'schemas/b.yaml', spec: true },
+    { target: './c%20d.json', spec: true },
+  ]);
   expect(fileRefs('a: [unclosed')).toEqual([]);
 });
