@@ -7,6 +7,7 @@ import { LIVE_RUNS, readSettings } from '../src/config/env.ts';
 import { createContext, tokenAuth } from '../src/run/context.ts';
 import type { Violation } from '../src/checks/types.ts';
 import { buildSpecModel } from '../src/run/spec-model.ts';
+import { keyOf } from '../src/run/property.ts';
 import createClient from 'openapi-fetch';
 import { PlainRequest } from '../src/client/undici-fetch.ts';
 import { responsesProperty, type Probe } from '../src/run/scenarios/responses.ts';
@@ -90,7 +91,7 @@ export interface OverheadResult {
  * client, exchange capture and every response check — with and without the verdict cache, and through the request
  * path alone (the same requests sent by the same transport, nothing judged).
  */
-export async function measureOverhead(requests: number, concurrency: number, rounds = 3, latencyMs = 0, varied = true): Promise<OverheadResult> {
+export async function measureOverhead(requests: number, concurrency: number, rounds = 4, latencyMs = 0, varied = true): Promise<OverheadResult> {
   const server = await tinyServer(latencyMs, varied);
   try {
     const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
@@ -133,17 +134,24 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       );
     };
     const [cachedPath, uncachedPath] = [await path(true), await path(false)];
-    // In batches of a live run's runs per property, as checkProperty probes them: a run never has more
-    // requests waiting for a slot than one property's batch.
+    // As checkProperty probes them: each value keyed (its dedup key, kept here without dropping repeats so that
+    // exactly N go out), in batches of a live run's runs per property — a run never has more requests waiting for
+    // a slot than one batch — or one after another when one request is in flight (fast-check's own loop).
     const batched = async <T>(built: typeof cachedPath, each: (value: T, index: number) => Promise<Violation[]>) => {
       const t = performance.now();
+      const keys = new Set<string>();
+      const check = (found: Violation[][]) => {
+        const error = found.flat().find((v) => v.severity === 'error');
+        if (error) throw new Error(`bench server broke the contract: ${error.check}`);
+      };
       for (const [index, b] of built.entries()) {
         if ('skip' in b) throw new Error(b.skip);
         const values = fc.sample(b.arbitrary, { seed: 1, numRuns: requests / 2 }) as T[];
         for (let i = 0; i < values.length; i += settings.runs) {
-          const found = await Promise.all(values.slice(i, i + settings.runs).map((v) => each(v, index)));
-          const error = found.flat().find((v) => v.severity === 'error');
-          if (error) throw new Error(`bench server broke the contract: ${error.check}`);
+          const batch = values.slice(i, i + settings.runs);
+          for (const v of batch) keys.add(keyOf(v));
+          if (concurrency > 1) check(await Promise.all(batch.map((v) => each(v, index))));
+          else for (const v of batch) check([await each(v, index)]);
         }
       }
       return performance.now() - t;
@@ -293,6 +301,6 @@ export function median(xs: number[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 20000);
-  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 3), Number(process.argv[5] ?? 0), process.argv[6] !== 'repeated');
+  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 4), Number(process.argv[5] ?? 0), process.argv[6] !== 'repeated');
   console.log(JSON.stringify({ ...r, floor: await measureFloor(n) }));
 }
