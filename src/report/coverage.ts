@@ -6,6 +6,7 @@ import { CHECKS } from '../checks/catalogue.ts';
 import type { SpecModel } from '../checks/types.ts';
 import { writeProbeApplies } from '../run/scenarios/tenant-writes.ts';
 import { filtersOf } from '../run/scenarios/filters.ts';
+import { idSource } from '../spec/links.ts';
 
 /**
  * Where each check applies in a spec: how many operations (or flows) it can judge, from the spec's declarations
@@ -30,7 +31,7 @@ export function coverage(spec: SpecModel): Map<string, number> {
     if (spec.rules.tenant && !op.writes) {
       if (spec.rules.tenant.ownerField) add('tenant-owner-mismatch');
       if (spec.rules.tenant.smuggledInputs?.length) add('tenant-input-honored');
-      if (op.extensions['x-resource-list']) add('tenant-cross-store-readable');
+      if (idSource(spec.doc, spec.operations, op)) add('tenant-cross-store-readable');
     }
     if (spec.rules.tenant?.smuggledInputs?.length && op.writes && writeProbeApplies(spec, op) === true) add('tenant-input-honored');
     if (op.body && !op.body.unsupported) add('malformed-body-accepted');

@@ -1,5 +1,6 @@
 import type { Operation } from '../spec/operations.ts';
 import type { OpenApiDocument } from '../spec/types.ts';
+import { idSource } from '../spec/links.ts';
 
 /**
  * Fan-out across CI runners (`--shard i/n`): each contract test belongs to one shard by a hash of what it is about
@@ -36,8 +37,8 @@ export function shardOf(key: string, count: number): number {
 const REACHES_ANY = ['x-flows', 'x-links', 'x-tenant'] as const;
 
 /**
- * The operations the tests of one shard send requests to: its own, and the list operations their
- * `x-resource-list` reads ids from — or undefined, every operation, when the run is not sharded, when a declaration
+ * The operations the tests of one shard send requests to: its own, and the list operations their ids are read
+ * from (`x-resource-list`, or an OpenAPI link) — or undefined, every operation, when the run is not sharded, when a declaration
  * can lead anywhere, or when the shard holds none. A shard's embedded mock serves only these: Prism matches every
  * request against every operation it serves, so on DigitalOcean's 408 a shard's mock spent a quarter of its time
  * routing (BENCHMARKS.md). The transport refuses a request outside them, so a mistake here stops the run instead of
@@ -51,8 +52,6 @@ export function servedOperations(spec: { doc: OpenApiDocument; operations: reado
   const mine = spec.operations.filter((op) => inShard(op.key, shard));
   if (!mine.length) return undefined;
   const byId = new Map(spec.operations.map((op) => [op.id, op.key]));
-  const lists = mine
-    .map((op) => (op.extensions['x-resource-list'] as { operationId?: string } | undefined)?.operationId)
-    .map((id) => (id ? byId.get(id) : undefined));
+  const lists = mine.map((op) => idSource(spec.doc, spec.operations, op)?.operationId).map((id) => (id ? byId.get(id) : undefined));
   return [...new Set([...mine.map((op) => op.key), ...lists.filter((key): key is string => key !== undefined)])];
 }

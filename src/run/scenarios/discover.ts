@@ -3,14 +3,16 @@ import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { getAll } from '../../spec/pointer.ts';
+import { idSource } from '../../spec/links.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 
 /**
- * Real ids for an operation's path parameter, read from the list operation its `x-resource-list` names — so a
- * live run exercises `GET /roles/{id}` with roles that exist, not only with random ids that 404.
+ * Real ids for an operation's path parameter, read from the list operation its `x-resource-list` names, or else
+ * from the read an OpenAPI `link` says the parameter comes from — so a live run exercises `GET /roles/{id}` with
+ * roles that exist, not only with random ids that 404.
  */
 export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEntry): Promise<Record<string, unknown[]> | undefined> {
-  const link = op.extensions['x-resource-list'] as { operationId: string; idPointer: string; param?: string; bodyPointer?: string } | undefined;
+  const link = idSource(ctx.spec.doc, ctx.spec.operations, op);
   const param = link?.param ? op.parameters.find((p) => p.name === link.param) : op.parameters.find((p) => p.in === 'path');
   const list = link && ctx.spec.operations.find((o) => o.id === link.operationId);
   // The id goes where the declaration says: a body field (bodyPointer), else the path parameter.

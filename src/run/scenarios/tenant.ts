@@ -10,6 +10,7 @@ import { differingPaths } from '../../spec/volatile.ts';
 import type { RequestCase } from '../../arbitraries/requests.ts';
 import type { Exchange } from '../../client/exchange.ts';
 import { getAt, parsePointer } from '../../spec/pointer.ts';
+import { idSource } from '../../spec/links.ts';
 import { checkTenantWrites } from './tenant-writes.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 import { Ledger } from '../ledger.ts';
@@ -113,7 +114,14 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     const exchange = await ctx.transport.send(op, foreign, tokenAuth(ctx, a));
     const findings = foreignRecordRefused({ exchange, rule: crossTenantRule(ctx), owner: b.store, reader: a.store });
     judgeScenario(ctx, ledger, 'tenant-cross-store-readable', op, exchange, findings);
-  } else ledger.notApplicable('tenant-cross-store-readable', op.key, 'no x-resource-list: the operation reads no record by id');
+  } else
+    ledger.notApplicable(
+      'tenant-cross-store-readable',
+      op.key,
+      idSource(ctx.spec.doc, ctx.spec.operations, op)
+        ? "the list its ids are read from showed none of the second tenant's records"
+        : 'no x-resource-list nor OpenAPI link says where its ids come from: the operation reads no record by id',
+    );
   return resultOf(name, ledger);
 }
 
