@@ -7,6 +7,7 @@ import { getAt, parsePointer } from '../spec/pointer.ts';
 import { withValueAt } from '../spec/merge-patch.ts';
 import { requestView } from '../spec/request-view.ts';
 import { routedElsewhere } from '../spec/routes.ts';
+import { textOf } from '../spec/text.ts';
 import type { JsonSchema } from '../spec/types.ts';
 import { arbitraryFor, boundedFilter, findUnsatisfiable, Unsatisfiable } from './from-schema.ts';
 import { clockArbitrary, clockOf } from './clock.ts';
@@ -119,13 +120,7 @@ function settle(
 }
 
 function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, options: RequestOptions): fc.Arbitrary<unknown> {
-  const known = options.pathValues?.[p.name];
-  if (p.in === 'path' && known?.length) return fc.constantFrom(...known);
-  const key = identityKey(ctx, `${p.pointer}/schema`, p.extensions);
-  if (key !== undefined) return identityArbitrary(key, options);
   const schemaPointer = `${p.pointer}/schema`;
-  const clock = clockOf(ctx, schemaPointer);
-  if (clock) return clockArbitrary(clock);
   // On the wire a blank value is no value: an empty or dot path segment is another route (/wallets/ is not
   // /wallets/{id}, /a/./b is /a/b), a blank header is dropped on the way, and an empty query value is refused
   // unless the parameter allows it (OpenAPI's allowEmptyValue, false by default). Blanks are edge cases to probe on
@@ -136,6 +131,23 @@ function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, optio
   const onTheWire = (v: unknown) =>
     p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) && !elsewhere!.has(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v);
   const fits = (v: unknown) => ctx.validators.validate(schemaPointer, v).length === 0 && onTheWire(v);
+  const known = options.pathValues?.[p.name];
+  if (p.in === 'path' && known?.length) {
+    // An id the server gave (a list, a link) is sent as valid only when it is one: a value the parameter's schema
+    // refuses would make the server's refusal read as valid-input-rejected. A number travels as its text.
+    const usable = known.flatMap((v) => (fits(v) ? [v] : typeof v === 'number' && fits(String(v)) ? [String(v)] : []));
+    return usable.length
+      ? fc.constantFrom(...usable)
+      : fc.constant(
+          new Unsatisfiable(
+            `none of the ids the server listed for it (${known.slice(0, 3).map(textOf).join(', ')}${known.length > 3 ? ', …' : ''}) fits its schema (${describeSchema(ctx, schemaPointer)})`,
+          ),
+        );
+  }
+  const key = identityKey(ctx, schemaPointer, p.extensions);
+  if (key !== undefined) return identityArbitrary(key, options);
+  const clock = clockOf(ctx, schemaPointer);
+  if (clock) return clockArbitrary(clock);
   return boundedFilter(
     arbitraryFor(ctx.doc, (getAt(ctx.doc, schemaPointer) as JsonSchema | undefined) ?? p.schema),
     fits,

@@ -31,7 +31,7 @@ export function coverage(spec: SpecModel): Map<string, number> {
     if (spec.rules.tenant && !op.writes) {
       if (spec.rules.tenant.ownerField) add('tenant-owner-mismatch');
       if (spec.rules.tenant.smuggledInputs?.length) add('tenant-input-honored');
-      if (idSource(spec.doc, spec.operations, op)) add('tenant-cross-store-readable');
+      if (idSource(spec.doc, spec.operations, op, { declaredOnly: true })) add('tenant-cross-store-readable');
     }
     if (spec.rules.tenant?.smuggledInputs?.length && op.writes && writeProbeApplies(spec, op) === true) add('tenant-input-honored');
     if (op.body && !op.body.unsupported) add('malformed-body-accepted');

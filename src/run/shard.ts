@@ -1,6 +1,6 @@
 import type { Operation } from '../spec/operations.ts';
 import type { OpenApiDocument } from '../spec/types.ts';
-import { idSource } from '../spec/links.ts';
+import { idSource, sourceOperation } from '../spec/links.ts';
 
 /**
  * Fan-out across CI runners (`--shard i/n`): each contract test belongs to one shard by a hash of what it is about
@@ -51,7 +51,9 @@ export function servedOperations(spec: { doc: OpenApiDocument; operations: reado
   if (reachesAny) return undefined;
   const mine = spec.operations.filter((op) => inShard(op.key, shard));
   if (!mine.length) return undefined;
-  const byId = new Map(spec.operations.map((op) => [op.id, op.key]));
-  const lists = mine.map((op) => idSource(spec.doc, spec.operations, op)?.operationId).map((id) => (id ? byId.get(id) : undefined));
+  const lists = mine.map((op) => {
+    const source = idSource(spec.doc, spec.operations, op);
+    return source && sourceOperation(spec.operations, source)?.key;
+  });
   return [...new Set([...mine.map((op) => op.key), ...lists.filter((key): key is string => key !== undefined)])];
 }

@@ -37,7 +37,18 @@ const SPEC = {
           '200': {
             description: 'the things',
             content: json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: thing } } }),
-            links: { GetThing: { operationId: 'getThing', parameters: { id: '$response.body#/items/0/id' } }, ByRef: { $ref: '#/components/links/ByRef' } },
+            links: {
+              GetThing: { operationId: 'getThing', parameters: { id: '$response.body#/items/0/id' } },
+              ByRef: { $ref: '#/components/links/ByRef' },
+              // A link to a write is no licence to delete a real record.
+              Delete: { operationId: 'deleteThing', parameters: { id: '$response.body#/items/0/id' } },
+              // A number where the parameter's schema wants a t- string: never sent as a valid request.
+              Ranked: { operationId: 'getRanked', parameters: { id: '$response.body#/items/0/rank' } },
+              // Two operations share this operationId: the link names neither.
+              Dup: { operationId: 'dup', parameters: { id: '$response.body#/items/0/id' } },
+              // A pointer is RFC 6901: % is a character of the key, not an escape.
+              Percent: { operationId: 'getPercent', parameters: { id: '$response.body#/a%25b' } },
+            },
           },
         },
       },
@@ -48,9 +59,34 @@ const SPEC = {
         },
       },
     },
-    '/things/{id}': byId('getThing', 'id'),
+    '/things/{id}': {
+      ...byId('getThing', 'id'),
+      delete: {
+        operationId: 'deleteThing',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '204': { description: 'gone' } },
+      },
+      // A read that needs an id of its own links on: it would be called with a made-up id, so it is no source.
+      get: {
+        ...byId('getThing', 'id').get,
+        responses: {
+          ...byId('getThing', 'id').get.responses,
+          '200': { description: 'the thing', content: json(thing), links: { Deep: { operationId: 'getOther', parameters: { id: '$response.body#/id' } } } },
+        },
+      },
+    },
     '/others/{id}': byId('getOther', 'id'),
     '/refs/{ref_id}': byId('getByRef', 'ref_id'),
+    '/ranked/{id}': {
+      get: {
+        operationId: 'getRanked',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^t-' } }],
+        responses: { '200': { description: 'the thing', content: json(thing) }, '404': { description: 'no such thing' } },
+      },
+    },
+    '/dup-a/{id}': byId('dup', 'id'),
+    '/dup-b/{id}': byId('dup', 'id'),
+    '/percent/{id}': byId('getPercent', 'id'),
   },
   components: {
     schemas: { Thing: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } },
@@ -63,7 +99,17 @@ const seen: string[] = [];
 const server = createServer((req, res) => {
   seen.push(`${req.method} ${req.url}`);
   res.setHeader('content-type', 'application/json');
-  if (req.url === '/things') return res.end(JSON.stringify({ items: [{ id: 't-42' }, { id: 't-43' }] }));
+  if (req.url === '/things')
+    return res.end(
+      JSON.stringify({
+        items: [
+          { id: 't-42', rank: 7 },
+          { id: 't-43', rank: 8 },
+        ],
+        'a%25b': 't-43',
+        'a%b': 'decoded',
+      }),
+    );
   const id = /^\/(?:things|refs|others)\/([^/?]+)$/.exec(req.url ?? '')?.[1];
   if (id === 't-42' || id === 't-43') return res.end(JSON.stringify({ id }));
   res.statusCode = 404;
@@ -84,12 +130,27 @@ const TOKEN = { name: 'live', token: 'app_links_token_0001', scheme: 'bearer', s
 
 describe('OpenAPI links say where a path parameter comes from', () => {
   test('from a read, by operationId or operationRef (through components); never from a write', () => {
-    expect(linkedSources(spec.doc, spec.operations, op('getThing'))).toEqual([
-      { operationId: 'listThings', idPointer: '/items/0/id', param: 'id', at: '/paths/~1things/get/responses/200/links/GetThing' },
+    const sources = (id: string) => linkedSources(spec.doc, spec.operations, op(id));
+    expect(sources('getThing')).toEqual([
+      { operationId: 'listThings', sourceKey: 'GET /things', idPointer: '/items/0/id', param: 'id', at: '/paths/~1things/get/responses/200/links/GetThing' },
     ]);
-    expect(linkedSources(spec.doc, spec.operations, op('getByRef')).map((l) => [l.param, l.idPointer])).toEqual([['ref_id', '/items/1/id']]);
-    expect(linkedSources(spec.doc, spec.operations, op('getOther'))).toEqual([]);
-    expect(linkedSources(spec.doc, spec.operations, op('listThings'))).toEqual([]);
+    expect(sources('getByRef').map((l) => [l.param, l.idPointer])).toEqual([['ref_id', '/items/1/id']]);
+    expect(sources('getPercent').map((l) => l.idPointer)).toEqual(['/a%25b']);
+    // From a create, from a read that needs an id itself, to a write, by a shared operationId: none.
+    for (const id of ['getOther', 'deleteThing', 'listThings']) expect(sources(id)).toEqual([]);
+    expect(spec.operations.filter((o) => o.id === 'dup').flatMap((o) => linkedSources(spec.doc, spec.operations, o))).toEqual([]);
+  });
+
+  test("an id that breaks the parameter's schema is never sent as a valid request: the gap is named", async () => {
+    const ctx = createContext({ spec, target: { kind: 'live', baseUrl }, settings: readSettings({}), runSeed: 1, tokens: [TOKEN] });
+    expect(await discoverIds(ctx, op('getRanked'), TOKEN)).toEqual({ id: [7] });
+    expect(await discoverIds(ctx, op('getPercent'), TOKEN)).toEqual({ id: ['t-43'] });
+    seen.length = 0;
+    const built = await responsesProperty(ctx, op('getRanked'));
+    if ('skip' in built) throw new Error(built.skip);
+    for (const value of fc.sample(built.arbitrary, { numRuns: 2, seed: 1 })) expect(await built.probe(value)).toEqual([]);
+    expect(seen).toEqual(['GET /things']);
+    expect([...built.gaps].join()).toMatch(/GET \/ranked\/\{id\}: path parameter id: none of the ids the server listed for it \(7\) fits its schema/);
   });
 
   test('a live run reads the id the link names and sends the linked read with it', async () => {

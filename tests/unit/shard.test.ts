@@ -36,7 +36,16 @@ describe('assignment', () => {
 
 describe("what a shard's mock serves", () => {
   const op = (key: string, id: string, extensions: Record<string, unknown> = {}, responseExtensions: Record<string, unknown> = {}) =>
-    ({ key, id, extensions, responses: new Map([['200', { extensions: responseExtensions }]]) }) as unknown as Operation;
+    ({
+      key,
+      id,
+      method: key.split(' ')[0]!.toLowerCase(),
+      path: key.split(' ')[1],
+      parameters: [],
+      writes: !key.startsWith('GET'),
+      extensions,
+      responses: new Map([['200', { extensions: responseExtensions }]]),
+    }) as unknown as Operation;
   const doc = (extensions: Record<string, unknown> = {}) => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, ...extensions }) as OpenApiDocument;
   // Among 2 shards GET /kyc/status falls to 1, POST /kyc/session and GET /roles to 2 (pinned below).
   const plain = [op('GET /kyc/status', 'status'), op('POST /kyc/session', 'session'), op('GET /roles', 'roles')];

@@ -3,7 +3,7 @@ import { validRequests, type RequestCase } from '../../arbitraries/requests.ts';
 import type { TokenEntry } from '../../config/tokens.ts';
 import type { Operation } from '../../spec/operations.ts';
 import { getAll } from '../../spec/pointer.ts';
-import { idSource } from '../../spec/links.ts';
+import { idSource, sourceOperation } from '../../spec/links.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
 
 /**
@@ -11,10 +11,15 @@ import { tokenAuth, type RunContext } from '../context.ts';
  * from the read an OpenAPI `link` says the parameter comes from — so a live run exercises `GET /roles/{id}` with
  * roles that exist, not only with random ids that 404.
  */
-export async function discoverIds(ctx: RunContext, op: Operation, token: TokenEntry): Promise<Record<string, unknown[]> | undefined> {
-  const link = idSource(ctx.spec.doc, ctx.spec.operations, op);
+export async function discoverIds(
+  ctx: RunContext,
+  op: Operation,
+  token: TokenEntry,
+  { declaredOnly = false }: { declaredOnly?: boolean } = {},
+): Promise<Record<string, unknown[]> | undefined> {
+  const link = idSource(ctx.spec.doc, ctx.spec.operations, op, { declaredOnly });
   const param = link?.param ? op.parameters.find((p) => p.name === link.param) : op.parameters.find((p) => p.in === 'path');
-  const list = link && ctx.spec.operations.find((o) => o.id === link.operationId);
+  const list = link && sourceOperation(ctx.spec.operations, link);
   // The id goes where the declaration says: a body field (bodyPointer), else the path parameter.
   const slot = link?.bodyPointer ? `body:${link.bodyPointer}` : param?.name;
   if (!link || !slot || !list) return undefined;

@@ -108,7 +108,9 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
       !inputs.length ? 'the x-tenant declares no smuggledInputs this operation takes' : `no value of the second tenant was seen to smuggle`,
     );
 
-  const idsB = await discoverIds(ctx, op, b);
+  // Only a declared list: a link says ids exist there, not that the list shows each tenant its own records (a
+  // catalogue both tenants see would read as a leak).
+  const idsB = await discoverIds(ctx, op, b, { declaredOnly: true });
   if (idsB) {
     const foreign = firstRequest(ctx, op, idsB, a);
     const exchange = await ctx.transport.send(op, foreign, tokenAuth(ctx, a));
@@ -118,9 +120,9 @@ export async function checkTenant(ctx: RunContext, op: Operation, name: string):
     ledger.notApplicable(
       'tenant-cross-store-readable',
       op.key,
-      idSource(ctx.spec.doc, ctx.spec.operations, op)
-        ? "the list its ids are read from showed none of the second tenant's records"
-        : 'no x-resource-list nor OpenAPI link says where its ids come from: the operation reads no record by id',
+      idSource(ctx.spec.doc, ctx.spec.operations, op, { declaredOnly: true })
+        ? "the list its ids are read from (x-resource-list) showed none of the second tenant's records"
+        : 'no x-resource-list: the operation reads no record by id',
     );
   return resultOf(name, ledger);
 }
