@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../spec/operations.ts';
 import type { SpecModel } from '../../checks/types.ts';
 import { CannotRunError } from '../../base/errors.ts';
@@ -86,7 +87,7 @@ export function flowsOf(spec: SpecModel): Flow[] {
         'terminalChanged',
         decl.terminal?.length || transitions.some((t) => t.decl.preserves?.length) ? true : 'the flow declares no terminal or preserved states',
       ],
-      ['notFound', decl.idPointer && (read || transitions.some((t) => t.decl.idParam)) ? true : 'the flow has no resource id to ask for'],
+      ['notFound', notFoundApplies(spec, decl, read, transitions)],
       ['undeclaredEdge', decl.edges ? true : 'the flow declares no edges (which state may follow which)'],
     ]);
     const operations = [create, read, ...transitions.map((t) => t.op)].filter((o): o is Operation => !!o);
@@ -101,4 +102,47 @@ export function flowsOf(spec: SpecModel): Flow[] {
       operations: [...new Set(operations)],
     };
   });
+}
+
+/** The operation and path parameter the unknown-id walk asks with: the read, else a transition that takes the id. */
+export function notFoundProbe(
+  decl: FlowDeclaration,
+  read: Operation | undefined,
+  transitions: ReadonlyArray<{ decl: TransitionDeclaration; op: Operation }>,
+): { op: Operation; param: string | undefined } | undefined {
+  if (!decl.idPointer) return undefined;
+  const op = read ?? transitions.find((t) => t.decl.idParam)?.op;
+  if (!op) return undefined;
+  return { op, param: decl.read?.idParam ?? op.parameters.find((p) => p.in === 'path')?.name };
+}
+
+function notFoundApplies(
+  spec: SpecModel,
+  decl: FlowDeclaration,
+  read: Operation | undefined,
+  transitions: ReadonlyArray<{ decl: TransitionDeclaration; op: Operation }>,
+): true | string {
+  const probe = notFoundProbe(decl, read, transitions);
+  if (!probe) return 'the flow has no resource id to ask for';
+  const id = unknownId(spec, probe.op, probe.param);
+  return 'id' in id ? true : id.why;
+}
+
+/**
+ * An id that surely names no record and that the id parameter's schema accepts: a fresh UUID, else a string or a
+ * large integer of no plausible record. A made-up id of a form the schema refuses would be answered as malformed
+ * (a 400 is right there), and judging that answer as "an unknown id found something else than 404" would blame a
+ * correct server; a small integer might name a real record.
+ */
+export function unknownId(spec: SpecModel, op: Operation, param: string | undefined): { id: string | number } | { why: string } {
+  const p = op.parameters.find((x) => x.in === 'path' && x.name === param);
+  if (!p) return { why: `${op.key} takes no path parameter to ask for an unknown id with` };
+  const hex = randomUUID().replace(/-/g, '');
+  const candidates: Array<string | number> = [randomUUID(), `unknown-${hex}`, 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000)];
+  const id = candidates.find((c) => spec.validators.validate(`${p.pointer}/schema`, c).length === 0);
+  return id === undefined
+    ? {
+        why: `no id that surely names no record fits ${op.key}'s ${p.name} (a UUID, a long random string or a large integer): a made-up id of another form would be refused as malformed, not as unknown`,
+      }
+    : { id };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Exchange } from '../../client/exchange.ts';
 import type { Finding, Violation } from '../../checks/types.ts';
@@ -21,7 +20,7 @@ import { mergePatch, withValueAt } from '../../spec/merge-patch.ts';
 import type { Basis } from '../../spec/provenance.ts';
 import { isGranted } from '../../spec/rules.ts';
 import { tokenAuth, type RunContext } from '../context.ts';
-import type { Flow, FlowRule, TransitionDeclaration } from '../flows/declaration.ts';
+import { notFoundProbe, unknownId, type Flow, type FlowRule, type TransitionDeclaration } from '../flows/declaration.ts';
 import { Ledger } from '../ledger.ts';
 import { DEEP_RUNS_FACTOR, propertyRun, seedFor } from '../property.ts';
 import { firstRequest } from './discover.ts';
@@ -164,7 +163,7 @@ class FlowRunner {
     keyBody?: string,
     idParam?: string,
     token = this.token,
-    id = r?.id,
+    id: string | number | undefined = r?.id,
     patch?: Record<string, unknown>,
   ): Promise<Exchange> {
     const request = firstRequest(this.ctx, op, undefined, token);
@@ -304,13 +303,13 @@ class FlowRunner {
   async directed(real: Real): Promise<void> {
     const model = this.freshModel();
     const decl = this.flow.decl;
-    if (decl.idPointer) {
-      const probe = this.flow.read ?? this.flow.transitions.find((t) => t.decl.idParam)?.op;
-      if (probe) {
-        const e = await this.send(probe, { id: randomUUID() }, undefined, this.flow.decl.read?.idParam);
-        this.book(probe, e, real);
-        this.judge(real, 'notFound', probe, e, unknownIdNotFound({ exchange: e, wanted: decl.notFound ?? 404, basis: this.basis('/notFound') }));
-      }
+    const probe = notFoundProbe(decl, this.flow.read, this.flow.transitions);
+    const unknown = probe && unknownId(this.ctx.spec, probe.op, probe.param);
+    // Not applicable otherwise: the flow's rules say why (declaration.ts).
+    if (probe && unknown && 'id' in unknown) {
+      const e = await this.send(probe.op, undefined, undefined, probe.param, this.token, unknown.id);
+      this.book(probe.op, e, real);
+      this.judge(real, 'notFound', probe.op, e, unknownIdNotFound({ exchange: e, wanted: decl.notFound ?? 404, basis: this.basis('/notFound') }));
     }
     if (!this.flow.create) return;
     if (!decl.idPointer) {
