@@ -43,6 +43,7 @@ describe('an unknown id fits the id parameter and surely names no record', () =>
         ...read('/text/{id}', 'text', { type: 'string' }),
         ...read('/prefixed/{id}', 'prefixed', { type: 'string', pattern: '^kyc_[a-z0-9]{8}$' }),
         ...read('/int/{id}', 'int', { type: 'integer', minimum: 1 }),
+        ...read('/short/{id}', 'short', { type: 'string', maxLength: 20 }),
         ...read('/small/{id}', 'small', { type: 'integer', minimum: 1, maximum: 100 }),
         ...create('/uuid', 'makeUuid'),
         ...create('/prefixed', 'makePrefixed'),
@@ -64,6 +65,7 @@ describe('an unknown id fits the id parameter and surely names no record', () =>
     ['uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-/],
     ['text', /^[0-9a-f]{8}-[0-9a-f]{4}-/],
     ['int', /^\d{10}$/],
+    ['short', /^[0-9a-f]{16}$/],
   ])('%s: an id of its form', (id, form) => {
     const got = of(id);
     expect('id' in got && form.test(String(got.id))).toBe(true);

@@ -129,8 +129,8 @@ function notFoundApplies(
 }
 
 /**
- * An id that surely names no record and that the id parameter's schema accepts: a fresh UUID, else a string or a
- * large integer of no plausible record. A made-up id of a form the schema refuses would be answered as malformed
+ * An id that surely names no record and that the id parameter's schema accepts: a fresh UUID, else a random hex
+ * string (40, 32 or 16 characters) or a large integer of no plausible record. A made-up id of a form the schema refuses would be answered as malformed
  * (a 400 is right there), and judging that answer as "an unknown id found something else than 404" would blame a
  * correct server; a small integer might name a real record.
  */
@@ -138,7 +138,8 @@ export function unknownId(spec: SpecModel, op: Operation, param: string | undefi
   const p = op.parameters.find((x) => x.in === 'path' && x.name === param);
   if (!p) return { why: `${op.key} takes no path parameter to ask for an unknown id with` };
   const hex = randomUUID().replace(/-/g, '');
-  const candidates: Array<string | number> = [randomUUID(), `unknown-${hex}`, 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000)];
+  // Longest first (the surest to name nothing), down to 16 random hex characters for an id capped in length.
+  const candidates: Array<string | number> = [randomUUID(), `unknown-${hex}`, hex, hex.slice(0, 16), 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000)];
   const id = candidates.find((c) => spec.validators.validate(`${p.pointer}/schema`, c).length === 0);
   return id === undefined
     ? {
