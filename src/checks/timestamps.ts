@@ -1,3 +1,4 @@
+import { unescapeToken } from '../spec/pointer.ts';
 import { allowsNull } from '../spec/schema.ts';
 import { keywordBasis, type Visit } from '../spec/schema-walk.ts';
 import { timestampRepresentation, type RepresentationRule } from '../spec/timestamps.ts';
@@ -104,8 +105,6 @@ export const timestampWrongUnit = defineCheck({
  * A documented nullable field is present, holding null, rather than left out: clients written against the
  * docs read `data.verifiedAt === null`, and `undefined` slips past that. `CONTRACT_NULLABLE=lenient` relaxes it.
  */
-const unescape = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
-
 export const nullableFieldOmitted = defineCheck({
   id: 'nullable-field-omitted',
   family: 'timestamps',
@@ -124,7 +123,7 @@ export const nullableFieldOmitted = defineCheck({
         // example leaves it out, the docs show it may be absent (no finding); otherwise strictness is a guess.
         const cut = v.location.lastIndexOf('/');
         const parent = visits!.find((p) => p.location === v.location.slice(0, cut) && p.keywordAt.has('properties'));
-        const shown = exampleShowsField(spec, parent?.keywordAt.get('properties'), unescape(v.location.slice(cut + 1)));
+        const shown = exampleShowsField(spec, parent?.keywordAt.get('properties'), unescapeToken(v.location.slice(cut + 1)));
         if (shown === 'absent') return undefined;
         const basis: Basis =
           shown === 'present'

@@ -1,3 +1,4 @@
+import { unescapeToken } from '../spec/pointer.ts';
 import { hashOf, schemaView } from './canonical.ts';
 import { pairUp, type Pairing } from './pairing.ts';
 import type { DiffRun } from './run.ts';
@@ -113,7 +114,7 @@ function label(s: Side, index: number): string {
   const title = value<Record<string, unknown>>(s)?.['title'];
   if (typeof title === 'string') return title;
   const component = /^\/components\/schemas\/([^/]+)$/.exec(s.ptr)?.[1];
-  return component ? component.replace(/~1/g, '/').replace(/~0/g, '~') : String(index);
+  return component ? unescapeToken(component) : String(index);
 }
 
 export function pairBranches(la: Side[], lb: Side[]): Pairing<Side> {

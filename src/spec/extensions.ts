@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { CannotRunError } from '../base/errors.ts';
-import { escapeToken, getAt } from './pointer.ts';
+import { escapeToken, getAt, unescapeToken } from './pointer.ts';
 import { schemaAt, type WalkContext } from './schema-walk.ts';
 import { deref } from './refs.ts';
 
@@ -231,7 +231,7 @@ function checkReferences(ctx: WalkContext, file: string): void {
     const props = new Set(Object.keys((schemaAt(ctx, `/components/schemas/${escapeToken(name)}`)?.schema['properties'] as object | undefined) ?? {}));
     for (const inv of invariants) {
       // A relative pointer (`/rejection/can_retry`) is checked on its first step.
-      for (const field of [inv.field, inv.other, inv.when?.field, inv.then?.field].map((f) => (f?.startsWith('/') ? f.split('/')[1]!.replace(/~1/g, '/').replace(/~0/g, '~') : f))) {
+      for (const field of [inv.field, inv.other, inv.when?.field, inv.then?.field].map((f) => (f?.startsWith('/') ? unescapeToken(f.split('/')[1]!) : f))) {
         if (field !== undefined && !props.has(field)) throw new CannotRunError(`spec: ${file}: x-invariants ${inv.id} of ${name} names field ${JSON.stringify(field)}, which ${name} does not have — one of ${[...props].join(', ')}`);
       }
     }

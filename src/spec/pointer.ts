@@ -3,6 +3,11 @@ export function escapeToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** A token of a JSON pointer as the name it stands for (RFC 6901: `~1` is `/`, then `~0` is `~`). */
+export function unescapeToken(token: string): string {
+  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
+}
+
 export function pointer(...tokens: Array<string | number>): string {
   return tokens.map((t) => '/' + escapeToken(t)).join('');
 }
@@ -27,7 +32,7 @@ function decodePointer(ptr: string): string[] {
   return (fragment ? ptr.slice(1) : ptr)
     .split('/')
     .slice(1)
-    .map((t) => (fragment ? safeDecode(t) : t).replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((t) => unescapeToken(fragment ? safeDecode(t) : t));
 }
 
 function safeDecode(token: string): string {

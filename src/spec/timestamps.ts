@@ -1,4 +1,4 @@
-import { parsePointer } from './pointer.ts';
+import { parsePointer, unescapeToken } from './pointer.ts';
 import type { OpenApiDocument } from './types.ts';
 
 export type TimestampRepresentation = 'rfc3339' | 'rfc3339-seconds' | 'epoch-ms' | 'epoch-seconds';
@@ -34,7 +34,7 @@ export function fieldName(location: string): string | undefined {
     const start = location.lastIndexOf('/', end - 1);
     if (start < 0) return undefined;
     const token = location.slice(start + 1, end);
-    if (!INDEX.test(token)) return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
+    if (!INDEX.test(token)) return unescapeToken(token);
     end = start;
   }
   return undefined;
