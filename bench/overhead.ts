@@ -8,7 +8,7 @@ import { createContext, tokenAuth } from '../src/run/context.ts';
 import type { Violation } from '../src/checks/types.ts';
 import { buildSpecModel } from '../src/run/spec-model.ts';
 import { keyOf } from '../src/run/property.ts';
-import createClient from 'openapi-fetch';
+import createClient, { createQuerySerializer } from 'openapi-fetch';
 import { PlainRequest } from '../src/client/undici-fetch.ts';
 import { responsesProperty, type Probe } from '../src/run/scenarios/responses.ts';
 
@@ -30,6 +30,7 @@ const status = (n: number) =>
     },
   });
 const refresh = (n: number) => JSON.stringify({ status: 200, success: true, message: `KYC status refreshed (${n})`, data: { status: 'in_review' } });
+const BARE_HEADERS = new Headers({ 'content-length': '0' });
 const STATUS = status(1);
 const REFRESH = refresh(1);
 
@@ -83,15 +84,19 @@ export interface OverheadResult {
   /** The request path alone: the same requests sent through the suite's transport, nothing judged. */
   sendMs: number;
   sendRatio: number;
+  /** The libraries alone on the wire: the same draws, keys and openapi-fetch calls over a bare fetch, nothing of the engine's. */
+  librariesMs: number;
+  librariesRatio: number;
 }
 
 /**
  * The same N requests (half GET /kyc/status, half POST /kyc/refresh) to the same in-process server: once as a
  * raw keep-alive undici loop that only parses the JSON, through the suite's whole path — generation, typed
  * client, exchange capture and every response check — with and without the verdict cache, and through the request
- * path alone (the same requests sent by the same transport, nothing judged).
+ * path alone (the same requests sent by the same transport, nothing judged) and through the libraries alone
+ * (the same draws and openapi-fetch calls over a bare fetch: the lowest an engine built on them can go).
  */
-export async function measureOverhead(requests: number, concurrency: number, rounds = 4, latencyMs = 0, varied = true): Promise<OverheadResult> {
+export async function measureOverhead(requests: number, concurrency: number, rounds = 5, latencyMs = 0, varied = true): Promise<OverheadResult> {
   const server = await tinyServer(latencyMs, varied);
   try {
     const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
@@ -168,6 +173,40 @@ export async function measureOverhead(requests: number, concurrency: number, rou
         for (const p of probes) await sendCtx.transport.send(ops[i]!, p.request, auth);
         return [];
       });
+    // The request path with nothing of ours but the value's key: the same draws and the same openapi-fetch call,
+    // handed a bare fetch on a pool like the raw loop's that parses the body and returns. No timer, budget,
+    // circuit, size cap, redaction or capture; nothing judged. What is left above it is the engine's whole share.
+    const bare = new Pool(server.url, { connections: concurrency, pipelining: 1 });
+    const bareFetch = async (input: PlainRequest) => {
+      const headers: Record<string, string> = {};
+      input.headers.forEach((value, key) => (headers[key] = value));
+      const r = await bare.request({
+        method: input.method,
+        path: input.url.slice(server.url.length),
+        headers,
+        ...(typeof input.body === 'string' ? { body: input.body } : {}),
+      });
+      JSON.parse(await r.body.text());
+      return { status: r.statusCode, ok: r.statusCode < 300, headers: BARE_HEADERS } as unknown as Response;
+    };
+    const libraries = createClient<paths>({
+      baseUrl: server.url,
+      fetch: bareFetch as unknown as typeof fetch,
+      Request: PlainRequest as unknown as typeof Request,
+      querySerializer: createQuerySerializer(),
+    });
+    const libraryCall = libraries.request as unknown as (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;
+    const librariesOnly = () =>
+      batched<Probe[]>(uncachedPath, async (probes, i) => {
+        for (const { request } of probes)
+          await libraryCall(ops[i]!.method.toUpperCase(), ops[i]!.path, {
+            params: { path: request.path, query: request.query },
+            ...(request.body !== undefined ? { body: request.body } : {}),
+            headers: { Authorization: `Bearer ${TOKEN.token}` },
+            parseAs: 'stream',
+          });
+        return [];
+      });
     const timed = async (phase: () => Promise<number>) => {
       const before = server.received();
       const ms = await phase();
@@ -180,12 +219,14 @@ export async function measureOverhead(requests: number, concurrency: number, rou
     await timed(suite);
     await timed(uncached);
     await timed(sendOnly);
+    await timed(librariesOnly);
     // Alternate them, several rounds, and take each one's median: on a shared 2-core machine a single pair
     // of timings swung the ratio by ±30 %.
     const rawRuns: number[] = [];
     const suiteRuns: number[] = [];
     const uncachedRuns: number[] = [];
     const sendRuns: number[] = [];
+    const libraryRuns: number[] = [];
     // Each round starts with the next phase: a phase run right after another was measured faster (the cached
     // path, always second, seemed slower than the uncached one, always third), so no phase keeps one place.
     const phases: Array<[() => Promise<number>, number[]]> = [
@@ -193,6 +234,7 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       [suite, suiteRuns],
       [uncached, uncachedRuns],
       [sendOnly, sendRuns],
+      [librariesOnly, libraryRuns],
     ];
     for (let i = 0; i < rounds; i++) {
       for (let j = 0; j < phases.length; j++) {
@@ -201,6 +243,7 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       }
     }
     await pool.close();
+    await bare.close();
     // BENCH_VERBOSE=1: every round, to see the spread behind the medians.
     if (process.env['BENCH_VERBOSE'])
       console.error(
@@ -211,12 +254,14 @@ export async function measureOverhead(requests: number, concurrency: number, rou
           suiteRuns: suiteRuns.map(Math.round),
           uncachedRuns: uncachedRuns.map(Math.round),
           sendRuns: sendRuns.map(Math.round),
+          libraryRuns: libraryRuns.map(Math.round),
         }),
       );
     const rawMs = median(rawRuns);
     const suiteMs = median(suiteRuns);
     const uncachedMs = median(uncachedRuns);
     const sendMs = median(sendRuns);
+    const librariesMs = median(libraryRuns);
     return {
       requests,
       concurrency,
@@ -230,6 +275,8 @@ export async function measureOverhead(requests: number, concurrency: number, rou
       uncachedRatio: uncachedMs / rawMs,
       sendMs,
       sendRatio: sendMs / rawMs,
+      librariesMs,
+      librariesRatio: librariesMs / rawMs,
     };
   } finally {
     await server.close();
@@ -301,6 +348,6 @@ export function median(xs: number[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 20000);
-  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 4), Number(process.argv[5] ?? 0), process.argv[6] !== 'repeated');
+  const r = await measureOverhead(n, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 5), Number(process.argv[5] ?? 0), process.argv[6] !== 'repeated');
   console.log(JSON.stringify({ ...r, floor: await measureFloor(n) }));
 }
