@@ -267,7 +267,14 @@ async function prepareAndRun(
     import('../src/run/shard.ts'),
   ]);
   // The spec is read (a multi-file one bundled) and checked here once, for the workers too.
-  const loading = buildSpecModel(settings.specPath, { handOverTo: handOverFile });
+  const loading = buildSpecModel(settings.specPath, { handOverTo: handOverFile }).then((spec) => {
+    // Said as the spec's fault, before the mock's view of it ("No operations found") can be printed instead.
+    if (spec.operations.length === 0)
+      throw new CannotRunError(
+        `spec: ${settings.specPath} has no operations (no get, put, post, delete, options, head, patch or trace under paths) — nothing to test`,
+      );
+    return spec;
+  });
   // An unreadable spec is reported below; the mock is only told not to wait for its operations.
   if (served)
     loading.then(

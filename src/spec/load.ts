@@ -43,6 +43,11 @@ export async function loadSpec(file: string, { own = false }: { own?: boolean } 
   }
   const version = raw && typeof raw === 'object' ? raw['openapi'] : undefined;
   if (typeof version !== 'string' || !/^3\.[01]\./.test(version)) {
+    if (raw === null || raw === undefined) throw new CannotRunError(`spec: ${file} is empty`);
+    if (typeof raw === 'object' && 'swagger' in raw)
+      throw new CannotRunError(
+        `spec: ${file} is Swagger ${String(raw['swagger'])}, not OpenAPI 3.0/3.1 — convert it first (for instance with swagger2openapi) and point CONTRACT_SPEC at the result`,
+      );
     throw new CannotRunError(
       `spec: ${file} is not an OpenAPI 3.0/3.1 document (found openapi: ${JSON.stringify(version ?? null)})`,
     );

@@ -31,9 +31,21 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
     ['missing spec', { CONTRACT_SPEC: '/nowhere/spec.yaml' }, /spec: \/nowhere\/spec.yaml does not exist/],
     ['invalid YAML', { CONTRACT_SPEC: file('bad.yaml', 'openapi: 3.1.0\ninfo: [unclosed\n') }, /is not valid YAML\/JSON/],
     [
-      'not OpenAPI',
+      'Swagger 2.0',
       { CONTRACT_SPEC: file('swagger.yaml', 'swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n') },
-      /is not an OpenAPI 3.0\/3.1 document/,
+      /swagger.yaml is Swagger 2.0, not OpenAPI 3.0\/3.1 — convert it first/,
+    ],
+    [
+      'not OpenAPI',
+      { CONTRACT_SPEC: file('asyncapi.yaml', 'asyncapi: 2.6.0\ninfo: {title: x, version: "1"}\n') },
+      /is not an OpenAPI 3.0\/3.1 document \(found openapi: null\)/,
+    ],
+    ['OpenAPI 3.2', { CONTRACT_SPEC: file('v32.yaml', 'openapi: 3.2.0\ninfo: {title: x, version: "1"}\npaths: {}\n') }, /\(found openapi: "3.2.0"\)/],
+    ['empty spec file', { CONTRACT_SPEC: file('empty.yaml', '') }, /empty.yaml is empty$/],
+    [
+      'no operations',
+      { CONTRACT_SPEC: file('nopaths.yaml', 'openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths: {}\n') },
+      /nopaths.yaml has no operations .* — nothing to test$/,
     ],
     [
       'unresolvable $ref',
