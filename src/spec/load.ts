@@ -46,7 +46,7 @@ export async function loadSpec(file: string, { own = false }: { own?: boolean } 
     if (raw === null || raw === undefined) throw new CannotRunError(`spec: ${file} is empty`);
     if (typeof raw === 'object' && 'swagger' in raw)
       throw new CannotRunError(
-        `spec: ${file} is Swagger ${String(raw['swagger'])}, not OpenAPI 3.0/3.1 — convert it first (for instance with swagger2openapi) and point CONTRACT_SPEC at the result`,
+        `spec: ${file} is Swagger ${String(raw['swagger'])}, not OpenAPI 3.0/3.1 — convert it first (for instance with swagger2openapi) and give the converted file`,
       );
     throw new CannotRunError(
       `spec: ${file} is not an OpenAPI 3.0/3.1 document (found openapi: ${JSON.stringify(version ?? null)})`,
