@@ -304,7 +304,7 @@ async function prepareAndRun(
     let target: { kind: string; baseUrl: string };
     if (settings.baseUrl) {
       // Loaded for a live run only: the transport and the engine a preflight sends through are the workers' on the mock.
-      const [{ probeTarget }, { preflight }, { createContext }] = await Promise.all([
+      const [{ probeTarget }, { preflight, preflightLine }, { createContext }] = await Promise.all([
         import('../src/targets/live.ts'),
         import('../src/targets/preflight.ts'),
         import('../src/run/context.ts'),
@@ -314,8 +314,7 @@ async function prepareAndRun(
       console.log(`contract: ${spec.operations.length} operations of ${spec.doc.info.title} (${settings.specPath}) against ${settings.baseUrl}`);
       if (flags.preflight) {
         const ctx = createContext({ spec, target: { kind: 'live', baseUrl: settings.baseUrl }, settings, runSeed, tokens: tokens! });
-        const { requests } = await preflight(ctx);
-        console.log(`contract: preflight — the base URL and ${tokens!.length} token(s) reach the API (${requests} read(s))`);
+        console.log(`contract: ${preflightLine(await preflight(ctx), tokens!.length)}`);
       }
       if (settings.allowProductionWrites && spec.rules.productionHosts.includes(new URL(settings.baseUrl).host)) {
         console.warn(`contract: WARNING — --allow-production-writes: write operations WILL be sent to the production host ${new URL(settings.baseUrl).host}`);

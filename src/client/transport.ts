@@ -66,6 +66,12 @@ export interface TransportStats {
   operations: Record<string, { sent: number; notSent: number; open?: { kind: 'timeout' | 'network'; after: number } }>;
   /** Set once the time budget stopped a request. */
   deadlineHit?: string;
+  /**
+   * The HTTP answers, how many were 2xx, how many 404, and how many of those came from a route that exists whatever the data: an
+   * operation with no path parameter that documents no 404. Every answer a 404, some of them there, is a base URL
+   * that misses the API, not a server breaking its contract (see verdictOf).
+   */
+  answers: { total: number; success: number; notFound: number; notFoundOnFixedRoutes: number };
   throttle?: { answered429: number; concurrency: number; lowest: number; final: number; allowedPerSecond?: number };
 }
 
@@ -103,6 +109,7 @@ export function createTransport<Paths extends object>(options: TransportOptions)
   const maxWait = options.maxRetryWaitMs ?? 30_000;
   const breakAfter = options.breakAfter ?? 2;
   let sent = 0;
+  const answers = { total: 0, success: 0, notFound: 0, notFoundOnFixedRoutes: 0 };
   let deadlineHit: string | undefined;
   /** Per operation: requests sent, not sent, failures in a row, and whether its circuit is open. */
   const ops = new Map<string, OperationState>();
@@ -143,6 +150,14 @@ export function createTransport<Paths extends object>(options: TransportOptions)
     if (kind === 'timeout' || kind === 'network') {
       if (++o.failing >= breakAfter && !o.open) o.open = { kind, after: o.failing };
     } else if (exchange.response) o.failing = 0;
+    if (exchange.response) {
+      answers.total++;
+      if (exchange.response.status >= 200 && exchange.response.status < 300) answers.success++;
+      if (exchange.response.status === 404) {
+        answers.notFound++;
+        if (fixedRoute(op)) answers.notFoundOnFixedRoutes++;
+      }
+    }
   }
 
   /**
@@ -215,6 +230,7 @@ export function createTransport<Paths extends object>(options: TransportOptions)
       return {
         sent,
         operations,
+        answers: { ...answers },
         ...(deadlineHit ? { deadlineHit } : {}),
         ...(limit.throttled
           ? {
@@ -310,4 +326,9 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? 1000 : Math.max(0, date - now);
+}
+
+/** A route that exists whatever records the server holds: no path parameter, and no 404 among its documented answers. */
+function fixedRoute(op: Operation): boolean {
+  return !op.parameters.some((p) => p.in === 'path') && !op.responses.has('404') && !op.responses.has('4XX');
 }

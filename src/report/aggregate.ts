@@ -45,6 +45,8 @@ export interface RunReport {
   throttle?: { answered429: number; concurrency: number; lowest: number; final: number; allowedPerSecond?: number };
   /** How far the run got per operation (or flow): cases judged, requests sent and not sent. */
   operations?: Array<{ operation: string; cases: number; requests: number; notSent: number }>;
+  /** The HTTP answers of the run: how many, how many were 2xx, how many 404, and how many of those came from routes that need no record. */
+  answers?: { total: number; success: number; notFound: number; notFoundOnFixedRoutes: number };
   /** A deep run (--deep): more runs per property, flows explored longer, until the time budget. */
   deep?: boolean;
   verdict: Verdict;
@@ -85,11 +87,21 @@ export function mergeWarnings(results: readonly ScenarioResult[]): Violation[] {
 }
 
 /** The verdict, from one pure function: cannot-run over violated over incomplete over holds. */
-export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes' | 'timeBudget'> & { ran: number }): {
+export function verdictOf(
+  report: Pick<RunReport, 'findings' | 'errors' | 'cutShort' | 'outcomes' | 'timeBudget' | 'answers'> & { ran: number; target?: RunReport['target'] },
+): {
   verdict: Verdict;
   because: string;
 } {
   if (report.ran === 0) return { verdict: 'cannot-run', because: report.errors[0] ?? 'no contract test ran' };
+  // Every answer a 404, routes that need no record among them: the requests never reached the API. Judged, that
+  // passes a spec whose reads document 404 and blames the server on the rest; neither says anything about it.
+  const a = report.target?.kind === 'live' ? report.answers : undefined;
+  if (a && a.total > 0 && a.notFound === a.total && a.notFoundOnFixedRoutes > 0)
+    return {
+      verdict: 'cannot-run',
+      because: `every answer of the run was 404 (${a.total} requests), routes that need no record included: the requests did not reach the API — is CONTRACT_BASE_URL its base, with its base path?`,
+    };
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
@@ -99,8 +111,14 @@ export function verdictOf(report: Pick<RunReport, 'findings' | 'errors' | 'cutSh
       return { verdict: 'incomplete', because: `the time budget (${report.timeBudget.label}) ran out before any check could judge anything` };
     return { verdict: 'incomplete', because: 'no check could judge anything (see why each was not applicable)' };
   }
-  if (report.errors.length || report.cutShort.length || notReached) {
+  // 404s and no success anywhere: every answer may be one the spec documents, yet the success responses were never
+  // judged — a base URL that misses the API, or records the tokens' values do not name, look just like this.
+  const unsuccessful = a && a.success === 0 && a.notFound > 0;
+  if (report.errors.length || report.cutShort.length || notReached || unsuccessful) {
     const why = [
+      unsuccessful
+        ? `no request got a 2xx answer (${a.total} answers, ${a.notFound} of them 404), so no success response was judged — is CONTRACT_BASE_URL the API's base, with its base path, and do the tokens' values name records that exist?`
+        : '',
       report.errors.length ? `${report.errors.length} test(s) could not run` : '',
       report.cutShort.length ? `${report.cutShort.length} test(s) cut short by the request budget` : '',
       report.timeBudget?.ranOut ? `the time budget (${report.timeBudget.label}) ran out` : '',
@@ -118,7 +136,7 @@ export const EXIT_CODE: Record<Verdict, number> = { holds: 0, violated: 1, 'cann
  * The run's traffic from the results: what each test's stretch of the run sent and judged, added up per operation;
  * the circuits that opened with the requests they held back; how the server throttled (each worker's latest state).
  */
-export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, 'circuits' | 'throttle' | 'operations'> & { deadlineHit?: string } {
+export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, 'circuits' | 'throttle' | 'operations' | 'answers'> & { deadlineHit?: string } {
   const ops = new Map<string, { operation: string; cases: number; requests: number; notSent: number }>();
   const op = (operation: string) => {
     let o = ops.get(operation);
@@ -128,9 +146,17 @@ export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, '
   const circuits = new Map<string, NonNullable<RunReport['circuits']>[number]>();
   const latest = new Map<number, NonNullable<ScenarioResult['traffic']>>();
   let deadlineHit: string | undefined;
+  let answers: RunReport['answers'];
   for (const r of results) {
     const t = r.traffic;
     if (!t) continue;
+    if (t.answers) {
+      answers ??= { total: 0, success: 0, notFound: 0, notFoundOnFixedRoutes: 0 };
+      answers.total += t.answers.total;
+      answers.success += t.answers.success;
+      answers.notFound += t.answers.notFound;
+      answers.notFoundOnFixedRoutes += t.answers.notFoundOnFixedRoutes;
+    }
     for (const [key, o] of Object.entries(t.operations)) {
       op(key).requests += o.sent;
       op(key).notSent += o.notSent;
@@ -162,5 +188,6 @@ export function trafficOf(results: readonly ScenarioResult[]): Pick<RunReport, '
     ...(throttle ? { throttle } : {}),
     ...(ops.size ? { operations: [...ops.values()].sort((a, b) => a.operation.localeCompare(b.operation)) } : {}),
     ...(deadlineHit ? { deadlineHit } : {}),
+    ...(answers ? { answers } : {}),
   };
 }

@@ -186,9 +186,12 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   }
   if (t.failing.length) {
     const inferred = t.failing.filter((f) => f.basis === 'inferred').length;
-    const what = inferred
-      ? `the server breaks the contract (${t.failing.length - inferred} documented, ${inferred} inferred — CONTRACT_INFERRED=fail)`
-      : 'the server breaks what the docs state';
+    const what =
+      report.verdict === 'cannot-run'
+        ? "seen in a run that could not be made: not the server's until a run that reaches it confirms them"
+        : inferred
+          ? `the server breaks the contract (${t.failing.length - inferred} documented, ${inferred} inferred — CONTRACT_INFERRED=fail)`
+          : 'the server breaks what the docs state';
     lines.push('', `Findings (${plural(t.failing.length, 'finding')}, ${plural(t.occurrences, 'occurrence')}) — ${what}:`);
     lines.push(...groupLines(report, groupAcrossOperations(t.failing), source, 20, true, dir));
   }

@@ -13,6 +13,8 @@ export interface Traffic {
   cases: Record<string, number>;
   throttle?: TransportStats['throttle'];
   deadlineHit?: string;
+  /** The HTTP answers since the last call (see TransportStats.answers); absent when there were none. */
+  answers?: TransportStats['answers'];
 }
 
 /**
@@ -43,7 +45,10 @@ export class RunClock {
   private readonly cases = new Map<string, number>();
   private casesTotal = 0;
   private now: string | undefined;
-  private reported: { operations: TransportStats['operations']; cases: Map<string, number> } = { operations: {}, cases: new Map() };
+  private reported: { operations: TransportStats['operations']; cases: Map<string, number>; answers?: TransportStats['answers'] } = {
+    operations: {},
+    cases: new Map(),
+  };
 
   constructor(
     settings: Pick<RunSettings, 'deadline' | 'maxTime' | 'deep'>,
@@ -126,8 +131,17 @@ export class RunClock {
     }
     const cases: Record<string, number> = {};
     for (const [label, n] of this.cases) if (n !== (this.reported.cases.get(label) ?? 0)) cases[label] = n - (this.reported.cases.get(label) ?? 0);
-    this.reported = { operations: structuredClone(stats?.operations ?? {}), cases: new Map(this.cases) };
+    const was = this.reported.answers;
+    const now = stats?.answers;
+    const answers = now && {
+      total: now.total - (was?.total ?? 0),
+      success: now.success - (was?.success ?? 0),
+      notFound: now.notFound - (was?.notFound ?? 0),
+      notFoundOnFixedRoutes: now.notFoundOnFixedRoutes - (was?.notFoundOnFixedRoutes ?? 0),
+    };
+    this.reported = { operations: structuredClone(stats?.operations ?? {}), cases: new Map(this.cases), ...(now ? { answers: { ...now } } : {}) };
     return {
+      ...(answers?.total ? { answers } : {}),
       pid: process.pid,
       at,
       operations,

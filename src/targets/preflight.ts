@@ -10,7 +10,7 @@ import { isGranted } from '../spec/rules.ts';
  * blamed on a server that was never asked. A few reads decide it; anything inconclusive (timeouts, 429s) lets the
  * run go on and be judged normally.
  */
-export async function preflight(ctx: RunContext): Promise<{ requests: number }> {
+export async function preflight(ctx: RunContext): Promise<{ requests: number; conclusive: number; tokensTried: number }> {
   const reads = ctx.spec.operations.filter((op) => op.method === 'get' && !op.writes);
   let requests = 0;
   const statuses: number[] = [];
@@ -50,7 +50,8 @@ export async function preflight(ctx: RunContext): Promise<{ requests: number }> 
       `token ${refused[0]} is refused (401), a read it is granted — expired, revoked, or not a credential of this API? (fix CONTRACT_TOKENS_FILE / CONTRACT_TOKENS)`,
     );
   }
-  return { requests };
+  // Conclusive: an answer from a read that needs no record id, the only kind whose 404 says the base URL is wrong.
+  return { requests, conclusive: statuses.length, tokensTried: tried };
 }
 
 function safePath(url: string): string {
@@ -59,4 +60,12 @@ function safePath(url: string): string {
   } catch {
     return '';
   }
+}
+
+/** What the preflight showed, and no more: a read that needs a record id cannot tell a wrong base URL from an unknown id. */
+export function preflightLine(result: { requests: number; conclusive: number; tokensTried: number }, tokens: number): string {
+  const tokensPart = result.tokensTried ? `${result.tokensTried} of ${tokens} token(s) not refused` : 'no token checked';
+  if (result.conclusive) return `preflight — the base URL reaches the API and ${tokensPart} (${result.requests} read(s))`;
+  if (!result.requests) return 'preflight — no read to try (no GET the tokens are granted): the base URL and tokens are judged as the run goes';
+  return `preflight — ${tokensPart}, but no read that needs no record id answered (${result.requests} read(s)): the base URL is judged as the run goes`;
 }

@@ -177,7 +177,11 @@ describe('never green by accident', () => {
         CONTRACT_BASE_URL: conforming.url.replace(/\/api\/v1$/, ''),
         CONTRACT_TOKENS_FILE: tokensFile(FIXTURE_TOKENS),
       });
-      expect(run.status).toBe(1);
+      // Every answer a 404, GET /domains (no id, no documented 404) among them: the requests never reached the API,
+      // so the run could not be made — not "violated", which would blame the server for the base URL.
+      expect(run.status).toBe(2);
+      expect(run.report().verdict).toBe('cannot-run');
+      expect(run.report().because).toMatch(/^every answer of the run was 404 \(\d+ requests\).*is CONTRACT_BASE_URL its base, with its base path\?$/);
       const outcomes = run.report().outcomes as Array<{ check: string; operation: string; status: string }>;
       // /domains never documents a 404: its bodies have no schema to be held to.
       const of = (check: string) => outcomes.find((o) => o.operation === 'GET /domains' && o.check === check)?.status;
