@@ -1,5 +1,6 @@
 import { defaultRuns, type RunSettings } from './env.ts';
 import { tokenSource } from './tokens.ts';
+import { CannotRunError } from '../base/errors.ts';
 
 /**
  * What re-runs a run exactly: the target, the token matrix (by file or by the variable that holds it — never its
@@ -41,4 +42,74 @@ export function shellWord(s: string): string {
 export function replayCommand(ctx: ReplayContext, test: string, path?: string): string {
   const assignments = [...ctx.env, ...(path ? [['CONTRACT_PATH', path] as [string, string]] : [])].map(([k, v]) => `${k}=${shellWord(v)}`);
   return `${assignments.join(' ')} npm run contract -- ${(ctx.flags ?? []).map((f) => `${shellWord(f)} `).join('')}--only ${shellWord(test)}`;
+}
+
+/** What `replay <id>` reads from a previous run's contract.json: its findings, how it ran, its shrunk occurrences. */
+export interface ReplaySource {
+  findings: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>;
+  replay?: { env: Array<[string, string]>; flags?: string[] };
+  violations?: Array<{ finding: string; test: string; path?: string }>;
+}
+
+/**
+ * A previous run's contract.json, checked for the parts replay uses: a file cut short (a run killed while writing)
+ * or edited is refused in one line that names it — never quoting it, a report may hold what a server echoed.
+ */
+export function readReplaySource(file: string, text: string): ReplaySource {
+  const refuse = () =>
+    new CannotRunError(`replay: ${file} is not a complete report of a run (cut short or edited?) — run npm run contract again, then replay from its ids`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw refuse();
+  }
+  if (!isRecord(parsed) || !Array.isArray(parsed['findings']) || !parsed['findings'].every(isReplayFinding)) throw refuse();
+  const { replay, violations } = parsed;
+  if (replay !== undefined && !(isRecord(replay) && Array.isArray(replay['env']) && replay['env'].every(isPair))) throw refuse();
+  if (replay !== undefined && replay['flags'] !== undefined && !isStrings(replay['flags'])) throw refuse();
+  if (violations !== undefined && !(Array.isArray(violations) && violations.every(isOccurrence))) throw refuse();
+  return parsed as unknown as ReplaySource;
+}
+
+/**
+ * The finding an id names: an exact id always; else the one finding it is the start of. A start shared by several
+ * is refused with their ids (a hash, no secret) — replaying whichever came first would answer for the wrong one.
+ */
+export function findingToReplay<F extends { id: string }>(findings: readonly F[], id: string, file: string): F {
+  const exact = findings.find((f) => f.id === id);
+  if (exact) return exact;
+  const starting = findings.filter((f) => f.id.startsWith(id));
+  if (starting.length === 1) return starting[0]!;
+  if (!starting.length) throw new CannotRunError(`replay: no finding ${id} in ${file} — copy an id from its summary or contract.json`);
+  throw new CannotRunError(
+    `replay: ${id} is the start of ${starting.length} finding ids (${starting.map((f) => f.id).join(', ')}) — give more characters of the one to replay`,
+  );
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isStrings(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((s) => typeof s === 'string');
+}
+
+function isPair(x: unknown): boolean {
+  return Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && typeof x[1] === 'string';
+}
+
+function isReplayFinding(x: unknown): boolean {
+  return (
+    isRecord(x) &&
+    typeof x['id'] === 'string' &&
+    typeof x['check'] === 'string' &&
+    typeof x['operation'] === 'string' &&
+    typeof x['location'] === 'string' &&
+    isStrings(x['tests'])
+  );
+}
+
+function isOccurrence(x: unknown): boolean {
+  return isRecord(x) && typeof x['finding'] === 'string' && typeof x['test'] === 'string' && (x['path'] === undefined || typeof x['path'] === 'string');
 }

@@ -29,7 +29,11 @@ export interface RunReport {
   inferences: Violation[];
   /** Inputs the generator could not make valid: the requests that would need them were not sent. */
   gaps: string[];
-  baseline?: { file: string; known: number; fixed: Array<FindingKey & { id: string }> };
+  /**
+   * `fixed`: baseline findings not seen where this run judged their check on their operation again; `notJudged`:
+   * not seen, but not judged there either (with why) — neither fixed nor still failing.
+   */
+  baseline?: { file: string; known: number; fixed: Array<FindingKey & { id: string }>; notJudged: Array<FindingKey & { id: string; why: string }> };
   /** Tests that failed for a reason other than a contract violation (a bug, an unreachable target). */
   errors: string[];
   /** Tests the request budget stopped short (CONTRACT_MAX_REQUESTS), with how many requests each did not send. */

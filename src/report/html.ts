@@ -9,7 +9,7 @@ import type { RunReport } from './aggregate.ts';
 import { curlLine, tokenExport, tokensIn } from './format.ts';
 import { html, type Html } from './html-escape.ts';
 import { PAGE_CSS } from './html-style.ts';
-import { checkRows, replayOf, totals } from './summary.ts';
+import { checkRows, NOT_REJUDGED, replayOf, totals } from './summary.ts';
 
 /** What the page says beyond the RunReport: facts the reporter gathers from files and from the run. */
 export interface HtmlExtras {
@@ -200,7 +200,12 @@ function facts(report: RunReport, extras: HtmlExtras): Html {
     ['target', `${report.target.kind} ${report.target.baseUrl}`],
     ['seed', html`<code>${report.runSeed}</code> · ${report.runs} runs per property`],
     ['policies', `inferred findings: ${report.policy.inferred} · nullable: ${report.policy.nullable}`],
-    ['baseline', report.baseline ? `${report.baseline.file} (${report.baseline.known} known, ${report.baseline.fixed.length} fixed)` : 'none'],
+    [
+      'baseline',
+      report.baseline
+        ? `${report.baseline.file} (${report.baseline.known} known, ${report.baseline.fixed.length} fixed, ${report.baseline.notJudged.length} not re-judged)`
+        : 'none',
+    ],
     ['started', report.startedAt],
     ['tool', `${extras.tool.name} ${extras.tool.version} · report version ${report.reportVersion}`],
     ['run it again', html`<pre class="replay">${rerun}</pre>`],
@@ -257,6 +262,7 @@ ${matrix(report)}
 ${section('findings', 'Findings — the server breaks the contract', t.failing, html`${t.failing.map((f) => findingBlock(report, f, source))}`)}
 ${section('known', `Known — in the baseline ${report.baseline?.file ?? ''}, reported, not failing`, t.known, html`${t.known.map((f) => findingBlock(report, f, source))}`, false)}
 ${report.baseline?.fixed.length ? html`<section id="fixed"><h2>Fixed since the baseline (${report.baseline.fixed.length})</h2><ul>${report.baseline.fixed.map((f) => html`<li><code>${f.check}</code> · ${f.operation}${f.location ? html` at <code>${f.location}</code>` : ''} · id <code>${f.id}</code></li>`)}</ul></section>` : ''}
+${report.baseline?.notJudged.length ? html`<section id="not-rejudged"><h2>Not re-judged since the baseline (${report.baseline.notJudged.length}) — ${NOT_REJUDGED}</h2><ul>${report.baseline.notJudged.map((f) => html`<li><code>${f.check}</code> · ${f.operation}${f.location ? html` at <code>${f.location}</code>` : ''} · id <code>${f.id}</code> — ${f.why}</li>`)}</ul></section>` : ''}
 ${section('inferences', 'Unconfirmed inferences — the spec guessed, the server disagrees: confirm upstream, or relax the spec', t.inferred, findingTable(t.inferred, true))}
 ${section('warnings', 'Warnings — drift the contract tolerates', t.warnings, findingTable(t.warnings, false), false)}
 ${section('spec-findings', "Spec findings — the spec's own examples break it", t.spec, findingTable(t.spec, false), false)}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TokenSource } from '../config/tokens.ts';
 import { CannotRunError } from '../base/errors.ts';
 import { Redactor } from '../base/redact.ts';
-import type { Baseline } from '../run/findings.ts';
+import { refuseOtherSpec, type Baseline } from '../run/findings.ts';
 import { ContractReporter, SHARD_FILE, type ReporterOptions, type ShardPart } from './vitest-reporter.ts';
 
 export interface MergeOptions {
@@ -47,6 +47,7 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
       throw new CannotRunError(`--merge-reports: shard ${index}/${count} is missing — pass the reports directory of each of the ${count} shards`);
   }
   const { part } = first;
+  if (options.baseline) refuseOtherSpec(options.baseline, part.spec);
   const settings: ReporterOptions = {
     spec: part.spec,
     target: part.target,

@@ -100,6 +100,9 @@ const VERDICT_LINE = {
   'cannot-run': 'the run could not be made',
 } as const;
 
+/** A baseline finding this run did not see where it did not judge: absence there says nothing. */
+export const NOT_REJUDGED = 'this run did not judge their check on their operation — neither fixed nor still failing';
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -202,6 +205,12 @@ export function consoleSummary(report: RunReport, reportsDir = 'reports', source
   if (report.baseline?.fixed.length) {
     lines.push('', `Fixed (${plural(report.baseline.fixed.length, 'baseline finding')} no longer seen):`);
     for (const f of report.baseline.fixed.slice(0, 10)) lines.push(`  ${f.check} · ${f.operation}${f.location ? ` at ${f.location}` : ''} · id ${f.id}`);
+  }
+  if (report.baseline?.notJudged.length) {
+    lines.push('', `Not re-judged (${plural(report.baseline.notJudged.length, 'baseline finding')} not seen, but ${NOT_REJUDGED}):`);
+    for (const f of report.baseline.notJudged.slice(0, 10))
+      lines.push(`  ${f.check} · ${f.operation}${f.location ? ` at ${f.location}` : ''} · id ${f.id} — ${f.why}`);
+    if (report.baseline.notJudged.length > 10) lines.push(`  … ${report.baseline.notJudged.length - 10} more in ${dir}/summary.md`);
   }
   if (t.inferred.length) {
     lines.push(
@@ -310,6 +319,13 @@ export function markdownSummary(report: RunReport, source?: TokenSource): string
       `## Fixed since the baseline (${report.baseline.fixed.length})`,
       '',
       ...report.baseline.fixed.map((f) => `- \`${f.check}\` · ${f.operation}${f.location ? ` at \`${f.location}\`` : ''} (id ${f.id})`),
+    );
+  if (report.baseline?.notJudged.length)
+    out.push(
+      '',
+      `## Not re-judged since the baseline (${report.baseline.notJudged.length}) — ${NOT_REJUDGED}`,
+      '',
+      ...report.baseline.notJudged.map((f) => `- \`${f.check}\` · ${f.operation}${f.location ? ` at \`${f.location}\`` : ''} (id ${f.id}) — ${f.why}`),
     );
   section(`Unconfirmed inferences (${t.inferred.length}) — confirm upstream, or relax the spec`, groupAcrossOperations(t.inferred), false);
   section(`Warnings (${t.warnings.length})`, groupAcrossOperations(t.warnings), false);

@@ -9,7 +9,7 @@ import { replayCommand, type ReplayContext } from '../config/replay.ts';
 import type { TokenSource } from '../config/tokens.ts';
 import type { Redactor } from '../base/redact.ts';
 import { liveDriftMarkdown, ObservationLog } from '../drift/observe.ts';
-import { findingId, groupFindings, isKnown, keyOf, type Baseline } from '../run/findings.ts';
+import { findingId, goneFromBaseline, groupFindings, isKnown, keyOf, type Baseline } from '../run/findings.ts';
 import { consoleSummary, markdownSummary } from './summary.ts';
 import { junitXml, type JunitCase } from './junit.ts';
 import { inferencesMarkdown } from './inferences.ts';
@@ -163,9 +163,7 @@ export class ContractReporter implements Reporter {
       warnings: mergeWarnings(results),
       inferences: results.flatMap((r) => r.inferences),
       gaps: [...new Set(results.flatMap((r) => r.gaps ?? []))],
-      ...(baseline
-        ? { baseline: { file: baseline.file, known: findings.filter((f) => f.known).length, fixed: baseline.entries.filter((e) => !seen.has(e.id)) } }
-        : {}),
+      ...(baseline ? { baseline: { file: baseline.file, known: findings.filter((f) => f.known).length, ...goneFromBaseline(baseline, seen, outcomes) } } : {}),
       errors: this.errors.map((e) => options.redactor.text(e)),
       cutShort: results.filter((r) => r.unsent).map((r) => ({ test: r.name, unsent: r.unsent! })),
       skipped: results.flatMap((r) => {

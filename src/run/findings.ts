@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, normalize, resolve, sep } from 'node:path';
 import type { Severity, Violation } from '../checks/types.ts';
 import { CannotRunError } from '../base/errors.ts';
 import { foldIndices } from '../spec/pointer.ts';
+import type { Outcome } from './ledger.ts';
 
 /**
  * One finding: every occurrence of the same broken rule at the same place of the same operation, on the same
@@ -86,33 +88,117 @@ export function groupFindings(occurrences: ReadonlyArray<Violation & { test?: st
 /** A baseline: the findings a team has accepted as known (a contract.json, or a file written by --write-baseline). */
 export interface Baseline {
   file: string;
+  /** The spec it was written for, as that run named it; absent in a hand-written file. */
+  spec?: string;
   ids: Set<string>;
   entries: Array<FindingKey & { id: string }>;
 }
 
-export function readBaseline(file: string): Baseline {
+/**
+ * Reads a baseline and, given this run's spec, refuses one written for another: its findings would match nothing
+ * and every one would be reported gone, or worse, match by accident. Every defect of the file is one line naming
+ * it — never its content, which may hold what a server echoed.
+ */
+export function readBaseline(file: string, spec?: string, cwd = process.cwd()): Baseline {
   if (!existsSync(file)) throw new CannotRunError(`--baseline: ${file} does not exist (write one with npm run contract -- --write-baseline ${file})`);
-  let parsed: { findings?: unknown };
+  const redo = `use a reports/contract.json or write one with npm run contract -- --write-baseline ${file}`;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as { findings?: unknown };
-  } catch (error) {
-    throw new CannotRunError(`--baseline: ${file} is not JSON — ${(error as Error).message.split('\n')[0]}`);
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // JSON.parse's message quotes the text around the error: not for a log.
+    throw new CannotRunError(`--baseline: ${file} is not valid JSON (cut short or edited by hand?) — ${redo}`);
   }
-  if (!Array.isArray(parsed.findings))
-    throw new CannotRunError(`--baseline: ${file} has no "findings" list (use a reports/contract.json or a file from --write-baseline)`);
-  const entries = (parsed.findings as Array<Partial<FindingKey>>).map((f, i) => {
-    if (
-      typeof f.check !== 'string' ||
-      typeof f.operation !== 'string' ||
-      typeof f.location !== 'string' ||
-      (f.basis !== 'documented' && f.basis !== 'inferred')
-    ) {
-      throw new CannotRunError(`--baseline: ${file} finding #${i + 1} needs check, operation, location and basis`);
-    }
-    const key = { check: f.check, operation: f.operation, location: f.location, basis: f.basis };
+  const baseline = baselineOf(file, parsed, redo);
+  if (spec !== undefined) refuseOtherSpec(baseline, spec, cwd);
+  return baseline;
+}
+
+function baselineOf(file: string, parsed: unknown, redo: string): Baseline {
+  if (!isRecord(parsed)) throw new CannotRunError(`--baseline: ${file} is not a JSON object with a "findings" list — ${redo}`);
+  if (!Array.isArray(parsed['findings'])) throw new CannotRunError(`--baseline: ${file} has no "findings" list — ${redo}`);
+  const entries = (parsed['findings'] as unknown[]).map((f, i) => {
+    const key = isRecord(f) ? keyIn(f) : undefined;
+    if (!key) throw new CannotRunError(`--baseline: ${file} finding #${i + 1} needs check, operation, location and basis — ${redo}`);
     return { ...key, id: findingId(key) };
   });
-  return { file, ids: new Set(entries.map((e) => e.id)), entries };
+  const spec = typeof parsed['spec'] === 'string' ? parsed['spec'] : undefined;
+  return { file, ...(spec ? { spec } : {}), ids: new Set(entries.map((e) => e.id)), entries };
+}
+
+function keyIn(f: Record<string, unknown>): FindingKey | undefined {
+  const { check, operation, location, basis } = f;
+  if (typeof check !== 'string' || typeof operation !== 'string' || typeof location !== 'string') return undefined;
+  if (basis !== 'documented' && basis !== 'inferred') return undefined;
+  return { check, operation, location, basis };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A baseline written for another spec than this run's is refused in one line (`--merge-reports` asks too). */
+export function refuseOtherSpec(baseline: Baseline, spec: string, cwd = process.cwd()): void {
+  if (baseline.spec === undefined || sameSpecPath(baseline.spec, spec, cwd)) return;
+  throw new CannotRunError(
+    `--baseline: ${baseline.file} was written for ${baseline.spec}, but this run tests ${spec} — pass that spec's baseline, or write one for this spec with --write-baseline`,
+  );
+}
+
+/**
+ * Whether two spec paths, each as some run was given it, name the same spec. A path is what a baseline records
+ * (neither a title, which a hand-made spec may share with another, nor a hash, which changes with every fix to the
+ * spec the baseline must outlive), so it is compared where it could have been written from: the same file from
+ * here, or — the other run started elsewhere — one path the tail of the other at a segment boundary
+ * (`spec/x.yaml` and `/ci/repo/spec/x.yaml`).
+ */
+export function sameSpecPath(a: string, b: string, cwd = process.cwd()): boolean {
+  const [ra, rb] = [resolve(cwd, a), resolve(cwd, b)];
+  if (ra === rb) return true;
+  const tail = (p: string, whole: string) => {
+    if (isAbsolute(p)) return false;
+    const rest = normalize(p)
+      .split(sep)
+      .filter((s) => s !== '..' && s !== '.' && s !== '');
+    return rest.length > 0 && whole.endsWith(sep + rest.join(sep));
+  };
+  return tail(a, rb) || tail(b, ra);
+}
+
+/**
+ * Whether a run judged a (check, operation) pair cleanly enough to say a finding there is gone: it passed, or
+ * found only warnings or inferences. Not applicable and not reached judged nothing; violated stopped at another
+ * failure (a property stops at its first), so the finding's own place may never have been looked at again. The
+ * same test `replay` makes before it says FIXED rather than NOT JUDGED.
+ */
+export function judgedAgain(outcome: Pick<Outcome, 'status'> | undefined): boolean {
+  return !!outcome && (outcome.status === 'passed' || outcome.status === 'warned' || outcome.status === 'inferred');
+}
+
+/** Why a pair did not count as judged again, in the words replay prints. */
+export function whyNotJudged(outcome: Pick<Outcome, 'status' | 'reason'> | undefined): string {
+  if (!outcome) return 'no test of this run judged it';
+  return outcome.reason ? `${outcome.status}: ${outcome.reason}` : outcome.status;
+}
+
+/**
+ * The baseline findings this run did not see: fixed only where the run judged the same check on the same
+ * operation again; the rest were not re-judged — neither fixed nor still failing.
+ */
+export function goneFromBaseline(
+  baseline: Baseline,
+  seen: ReadonlySet<string>,
+  outcomes: readonly Outcome[],
+): { fixed: Array<FindingKey & { id: string }>; notJudged: Array<FindingKey & { id: string; why: string }> } {
+  const fixed: Array<FindingKey & { id: string }> = [];
+  const notJudged: Array<FindingKey & { id: string; why: string }> = [];
+  for (const e of baseline.entries) {
+    if (seen.has(e.id)) continue;
+    const outcome = outcomes.find((o) => o.check === e.check && o.operation === e.operation);
+    if (judgedAgain(outcome)) fixed.push(e);
+    else notJudged.push({ ...e, why: whyNotJudged(outcome) });
+  }
+  return { fixed, notJudged };
 }
 
 export function isKnown(baseline: Baseline | undefined, v: Pick<Violation, 'check' | 'operation' | 'location' | 'basis'>): boolean {
