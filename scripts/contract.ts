@@ -14,6 +14,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
+import type { Outcome } from '../src/run/ledger.ts';
 import type { ReporterOptions } from '../src/report/vitest-reporter.ts';
 
 type VitestNode = typeof import('vitest/node');
@@ -297,7 +298,7 @@ async function prepareAndRun(
   const tokens = settings.baseUrl ? readTokens(process.env, spec.rules, inUse) : undefined;
   if (settings.baseUrl && !tokens)
     throw new CannotRunError('CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required with CONTRACT_BASE_URL (see tokens.example.json)');
-  const baseline = settings.baseline ? readBaseline(settings.baseline) : undefined;
+  const baseline = settings.baseline ? readBaseline(settings.baseline, settings.specPath) : undefined;
 
   let mock: RunningMock | undefined;
   try {
@@ -428,13 +429,9 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (!id) throw new CannotRunError('replay: which finding? npm run contract -- replay <id> (ids are in the summary and reports/contract.json)');
   const file = join(flags.reports, 'contract.json');
   if (!existsSync(file)) throw new CannotRunError(`replay: ${file} does not exist — run npm run contract first (or pass --reports <dir>)`);
-  const before = JSON.parse(readFileSync(file, 'utf8')) as {
-    findings?: Array<{ id: string; check: string; operation: string; location: string; tests: string[] }>;
-    replay?: { env: Array<[string, string]>; flags?: string[] };
-    violations?: Array<{ finding: string; test: string; path?: string }>;
-  };
-  const finding = before.findings?.find((f) => f.id === id || f.id.startsWith(id));
-  if (!finding) throw new CannotRunError(`replay: no finding ${id} in ${file}`);
+  const [{ readReplaySource, findingToReplay }, { judgedAgain }] = await Promise.all([import('../src/config/replay.ts'), import('../src/run/findings.ts')]);
+  const before = readReplaySource(file, readFileSync(file, 'utf8'));
+  const finding = findingToReplay(before.findings, id, file);
   // A test that recorded a fast-check path replays straight to the failure; a stateful one replays its whole
   // exploration. A path belongs to its own test only: another test's path cannot be walked.
   const pathed = before.violations?.find((v) => v.finding === finding.id && v.path);
@@ -459,7 +456,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (code === EXIT.cannotRun) return code;
   const after = JSON.parse(readFileSync(join(reports, 'contract.json'), 'utf8')) as {
     findings: Array<{ id: string; severity: string; count: number }>;
-    outcomes: Array<{ check: string; operation: string; status: string; reason?: string }>;
+    outcomes: Array<Pick<Outcome, 'check' | 'operation' | 'status' | 'reason'>>;
   };
   const again = after.findings.find((f) => f.id === finding.id);
   const what = `${finding.check} · ${finding.operation}${finding.location ? ` at ${finding.location}` : ''} (${test})`;
@@ -469,7 +466,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   }
   // Gone is not fixed unless the check judged that operation again: a 500 or a cut-short run hides a finding too.
   const outcome = after.outcomes.find((o) => o.check === finding.check && o.operation === finding.operation);
-  if (!outcome || !['passed', 'inferred', 'warned'].includes(outcome.status)) {
+  if (!judgedAgain(outcome)) {
     const why = outcome?.reason ? `${outcome.status}: ${outcome.reason}` : (outcome?.status ?? 'the replayed test did not run it');
     console.log(
       `NOT JUDGED: ${finding.id} ${what} — the replay could not judge it (${why}), so it is neither fixed nor still failing · reports in ${reports}/`,

@@ -11,6 +11,7 @@ import { ContractReporter, SHARD_FILE, type ShardPart } from '../../src/report/v
 import { findingId, readBaseline, sameSpecPath, type FindingKey } from '../../src/run/findings.ts';
 import type { Outcome } from '../../src/run/ledger.ts';
 import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
+import { runContract } from './support/cli.ts';
 
 const SPEC = 'spec/salesive-account.yaml';
 const scratch = () => mkdtempSync(join(tmpdir(), 'baseline-replay-'));
@@ -246,5 +247,32 @@ describe('replay reads a previous contract.json', () => {
     expect(findingToReplay(findings, '4a1b2c3d4e', 'reports/contract.json').id).toBe('4a1b2c3d4e');
     expect(findingToReplay(findings, '4a9', 'reports/contract.json').id).toBe('4a9f8e7d6c');
     expect(refusal(() => findingToReplay(findings, 'ff', 'reports/contract.json'))).toMatch(/^replay: no finding ff in reports\/contract\.json/);
+  });
+});
+
+describe('through npm run contract: one line, exit 2', () => {
+  test('--api sumvin with the Account API baseline', async () => {
+    const baseline = fileWith(JSON.stringify({ kind: 'baseline', spec: SPEC, findings: [key('status-undocumented', 'GET /kyc/status')] }));
+    const run = await runContract(['--api', 'sumvin', '--baseline', baseline]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^contract: .*was written for spec\/salesive-account\.yaml, but this run tests spec\/sumvin-kyc\.yaml/),
+    ]);
+  });
+
+  test('replay from a contract.json cut short, and replay by an id prefix two findings share', async () => {
+    const cut = scratch();
+    writeFileSync(join(cut, 'contract.json'), '{"findings":[{"id":"4a');
+    const truncated = await runContract(['replay', '4a', '--reports', cut]);
+    expect(truncated.status).toBe(2);
+    expect(truncated.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^contract: replay: .*contract\.json is not a complete report of a run/)]);
+    const shared = scratch();
+    const finding = (id: string) => ({ id, check: 'status-code-undocumented', operation: 'GET /kyc/status', location: '', tests: ['t'] });
+    writeFileSync(join(shared, 'contract.json'), JSON.stringify({ findings: [finding('4cfec7604d'), finding('42163cc508')] }));
+    const ambiguous = await runContract(['replay', '4', '--reports', shared]);
+    expect(ambiguous.status).toBe(2);
+    expect(ambiguous.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^contract: replay: 4 is the start of 2 finding ids \(4cfec7604d, 42163cc508\)/),
+    ]);
   });
 });
