@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
+import { applyEnvFile } from '../src/config/dotenv.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 import type { Outcome } from '../src/run/ledger.ts';
@@ -146,6 +147,7 @@ function applyFlags(flags: Flags): void {
 
 /** `.env` (or --dotenv): the settings a team keeps beside the project; what the environment already says wins. */
 function loadEnvFile(file: string | undefined): void {
+  if (file === '') throw new CannotRunError("--dotenv: no file named — give the env file's path, or leave --dotenv out (CONTRACT_ENV_FILE= reads none)");
   const named = file ?? process.env['CONTRACT_ENV_FILE'];
   // CONTRACT_ENV_FILE= (empty) reads no file at all.
   const path = named ?? '.env';
@@ -154,11 +156,7 @@ function loadEnvFile(file: string | undefined): void {
     if (named) throw new CannotRunError(`${file ? '--dotenv' : 'CONTRACT_ENV_FILE'}: ${path} does not exist`);
     return;
   }
-  try {
-    process.loadEnvFile(path);
-  } catch (error) {
-    throw new CannotRunError(`${path}: cannot be read as an env file — ${(error as Error).message.split('\n')[0]}`);
-  }
+  applyEnvFile(path, process.env);
   console.log(`contract: settings read from ${path} (variables already set win)`);
 }
 

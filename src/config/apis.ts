@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CannotRunError } from '../base/errors.ts';
+import { parseConfigJson } from './json.ts';
 
 /** One contract the project knows: its spec, and the module alias its consumer samples import types from. */
 export interface ApiEntry {
@@ -15,7 +16,7 @@ const REGISTRY = 'spec/apis.json';
 export function knownApis(root = process.cwd()): ApiEntry[] {
   const file = resolve(root, REGISTRY);
   if (!existsSync(file)) return [];
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { apis: Record<string, Omit<ApiEntry, 'name'>> };
+  const parsed = parseConfigJson(readFileSync(file, 'utf8'), REGISTRY) as { apis: Record<string, Omit<ApiEntry, 'name'>> };
   return Object.entries(parsed.apis).map(([name, entry]) => ({ name, ...entry }));
 }
 

@@ -3,6 +3,46 @@ import { apiByName } from './apis.ts';
 
 export const DEFAULT_SPEC = 'spec/salesive-account.yaml';
 
+/**
+ * Every CONTRACT_* variable the suite reads, here or elsewhere (the mock's log, the launcher's env file, the run's own
+ * hand-overs to its workers): an env file naming another one has a misspelling that would otherwise go unnoticed.
+ * tests/unit/config-input.test.ts holds this list to the code, both ways.
+ */
+export const SETTING_NAMES = [
+  'CONTRACT_API',
+  'CONTRACT_SPEC',
+  'CONTRACT_BASE_URL',
+  'CONTRACT_TOKENS',
+  'CONTRACT_TOKENS_FILE',
+  'CONTRACT_RUNS',
+  'CONTRACT_SEED',
+  'CONTRACT_PATH',
+  'CONTRACT_ONLY',
+  'CONTRACT_TIMEOUT_MS',
+  'CONTRACT_MAX_REQUESTS',
+  'CONTRACT_CONCURRENCY',
+  'CONTRACT_NULLABLE',
+  'CONTRACT_INFERRED',
+  'CONTRACT_BASELINE',
+  'CONTRACT_ALLOW_PRODUCTION_WRITES',
+  'CONTRACT_WRITE_PROBES',
+  'CONTRACT_MAX_TIME',
+  'CONTRACT_DEEP',
+  'CONTRACT_PROGRESS',
+  'CONTRACT_SHARD',
+  'CONTRACT_ENV_FILE',
+  'CONTRACT_MOCK_LOG',
+  'CONTRACT_MODULE_CACHE',
+  'CONTRACT_DEADLINE',
+  'CONTRACT_SPEC_BUNDLE',
+  'CONTRACT_RUN_SEED',
+] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+/** Node's timers hold a signed 32-bit delay: a longer one fires after 1 ms (with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_HUMAN = 'about 24.8 days';
+
 /** The run's settings, read once from the environment — the interface CI and other tools use. */
 export interface RunSettings {
   specPath: string;
@@ -56,9 +96,10 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     try {
       url = new URL(baseUrl);
     } catch {
-      throw new CannotRunError(`CONTRACT_BASE_URL: ${JSON.stringify(baseUrl)} is not a URL (e.g. http://127.0.0.1:8080/api/v1)`);
+      throw new CannotRunError(`CONTRACT_BASE_URL: ${JSON.stringify(withoutSecrets(baseUrl))} is not a URL (e.g. http://127.0.0.1:8080/api/v1)`);
     }
     if (!/^https?:$/.test(url.protocol)) throw new CannotRunError(`CONTRACT_BASE_URL: only http(s) URLs are supported, got ${url.protocol}`);
+    checkBaseUrlParts(url, baseUrl);
   }
   const seed = env['CONTRACT_SEED'];
   const nullable = env['CONTRACT_NULLABLE'] || 'strict';
@@ -73,7 +114,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
     runs: positiveInt(env, 'CONTRACT_RUNS', defaultRuns(baseUrl)),
     ...(seed !== undefined && seed !== '' ? { seed: integer('CONTRACT_SEED', seed) } : {}),
-    timeoutMs: positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000),
+    timeoutMs: timerMs('CONTRACT_TIMEOUT_MS', positiveInt(env, 'CONTRACT_TIMEOUT_MS', 10_000), 'ms'),
     // A deep run is bounded by its time budget: a request budget it did not ask for would end it long before.
     maxRequests: flag(env, 'CONTRACT_DEEP') && !env['CONTRACT_MAX_REQUESTS'] ? Number.POSITIVE_INFINITY : positiveInt(env, 'CONTRACT_MAX_REQUESTS', 20_000),
     maxRequestsSet: !!env['CONTRACT_MAX_REQUESTS'],
@@ -86,7 +127,7 @@ export function readSettings(env: NodeJS.ProcessEnv): RunSettings {
     ...replayOf(env),
     ...maxTimeOf(env, !!baseUrl),
     deep: flag(env, 'CONTRACT_DEEP'),
-    progressMs: nonNegative(env, 'CONTRACT_PROGRESS', 10) * 1000,
+    progressMs: timerMs('CONTRACT_PROGRESS', nonNegative(env, 'CONTRACT_PROGRESS', 10) * 1000, 's'),
     ...shardOf(env),
   };
 }
@@ -109,18 +150,53 @@ function maxTimeOf(env: NodeJS.ProcessEnv, live: boolean): Pick<RunSettings, 'ma
     const ms = parseDuration(raw);
     if (ms === undefined)
       throw new CannotRunError(`CONTRACT_MAX_TIME: expected a duration like 90s, 10m or 600 (seconds), or off — got ${JSON.stringify(raw)}`);
-    maxTime = { ms, label: raw.replace(/\s+/g, '') };
+    // A deep run hands its share of the budget to fast-check's time limit, a timer.
+    maxTime = { ms: timerMs('CONTRACT_MAX_TIME', ms, 'duration'), label: raw.replace(/\s+/g, '') };
   } else if (!raw && (live || flag(env, 'CONTRACT_DEEP'))) maxTime = DEFAULT_MAX_TIME;
   const at = env['CONTRACT_DEADLINE']?.trim();
   return { ...(maxTime ? { maxTime } : {}), ...(maxTime && at && Number.isFinite(Number(at)) ? { deadline: Number(at) } : {}) };
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+/**
+ * A URL as it may be shown: without user info, query or fragment, which is where people put secrets. For a text
+ * that is not a URL, whatever looks like them is cut.
+ */
+export function withoutSecrets(raw: string): string {
+  return raw.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1').replace(/[?#].*$/s, '');
+}
+
+/**
+ * The base URL is where the paths go: credentials in it would be printed in every report and replay line (and undici
+ * refuses them on every request, which reads as the server failing), a query or fragment would end up in the middle
+ * of every request URL.
+ */
+function checkBaseUrlParts(url: URL, raw: string): void {
+  const shown = withoutSecrets(raw);
+  if (url.username || url.password)
+    throw new CannotRunError(
+      `CONTRACT_BASE_URL: ${shown} carries a user name or password (not shown) — remove them from the URL and put the credential in the token matrix (CONTRACT_TOKENS_FILE or CONTRACT_TOKENS)`,
+    );
+  // Not url.search and url.hash alone: a bare `?` or `#` leaves them empty, and would still end up in every URL.
+  const part = raw.split('#')[0]!.includes('?') ? 'a query string' : raw.includes('#') ? 'a fragment' : undefined;
+  if (part)
+    throw new CannotRunError(
+      `CONTRACT_BASE_URL: ${shown} has ${part} (not shown) — the base URL is scheme, host, port and base path only; remove it, and put any credential in the token matrix (CONTRACT_TOKENS_FILE or CONTRACT_TOKENS)`,
+    );
+}
+
+/** A delay that reaches a timer, refused past what a timer can hold rather than silently turned into 1 ms. */
+export function timerMs(name: SettingName, ms: number, unit: 'ms' | 's' | 'duration'): number {
+  if (ms <= MAX_TIMER_MS) return ms;
+  const most = { ms: `${MAX_TIMER_MS} ms`, s: `${Math.floor(MAX_TIMER_MS / 1000)} seconds`, duration: `${Math.floor(MAX_TIMER_MS / 3_600_000)}h` }[unit];
+  throw new CannotRunError(`${name}: at most ${most} (${MAX_TIMER_HUMAN}, the longest a Node timer waits) — set a smaller value`);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: SettingName): boolean {
   const v = env[name]?.trim();
   return !!v && v !== '0' && v !== 'false';
 }
 
-function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function nonNegative(env: NodeJS.ProcessEnv, name: SettingName, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -159,7 +235,7 @@ function specOf(env: NodeJS.ProcessEnv): string {
   return spec;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positiveInt(env: NodeJS.ProcessEnv, name: SettingName, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -167,7 +243,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-function integer(name: string, raw: string): number {
+function integer(name: SettingName, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value)) throw new CannotRunError(`${name}: expected an integer, got ${JSON.stringify(raw)}`);
   return value;

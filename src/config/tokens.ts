@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { CannotRunError } from '../base/errors.ts';
+import { parseConfigJson } from './json.ts';
 import type { ContractRules } from '../spec/rules.ts';
 
 /** One identity of the matrix: its credential, the scheme it is for, what it was granted, its tenant, its values. */
@@ -36,13 +37,7 @@ export function readTokens(
       throw new CannotRunError(`CONTRACT_TOKENS_FILE: ${source.file} does not exist (copy tokens.example.json and fill in real tokens)`);
     text = readFileSync(source.file, 'utf8');
   } else text = env['CONTRACT_TOKENS']!;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new CannotRunError(`${label}: not valid JSON — ${(error as Error).message.split('\n')[0]}`);
-  }
-  return validateTokens(parsed, label, rules, schemesInUse);
+  return validateTokens(parseConfigJson(text, label), label, rules, schemesInUse);
 }
 
 export function tokenSource(env: NodeJS.ProcessEnv): TokenSource | undefined {
@@ -72,6 +67,8 @@ export function validateTokens(
     if (names.has(name)) throw new CannotRunError(`${source}: two tokens are named '${name}'`);
     names.add(name);
     if (typeof t.token !== 'string' || !t.token) throw new CannotRunError(`${source}: token '${name}' has no "token" value`);
+    const unsendable = headerProblem(t.token) ?? beyondLatin1(t.token);
+    if (unsendable) throw new CannotRunError(`${source}: token '${name}' ${unsendable} — remove it (a header cannot carry it: every request would fail)`);
     const scheme = schemeOf(t, name, source, rules, schemesInUse);
     const prefix = rules.schemes[scheme]?.tokenPrefix;
     if (prefix && !t.token.startsWith(prefix)) {
@@ -98,6 +95,13 @@ export function validateTokens(
       throw new CannotRunError(`${source}: token '${name}' has a "store" that is not a non-empty label`);
     if (t.values !== undefined && (typeof t.values !== 'object' || t.values === null || Array.isArray(t.values)))
       throw new CannotRunError(`${source}: token '${name}' has "values" that is not an object of known values`);
+    for (const [key, value] of Object.entries(t.values ?? {})) {
+      const problem = typeof value === 'string' ? headerProblem(value) : undefined;
+      if (problem)
+        throw new CannotRunError(
+          `${source}: token '${name}' has values.${key} that ${problem} — remove it (an input bound to it may be a header, which cannot carry it)`,
+        );
+    }
     const extra = Object.keys(t).filter((k) => !['name', 'token', 'scheme', 'scopes', 'store', 'values'].includes(k));
     if (extra.length)
       throw new CannotRunError(
@@ -119,4 +123,29 @@ function schemeOf(t: Partial<TokenEntry>, name: string, source: string, rules: C
   const candidates = inUse.length ? inUse : all;
   if (candidates.length === 1) return candidates[0]!;
   throw new CannotRunError(`${source}: token '${name}' needs "scheme": the operations accept ${candidates.join(', ')}`);
+}
+
+const NAMED: Record<string, string> = { '\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', ' ': 'a space' };
+
+const describe = (c: string) => NAMED[c] ?? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * What keeps a value out of an HTTP header, as the user would see it — whitespace at either end (a copy-paste's
+ * trailing newline), a control character — and never the value itself.
+ */
+export function headerProblem(value: string): string | undefined {
+  if (/^\s/.test(value)) return `starts with ${describe(value[0]!)}`;
+  if (/\s$/.test(value)) return `ends with ${describe(value.at(-1)!)}`;
+  const control = /[\x00-\x1f\x7f]/.exec(value);
+  if (control) return `contains ${NAMED[control[0]] ?? `a control character (${describe(control[0])})`}`;
+  return undefined;
+}
+
+/**
+ * A credential is bytes: a character beyond Latin-1 (a zero-width space pasted with it) cannot go into a header at
+ * all. A known value may (it can be a body's text), so this is for tokens only.
+ */
+export function beyondLatin1(value: string): string | undefined {
+  const wide = /[^\x00-\xff]/u.exec(value);
+  return wide ? `contains ${describe(wide[0])}, a character beyond Latin-1` : undefined;
 }

@@ -58,6 +58,17 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
       /unresolvable \$ref/,
     ],
     ['CONTRACT_RUNS not a positive integer', { CONTRACT_RUNS: 'many' }, /CONTRACT_RUNS: expected a positive integer/],
+    [
+      'credentials in CONTRACT_BASE_URL',
+      { CONTRACT_BASE_URL: 'http://admin:app_secret_value_1234@127.0.0.1:9/api', CONTRACT_TOKENS: goodTokens },
+      /CONTRACT_BASE_URL: http:\/\/127\.0\.0\.1:9\/api carries a user name or password \(not shown\)/,
+    ],
+    [
+      'a query in CONTRACT_BASE_URL',
+      { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api?api_key=app_secret_value_1234', CONTRACT_TOKENS: goodTokens },
+      /CONTRACT_BASE_URL: http:\/\/127\.0\.0\.1:9\/api has a query string \(not shown\)/,
+    ],
+    ['CONTRACT_TIMEOUT_MS past a timer', { CONTRACT_TIMEOUT_MS: '3000000000' }, /CONTRACT_TIMEOUT_MS: at most 2147483647 ms/],
     ['live target without tokens', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api' }, /CONTRACT_TOKENS_FILE or CONTRACT_TOKENS is required/],
     ['tokens not JSON', { CONTRACT_BASE_URL: 'http://127.0.0.1:9/api', CONTRACT_TOKENS: '{nope' }, /CONTRACT_TOKENS: not valid JSON/],
     [
