@@ -58,6 +58,8 @@ export interface TransportOptions {
    * mistake, and stops the run rather than come back as a 404 judged as the server's.
    */
   serves?: ReadonlySet<string>;
+  /** The fetch under openapi-fetch (default: capturingFetch over undici); a test gives one that never settles. */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** What the run's traffic looked like, for the reports: per operation, and how the server throttled. */
@@ -92,12 +94,14 @@ const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 export function createTransport<Paths extends object>(options: TransportOptions): Transport {
   const client: Client<Paths> = createClient<Paths>({
     baseUrl: options.baseUrl,
-    fetch: capturingFetch({
-      timeoutMs: options.timeoutMs,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
-      redactor: options.redactor,
-      connections: options.concurrency ?? 4,
-    }),
+    fetch:
+      options.fetch ??
+      capturingFetch({
+        timeoutMs: options.timeoutMs,
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+        redactor: options.redactor,
+        connections: options.concurrency ?? 4,
+      }),
     Request: PlainRequest as unknown as typeof Request,
     // openapi-fetch's default query serializer, made once: left to itself it builds a new one on every call.
     querySerializer: createQuerySerializer(),
@@ -111,6 +115,11 @@ export function createTransport<Paths extends object>(options: TransportOptions)
   let sent = 0;
   const answers = { total: 0, success: 0, notFound: 0, notFoundOnFixedRoutes: 0 };
   let deadlineHit: string | undefined;
+  // Every wait of the transport (for a slot, for its siblings in flight) ends when the time budget runs out, and a
+  // request still in flight then is given up one request timeout later: whatever lies under the transport — a pool
+  // that never hands out a connection, a promise that never settles — a run cannot outlive its budget by more.
+  const budgetOut = options.deadline ? timeUp(options.deadline.at) : undefined;
+  const inFlightOut = options.deadline ? timeUp(options.deadline.at + options.timeoutMs) : undefined;
   /** Per operation: requests sent, not sent, failures in a row, and whether its circuit is open. */
   const ops = new Map<string, OperationState>();
   const opState = (key: string) => {
@@ -124,16 +133,40 @@ export function createTransport<Paths extends object>(options: TransportOptions)
    * flight: sent together, they tend to fail together, and the circuit is then open before one more is sent.
    */
   async function settled(o: OperationState): Promise<void> {
-    while (o.failing > 0 && o.inFlight > 0 && !o.open) await new Promise<void>((r) => o.waiting.push(r));
+    while (o.failing > 0 && o.inFlight > 0 && !o.open) if ((await beforeBudgetOut(new Promise<void>((r) => o.waiting.push(r)))) === OUT) return;
+  }
+
+  /** What `work` settles with, or OUT if the time budget runs out first (no budget: `work` itself). */
+  function beforeBudgetOut<T>(work: Promise<T>): Promise<T | typeof OUT> {
+    return budgetOut ? Promise.race([work, budgetOut]) : work;
+  }
+
+  /** A slot, granted at the instant returned; OUT when the time budget ran out first (the slot, granted later, is given back). */
+  async function grant(): Promise<number | typeof OUT> {
+    const granted = limit.acquire();
+    const first = await beforeBudgetOut(granted);
+    if (first === OUT) void granted.then(() => limit.release());
+    return first;
+  }
+
+  /** The attempt's exchange; if nothing under it settled one request timeout past the time budget, it is given up. */
+  async function cutAtDeadline(attempt: Promise<Exchange>, shown: Exchange['request']): Promise<Exchange> {
+    const started = performance.now();
+    const first = inFlightOut ? await Promise.race([attempt, inFlightOut]) : await attempt;
+    if (first !== OUT) return first;
+    const { message } = budgetRanOut();
+    return { request: shown, failure: { kind: 'deadline', message: `${message} (a request in flight was given up)` }, ms: performance.now() - started };
+  }
+
+  function budgetRanOut(): { kind: FailureKind; message: string } {
+    deadlineHit = `the time budget (${options.deadline!.label}) ran out`;
+    return { kind: 'deadline', message: deadlineHit };
   }
 
   /** Why this request may not go out now, if it may not: budget spent, time budget out, circuit open. */
   function refusal(op: Operation): { kind: FailureKind; message: string } | undefined {
     if (sent >= maxRequests) return { kind: 'budget', message: `the request budget (CONTRACT_MAX_REQUESTS=${maxRequests}) was spent` };
-    if (options.deadline && Date.now() >= options.deadline.at) {
-      deadlineHit = `the time budget (${options.deadline.label}) ran out`;
-      return { kind: 'deadline', message: deadlineHit };
-    }
+    if (options.deadline && Date.now() >= options.deadline.at) return budgetRanOut();
     const open = ops.get(op.key)?.open;
     if (open)
       return {
@@ -169,23 +202,26 @@ export function createTransport<Paths extends object>(options: TransportOptions)
     const o = opState(op.key);
     for (;;) {
       if (o.failing > 0) await settled(o);
-      const grantedAt = await limit.acquire();
-      if (o.failing > 0 && o.inFlight > 0 && !o.open) {
+      const grantedAt = await grant();
+      const notSentFor = (failure: { kind: FailureKind; message: string }): Exchange => {
+        o.notSent++;
+        return { request: shown, failure, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
+      };
+      if (grantedAt === OUT) return notSentFor(budgetRanOut());
+      // Refused before the wait for siblings below: past the time budget that wait could go round for ever.
+      const refused = refusal(op);
+      if (refused || (o.failing > 0 && o.inFlight > 0 && !o.open)) {
         limit.release();
+        if (refused) return notSentFor(refused);
         continue;
       }
       let exchange: Exchange;
       try {
-        const refused = refusal(op);
-        if (refused) {
-          o.notSent++;
-          return { request: shown, failure: refused, ms: 0, ...(rateLimited ? { rateLimited } : {}) };
-        }
         sent++;
         o.sent++;
         o.inFlight++;
         try {
-          exchange = await attempt();
+          exchange = await cutAtDeadline(attempt(), shown);
         } finally {
           o.inFlight--;
         }
@@ -285,11 +321,38 @@ export function createTransport<Paths extends object>(options: TransportOptions)
         [CAPTURE_KEY]: slot,
       });
     } catch (error) {
-      slot.captured ??= { failure: { kind: 'network', message: options.redactor.text(`request failed: ${(error as Error).message}`) } };
+      // The fetch captures every failure of the network or the server; what is thrown is the request as we built it
+      // (a URL, header or body openapi-fetch, WHATWG Headers or undici refused): nothing went out, and the server is
+      // not blamed for the run's own configuration.
+      throw notSendable(op, error, options.redactor);
     }
     if (slot.url) record.url = options.redactor.text(slot.url);
     return { request: record, ...(slot.captured ?? { failure: { kind: 'network', message: 'no response captured' } }), ms: performance.now() - started };
   }
+}
+
+/** The run stops (exit 2) naming what could not be sent and why, redacted (a header's value may hold a token). */
+function notSendable(op: Operation, error: unknown, redactor: Redactor): CannotRunError {
+  const e = error as { code?: string; message?: string } | null;
+  const why = [e?.code, e?.message ?? String(error)].filter(Boolean).join(': ');
+  return new CannotRunError(
+    redactor.text(
+      `${op.method.toUpperCase()} ${op.path}: the request could not be sent as built — ${why}. Nothing went out: a URL or header from the configuration (CONTRACT_BASE_URL, the token matrix) or the spec cannot go on the wire`,
+    ),
+  );
+}
+
+const OUT = Symbol('the time budget ran out');
+/** Settles with OUT at epoch ms `at`, re-armed while early (a timer waits at most ~24.8 days); never keeps the process alive. */
+function timeUp(at: number): Promise<typeof OUT> {
+  return new Promise((resolve) => {
+    const arm = () => {
+      const left = at - Date.now();
+      if (left <= 0) resolve(OUT);
+      else setTimeout(arm, Math.min(left, 2 ** 31 - 1)).unref();
+    };
+    arm();
+  });
 }
 
 interface OperationState {

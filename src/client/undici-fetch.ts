@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Exchange, FailureKind, ReceivedResponse } from './exchange.ts';
 import { setKey, type Redactor } from '../base/redact.ts';
 
@@ -24,48 +24,95 @@ export interface CapturingFetchOptions {
  * the exchange, not its parsed `data`, is what every check reads.
  */
 export function capturingFetch(options: CapturingFetchOptions): typeof globalThis.fetch {
-  const agent = new Agent({ connections: options.connections, keepAliveTimeout: 10_000, pipelining: 1 });
+  const agents = new Agents(options.connections);
   return (async (input: PlainRequest) => {
     const slot = (input as unknown as Record<string, CaptureSlot | undefined>)[CAPTURE_KEY] ?? {};
     slot.url = input.url;
-    const origin = originOf(input.url);
+    const { origin, path } = targetOf(input.url);
     const headers: Record<string, string> = {};
     input.headers.forEach((value, key) => (headers[key] = value));
     // Awaited only when there is something to wait for: JSON and urlencoded bodies are strings already.
     const encoded = encodeBody(input, headers);
     const body = encoded instanceof Promise ? await encoded : encoded;
     const signal = new TimeoutSignal();
-    const timer = setTimeout(() => signal.abort(), options.timeoutMs);
-    const send = () =>
-      agent.request({
-        origin,
-        path: input.url.slice(origin.length) || '/',
-        method: input.method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        signal: signal,
-      });
+    let timer: NodeJS.Timeout | undefined;
+    // The timer ends the exchange by itself: undici honours an abort only once the request has reached a connection,
+    // and one still queued in its pool (all its connections busy, or unusable) would otherwise wait for ever.
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        signal.abort();
+        reject(new Error('timed out'));
+      }, options.timeoutMs);
+    });
+    const send = () => agents.current.request({ origin, path, method: input.method, headers, ...(body !== undefined ? { body } : {}), signal: signal });
     try {
-      // A kept-alive connection the server closed as idle just as this request went out on it is reset before
-      // any answer: RFC 9112 §9.3.1 lets a client send an idempotent request again, once, on a fresh connection.
-      // A server that resets every time still fails (connection-failed), on the second try.
-      const res = await send().catch((error: unknown) => {
-        if (!signal.aborted && IDEMPOTENT.has(input.method) && staleConnection(error)) return send();
-        throw error;
-      });
-      const text = await readCapped(res.body, options.maxBodyBytes);
-      slot.captured =
-        text === undefined
-          ? { failure: { kind: 'too-large', message: `response body exceeds ${options.maxBodyBytes} bytes (HTTP ${res.statusCode})` } }
-          : { response: received(res.statusCode, res.headers, text, options.redactor) };
-      return emptyResponse(res.statusCode);
+      const { status, captured } = await Promise.race([exchange(send, input.method, signal, options), expired]);
+      slot.captured = captured;
+      return emptyResponse(status);
     } catch (error) {
+      // Thrown, not captured: the transport stops the run (could not run) rather than blame the server.
+      if (refusedAsBuilt(error)) {
+        agents.replace();
+        throw error;
+      }
       slot.captured = { failure: failureOf(error, signal.aborted, options) };
       return emptyResponse(599);
     } finally {
       clearTimeout(timer);
     }
   }) as unknown as typeof globalThis.fetch;
+}
+
+/** The answer, read once: status and what the capture slot gets. */
+async function exchange(
+  send: () => Promise<Dispatcher.ResponseData>,
+  method: string,
+  signal: TimeoutSignal,
+  options: CapturingFetchOptions,
+): Promise<{ status: number; captured: NonNullable<CaptureSlot['captured']> }> {
+  // A kept-alive connection the server closed as idle just as this request went out on it is reset before
+  // any answer: RFC 9112 §9.3.1 lets a client send an idempotent request again, once, on a fresh connection.
+  // A server that resets every time still fails (connection-failed), on the second try.
+  const res = await send().catch((error: unknown) => {
+    if (!signal.aborted && IDEMPOTENT.has(method) && staleConnection(error)) return send();
+    throw error;
+  });
+  const text = await readCapped(res.body, options.maxBodyBytes);
+  const captured =
+    text === undefined
+      ? { failure: { kind: 'too-large' as const, message: `response body exceeds ${options.maxBodyBytes} bytes (HTTP ${res.statusCode})` } }
+      : { response: received(res.statusCode, res.headers, text, options.redactor) };
+  return { status: res.statusCode, captured };
+}
+
+/**
+ * undici's keep-alive agent, replaced once it has refused a request as built: undici then marks the pool's connection
+ * it was handed to as busy until a "drain" that never comes, and once each of its connections has been so marked
+ * every later request waits in the pool for ever (undici 7.30: pool-base.js). The old agent finishes what it has in flight.
+ */
+class Agents {
+  current: Agent;
+  constructor(private readonly connections: number) {
+    this.current = this.fresh();
+  }
+  private fresh(): Agent {
+    return new Agent({ connections: this.connections, keepAliveTimeout: 10_000, pipelining: 1 });
+  }
+  replace(): void {
+    const old = this.current;
+    this.current = this.fresh();
+    old.close().catch(() => undefined);
+  }
+}
+
+/**
+ * undici's own word that the request we handed it cannot go on the wire (an invalid path, header name or value, a
+ * header it will not send): nothing was sent, so it says nothing of the server — the URL, a header from the
+ * configuration or the spec, is ours.
+ */
+export function refusedAsBuilt(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED';
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -157,12 +204,25 @@ function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, max: numb
   });
 }
 
-const origins = new Map<string, string>();
+/**
+ * Where a URL goes: its origin, and the path with its query, sliced after the URL's own scheme and authority — not
+ * after the origin, which drops a `user:password@` and would cut the path short by as many characters. Worked out
+ * once per scheme and authority.
+ */
+const authorities = new Map<string, string>();
+function targetOf(url: string): { origin: string; path: string } {
+  const authority = url.slice(0, url.indexOf('/', url.indexOf('//') + 2) >>> 0);
+  let origin = authorities.get(authority);
+  if (origin === undefined) authorities.set(authority, (origin = originOf(url)));
+  return { origin, path: url.slice(authority.length) || '/' };
+}
+
+/** The URL's origin; a user name or password in it is refused (as WHATWG fetch does): it would never be sent. */
 function originOf(url: string): string {
-  const key = url.slice(0, url.indexOf('/', url.indexOf('//') + 2) >>> 0);
-  let origin = origins.get(key);
-  if (origin === undefined) origins.set(key, (origin = new URL(url).origin));
-  return origin;
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password)
+    throw new Error('the URL carries a user name or password (user:password@), which is never sent — give credentials in the token matrix');
+  return parsed.origin;
 }
 
 /**
