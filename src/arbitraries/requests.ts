@@ -119,6 +119,12 @@ function settle(
   return c;
 }
 
+/**
+ * A header carries bytes, not text: a character past Latin-1 or a control character cannot be sent at all (the request
+ * would stop the run as unsendable), and whitespace at either end is trimmed on the way (the server sees another value).
+ */
+const HEADER_VALUE = /^[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/;
+
 function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, options: RequestOptions): fc.Arbitrary<unknown> {
   const schemaPointer = `${p.pointer}/schema`;
   // On the wire a blank value is no value: an empty or dot path segment is another route (/wallets/ is not
@@ -128,8 +134,15 @@ function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, optio
   const blank = (v: unknown) => String(v).trim() === '';
   // Nor is a path value that a sibling path has as a literal in its place: that request goes to the sibling.
   const elsewhere = p.in === 'path' ? routedElsewhere(ctx.doc, op.path, p.name) : undefined;
+  const headerSafe = (v: unknown) => HEADER_VALUE.test(String(v));
   const onTheWire = (v: unknown) =>
-    p.in === 'path' ? !blank(v) && !['.', '..'].includes(String(v)) && !elsewhere!.has(String(v)) : p.in === 'query' && p.allowEmptyValue ? true : !blank(v);
+    p.in === 'path'
+      ? !blank(v) && !['.', '..'].includes(String(v)) && !elsewhere!.has(String(v))
+      : p.in === 'header'
+        ? headerSafe(v)
+        : p.in === 'query' && p.allowEmptyValue
+          ? true
+          : !blank(v);
   const fits = (v: unknown) => ctx.validators.validate(schemaPointer, v).length === 0 && onTheWire(v);
   const known = options.pathValues?.[p.name];
   if (p.in === 'path' && known?.length) {
@@ -153,7 +166,7 @@ function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, optio
     fits,
     `no generated value passes its schema (${describeSchema(ctx, schemaPointer)})${
       elsewhere?.size ? ` and keeps the request on ${op.path} (${[...elsewhere].join(', ')} route to sibling paths)` : ''
-    }`,
+    }${p.in === 'header' ? ' and can travel in a header (Latin-1, no control character, no space at either end)' : ''}`,
   );
 }
 

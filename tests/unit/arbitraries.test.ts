@@ -182,3 +182,25 @@ describe('a path value never routes the request to a sibling path', () => {
     expect(stuck.unsatisfiable?.join()).toMatch(/keeps the request on \/apps\/\{id\} \(propose route to sibling paths\)/);
   });
 });
+
+describe('a header value is one a header can carry', () => {
+  const withHeader = (schema: Record<string, unknown>, required = true) => {
+    const d = {
+      ...doc,
+      paths: { '/a': { get: { parameters: [{ name: 'X-Tag', in: 'header', required, schema }], responses: { '200': { description: 'ok' } } } } },
+    } as unknown as OpenApiDocument;
+    return { ctx: { doc: d, validators: new Validators(d), provenance: new Provenance(d) }, op: indexOperations(d)[0]! };
+  };
+
+  test('values past Latin-1, control characters and edge spaces are left out', () => {
+    const { ctx, op } = withHeader({ type: 'string', enum: ['ok-1', ' padded', 'line\nbreak', 'caf€', 'tab\tinside', 'é-latin1'] });
+    const sent = new Set(fc.sample(validRequests(ctx, op), { numRuns: 200, seed: 3 }).map((c) => c.headers['X-Tag']));
+    expect([...sent].sort()).toEqual(['ok-1', 'tab\tinside', 'é-latin1']);
+  });
+
+  test('when no value fits, the request is a named gap, never sent as valid', () => {
+    const { ctx, op } = withHeader({ type: 'string', enum: ['€uro', ' '] });
+    const stuck = fc.sample(validRequests(ctx, op), { numRuns: 1, seed: 1 })[0]!;
+    expect(stuck.unsatisfiable?.join()).toMatch(/header parameter X-Tag: .*can travel in a header \(Latin-1, no control character, no space at either end\)/);
+  });
+});
