@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,6 +17,9 @@ import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 import type { Outcome } from '../src/run/ledger.ts';
 import type { ReporterOptions } from '../src/report/vitest-reporter.ts';
+import { outDirProblem } from '../src/report/out-dir.ts';
+import type { SpecModel } from '../src/checks/types.ts';
+import type { Shard } from '../src/run/shard.ts';
 
 type VitestNode = typeof import('vitest/node');
 
@@ -58,7 +61,11 @@ function program(): Command {
     .option('--write-baseline [file]', "write this run's findings as a baseline (default contract-baseline.json)")
     .option('--reports <dir>', 'where reports go', 'reports')
     .option('--shard <index/count>', 'run one shard of the contract tests, split by operation (CONTRACT_SHARD), e.g. 1/3', shardOf)
-    .option('--merge-reports <dirs...>', 'merge the reports directories of every --shard run into one (--reports), with one verdict')
+    .addOption(
+      new Option('--merge-reports <dirs...>', 'merge the reports directories of every --shard run into one (--reports), with one verdict').conflicts(
+        MERGE_IGNORES,
+      ),
+    )
     .option(
       '--dotenv <file>',
       'read settings from this env file (default: .env when it exists; set variables win). Not --env-file: Node itself claims that flag',
@@ -76,7 +83,54 @@ function program(): Command {
     )
     .option('--deep', 'a deep run: more runs per property, flows explored longer, going on until the time budget (CONTRACT_DEEP=1)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(refusal(s)) });
+}
+
+/**
+ * What a merge cannot honour: it rebuilds the run the shards made, from what they recorded (spec, target, seed,
+ * policies); a flag that would shape a run is for each `--shard` run, and silently dropping it here would leave
+ * a user believing the merged verdict used it.
+ */
+const MERGE_IGNORES = [
+  'api',
+  'spec',
+  'baseUrl',
+  'runs',
+  'seed',
+  'only',
+  'inferred',
+  'shard',
+  'preflight',
+  'allowProductionWrites',
+  'writeProbes',
+  'maxTime',
+  'deep',
+];
+
+/** What `replay` honours: everything else comes from the run that found the finding (its contract.json). */
+const REPLAY_TAKES = ['reports', 'dotenv', 'preflight'];
+
+/** Commander's own refusals in this script's voice; a conflict also says what to do about it. */
+function refusal(message: string): string {
+  const line = message.trim().replace(/^error: /, 'contract: ');
+  const conflict = /^contract: option '--merge-reports\b.* cannot be used with /.test(line);
+  return `${line}${conflict ? ' — --merge-reports only merges the reports of finished --shard runs: give that flag to each --shard run, and here only --reports, --baseline, --write-baseline or --dotenv' : ''}\n`;
+}
+
+/** The flags given on the command line that `replay` would not use. */
+function ignoredByReplay(cli: Command): string[] {
+  return cli.options
+    .filter((o) => !REPLAY_TAKES.includes(o.attributeName()) && cli.getOptionValueSource(o.attributeName()) === 'cli')
+    .map((o) => o.long ?? o.flags);
+}
+
+/** Where the run writes, checked before it starts: the reports come at its end, and an unwritable place would lose the verdict. */
+function checkOutputs(flags: Flags): void {
+  const reports = outDirProblem(flags.reports);
+  if (reports) throw new CannotRunError(`--reports: ${reports} — give a folder the reports can be written to (it is made when missing)`);
+  if (typeof flags.writeBaseline !== 'string') return;
+  const baseline = outDirProblem(dirname(flags.writeBaseline));
+  if (baseline) throw new CannotRunError(`--write-baseline: ${flags.writeBaseline} cannot be written (${baseline}) — give a file path under a folder`);
 }
 
 function shardOf(v: string): string {
@@ -118,10 +172,16 @@ async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Prom
   }
   const flags = cli.opts<Flags>();
   const [command, id] = cli.processedArgs as [string | undefined, string | undefined];
+  const ignored = command === 'replay' ? ignoredByReplay(cli) : [];
+  if (ignored.length)
+    throw new CannotRunError(
+      `replay: it re-runs the finding with the settings of the run that found it (its contract.json), so ${ignored.join(', ')} would be ignored — drop ${ignored.length > 1 ? 'them' : 'it'} (replay takes --reports, --dotenv and --no-preflight)`,
+    );
   loadEnvFile(flags.dotenv);
   if (command === 'replay') return replay(loadVitest, flags, id);
   if (command !== undefined)
     throw new CannotRunError(`unknown command ${JSON.stringify(command)} — the only command is replay <finding id>; options start with --`);
+  checkOutputs(flags);
   if (flags.mergeReports) return mergeReports(flags);
   applyFlags(flags);
   return run(loadVitest, flags);
@@ -255,7 +315,8 @@ async function prepareAndRun(
     { replayContext },
     { readBaseline },
     { schemesOf },
-    { servedOperations },
+    { servedOperations, shardOf },
+    { flowsOf },
   ] = await Promise.all([
     import('../src/config/tokens.ts'),
     import('../src/report/vitest-reporter.ts'),
@@ -264,6 +325,7 @@ async function prepareAndRun(
     import('../src/run/findings.ts'),
     import('../src/spec/rules.ts'),
     import('../src/run/shard.ts'),
+    import('../src/run/flows/declaration.ts'),
   ]);
   // The spec is read (a multi-file one bundled) and checked here once, for the workers too.
   const loading = buildSpecModel(settings.specPath, { handOverTo: handOverFile }).then((spec) => {
@@ -337,6 +399,8 @@ async function prepareAndRun(
     );
     const writeBaseline = flags.writeBaseline === true ? 'contract-baseline.json' : flags.writeBaseline;
     const source = tokenSource(process.env);
+    const only = process.env['CONTRACT_ONLY']?.trim();
+    const summary: string[] = [];
     const options: ReporterOptions = {
       spec: settings.specPath,
       target,
@@ -357,11 +421,9 @@ async function prepareAndRun(
         return why ? `mock: Prism exited during the run — ${why} (set CONTRACT_MOCK_LOG=<file> to keep all it said)` : undefined;
       },
       ...(settings.shard ? { shard: settings.shard } : {}),
-      ...(process.env['CONTRACT_ONLY']?.trim()
-        ? {
-            nothingRan: `--only: no contract test is named ${JSON.stringify(process.env['CONTRACT_ONLY'].trim())} (copy the name from a replay line or the test list)`,
-          }
-        : {}),
+      ...(only ? { nothingRan: onlyMissed(only, spec, settings.shard, { shardOf, flowsOf }) } : {}),
+      // Held until the run's end: a run --only left empty says so on stderr instead (settle).
+      print: (text) => summary.push(text),
     };
     if (early) {
       early.options.resolve(options);
@@ -372,7 +434,7 @@ async function prepareAndRun(
       } finally {
         await tests.close();
       }
-      return tests.reporter.exitCode;
+      return settle(tests.reporter, options, summary);
     }
     const reporter = new ContractReporter(options);
     const { startVitest, createVitest } = await loadVitest();
@@ -380,7 +442,7 @@ async function prepareAndRun(
     if (!settings.deep) {
       const vitest = await startVitest('test', [], vitestOptions, overrides);
       await vitest.close();
-      return reporter.exitCode;
+      return settle(reporter, options, summary);
     }
     // A deep run shares its time budget out over its tests: they are counted first (collected, not run).
     const vitest = await createVitest('test', vitestOptions, overrides);
@@ -395,10 +457,43 @@ async function prepareAndRun(
     } finally {
       await vitest.close();
     }
-    return reporter.exitCode;
+    return settle(reporter, options, summary);
   } finally {
     await mock?.stop();
   }
+}
+
+/**
+ * What to say when --only matched no test. In a `--shard i/n` run a test of another shard is not a test that does
+ * not exist: its subject (an operation, a path's methods, a flow) tells which shard holds it (src/run/shard.ts).
+ */
+function onlyMissed(
+  only: string,
+  spec: SpecModel,
+  shard: Shard | undefined,
+  { shardOf, flowsOf }: { shardOf: (key: string, count: number) => number; flowsOf: (spec: SpecModel) => Array<{ decl: { id: string } }> },
+): string {
+  const none = `--only: no contract test is named ${JSON.stringify(only)} — copy the name from a replay line or the test list`;
+  if (!shard) return none;
+  const subject = only.split(' › ')[0]!;
+  // A path's methods test is sharded by the path's first operation (pathRepresentatives).
+  const op = spec.operations.find((o) => o.key === subject) ?? spec.operations.find((o) => o.path === subject);
+  const key = op?.key ?? (flowsOf(spec).some((f) => `flow ${f.decl.id}` === subject) ? subject : undefined);
+  const home = key === undefined ? shard.index : shardOf(key, shard.count);
+  if (home === shard.index) return none;
+  return `--only: ${JSON.stringify(only)} is not in shard ${shard.index}/${shard.count} — the tests of ${key} run in shard ${home}/${shard.count}: give --shard ${home}/${shard.count}, or no --shard`;
+}
+
+/** The summary, on stdout — unless --only matched no test: that is bad input, said in one line on stderr like all of it. */
+function settle(reporter: { report?: { verdict: string; errors: string[] }; exitCode: number }, options: ReporterOptions, summary: readonly string[]): number {
+  const missed = options.nothingRan && options.redactor.text(options.nothingRan);
+  const errors = reporter.report?.errors ?? [];
+  if (missed && reporter.report?.verdict === 'cannot-run' && errors.length === 1 && errors[0] === missed) {
+    console.error(`contract: ${missed}`);
+    return EXIT.cannotRun;
+  }
+  for (const text of summary) process.stdout.write(text + '\n');
+  return reporter.exitCode;
 }
 
 /** `--merge-reports <dir> …`: the shards of one `--shard i/n` fan-out as one run (src/report/merge.ts). */

@@ -6,10 +6,10 @@
  * --fail-on breaking|warning, --ignore <file> (default drift-ignore.yaml), --warn-only, --out <dir>.
  * Exit: 0 nothing fails · 1 a change at or above --fail-on (or lines that stop compiling) · 2 bad input.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { apiByName, knownApis, type ApiEntry } from '../src/config/apis.ts';
 import { DEFAULT_SPEC } from '../src/config/env.ts';
 import { githubAnnotations } from '../src/drift/annotations.ts';
@@ -23,6 +23,7 @@ import { consumerFiles, typeBreaks } from '../src/drift/types.ts';
 import { rebuildFromUpstream } from '../src/drift/upstream.ts';
 import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
 import { loadSpec } from '../src/spec/load.ts';
+import { outDirProblem } from '../src/report/out-dir.ts';
 
 const FORMATS = ['markdown', 'json', 'githubactions', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -31,16 +32,35 @@ const program = new Command()
   .name('npm run drift --')
   .option('--api <name>', 'a contract of spec/apis.json: its spec is the default --from, its typesAlias the module --types maps')
   .option('--from <spec>', "the old spec: a file or git:<ref>[:<path>] (default: the API's spec)")
-  .option('--to <spec>', 'the new spec: a file or git:<ref>[:<path>]')
+  // The new side is one of them: with both, one would be dropped without a word.
+  .addOption(new Option('--to <spec>', 'the new spec: a file or git:<ref>[:<path>]').conflicts('upstream'))
   .option('--upstream <folder>', 'rebuild the new spec from doc pages carrying OpenAPI blocks (spec/upstream format)')
-  .option('--types', "type-check code against the new spec's types (instead of comparing the specs)")
+  // --types checks code against --to; it cannot use a candidate rebuilt from pages.
+  .addOption(new Option('--types', "type-check code against the new spec's types (instead of comparing the specs)").conflicts('upstream'))
   .option('--consumer <glob...>', "with --types: your .ts files, e.g. 'src/**/*.ts' (default: tests/consumer files importing the API's types)")
   .option('--format <list>', `what to print: ${FORMATS.join(', ')} (comma-separated)`, 'markdown')
   .option('--fail-on <level>', 'exit 1 when a change is at least: breaking or warning', 'breaking')
   .option('--ignore <file>', 'changes accepted once, with a reason (default: drift-ignore.yaml when it exists)')
   .option('--warn-only', 'report, but exit 0')
   .option('--out <dir>', 'where drift-spec.md / .json / .junit.xml go', 'reports')
-  .exitOverride();
+  .exitOverride()
+  .configureOutput({ outputError: (s, write) => write(refusal(s)) });
+
+/** Commander's own refusals in this script's voice; a conflict also says what to do about it. */
+function refusal(message: string): string {
+  const line = message.trim().replace(/^error: /, 'drift: ');
+  const conflict = /cannot be used with option '--upstream/.test(line);
+  return `${line}${conflict ? ' — compare with one new side: --to <spec>, or --upstream <folder> (--types needs --to)' : ''}\n`;
+}
+
+/** The page folder, checked before it is read: a bare ENOENT/ENOTDIR from scandir names no flag and no remedy. */
+function checkUpstream(folder: string): void {
+  const stat = statSync(folder, { throwIfNoEntry: false });
+  if (!stat)
+    throw new CannotRunError(`drift: --upstream ${folder} does not exist — give a folder of doc pages (npm run upstream -- pull writes spec/upstream/<api>)`);
+  if (!stat.isDirectory())
+    throw new CannotRunError(`drift: --upstream ${folder} is a file — give the folder of doc pages it belongs to (e.g. spec/upstream/salesive)`);
+}
 
 interface Options {
   api?: string;
@@ -84,6 +104,8 @@ function parseOptions(o: Options): { formats: Format[]; failOn: FailOn } {
   if (o.failOn !== 'breaking' && o.failOn !== 'warning') throw new CannotRunError(`drift: --fail-on ${o.failOn} — say breaking or warning`);
   if (!o.to && !o.upstream) throw new CannotRunError('drift: say what to compare with: --to <spec> or --upstream <folder>');
   if (o.consumer && !o.types) throw new CannotRunError('drift: --consumer goes with --types (it names the code to type-check)');
+  const out = outDirProblem(o.out);
+  if (out) throw new CannotRunError(`drift: --out: ${out} — give a folder the reports can be written to (it is made when missing)`);
   return { formats: formats as Format[], failOn: o.failOn };
 }
 
@@ -134,6 +156,7 @@ async function main(): Promise<number> {
   const notes: string[] = [];
   let to: Materialized;
   if (o.upstream) {
+    checkUpstream(o.upstream);
     const candidate = rebuildFromUpstream(o.upstream);
     if (!candidate.pages.used.length) throw new CannotRunError(`drift: no page in ${o.upstream} carries a complete OpenAPI block`);
     const file = join(mkdtempSync(join(tmpdir(), 'drift-upstream-')), 'upstream.yaml');

@@ -16,7 +16,11 @@ const program = new Command()
   .option('--fault <name...>', 'faults to switch on (see --list)', [])
   .option('--list', 'list the faults of the API and exit')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    // Commander's own refusals in this script's voice.
+    outputError: (s, write) => write(s.replace(/^error: /, 'sandbox: ')),
+  });
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}`);
@@ -43,8 +47,9 @@ if (opts.list) {
 const unknown = opts.fault.filter((f) => !sandbox.faults.includes(f));
 if (unknown.length)
   fail(`unknown fault ${unknown.join(', ')} for ${opts.api} — one of ${sandbox.faults.join(', ') || '(none: this server injects no faults)'}`);
-const port = Number(opts.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected a port number, got ${JSON.stringify(opts.port)}`);
+// Digits only: Number('') and Number(' ') are 0, which would listen on a random port instead of refusing.
+const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : NaN;
+if (!(port <= 65535)) fail(`--port: expected a port number (0 for any free port), got ${JSON.stringify(opts.port)} — e.g. --port 8080`);
 // Refuse a taken port in one line, before the fixture binds it (a bind error would be a stack trace).
 await new Promise<void>((resolve) => {
   const probe = createServer();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { getAt } from './pointer.ts';
@@ -24,6 +24,8 @@ export async function loadSpec(file: string, { own = false }: { own?: boolean } 
   const handed = own ? undefined : await handedOver(path);
   if (handed) return { path, doc: handed, handedOver: true };
   if (!existsSync(path)) throw new CannotRunError(`spec: ${file} does not exist (set CONTRACT_SPEC or pass a path)`);
+  // A multi-file spec lives in a folder, and the folder is what people reach for; reading it is a bare EISDIR.
+  if (statSync(path).isDirectory()) throw new CannotRunError(`spec: ${file} is a directory — give the spec's root file (e.g. ${join(file, 'openapi.yaml')})`);
   const text = readFileSync(path, 'utf8');
   const lines = new LineCounter();
   const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter: lines });
