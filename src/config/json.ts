@@ -1,3 +1,4 @@
+import { parse, type ParseError } from 'jsonc-parser';
 import { CannotRunError } from '../base/errors.ts';
 
 /**
@@ -21,80 +22,13 @@ export function lineColumn(text: string, offset: number): string {
   return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
 /**
  * The offset of the first character that makes `text` not JSON (its length when it ends too early); undefined when
- * it is JSON. V8 names a position for some errors only, so the parser's verdict is found again here.
+ * no position can be named. V8 names a position for some errors only, and quotes the text in the others; jsonc-parser
+ * (VS Code's, strict here: no comments, no trailing commas) names where it stops, as an offset alone.
  */
 export function jsonErrorOffset(text: string): number | undefined {
-  let i = 0;
-  const skip = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const literal = (word: string): boolean => {
-    for (const c of word) {
-      if (text[i] !== c) return false;
-      i++;
-    }
-    return true;
-  };
-  const number = (): boolean => {
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (m) i += m[0].length;
-    return !!m;
-  };
-  const string = (): boolean => {
-    if (text[i] !== '"') return false;
-    for (i++; i < text.length;) {
-      const c = text[i]!;
-      if (c === '"') return (i++, true);
-      if (c < ' ') return false;
-      if (c !== '\\') i++;
-      else if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-      else if (text[i + 1] !== undefined && '"\\/bfnrt'.includes(text[i + 1]!)) i += 2;
-      else return (i++, false);
-    }
-    return false;
-  };
-  const members = (close: string, member: () => boolean): boolean => {
-    i++;
-    skip();
-    if (text[i] === close) return (i++, true);
-    for (;;) {
-      skip();
-      if (!member()) return false;
-      skip();
-      if (text[i] === close) return (i++, true);
-      if (text[i] !== ',') return false;
-      i++;
-    }
-  };
-  const pair = (): boolean => {
-    if (!string()) return false;
-    skip();
-    if (text[i] !== ':') return false;
-    i++;
-    return value();
-  };
-  const value = (): boolean => {
-    skip();
-    const c = text[i];
-    if (c === '{') return members('}', pair);
-    if (c === '[') return members(']', value);
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    return number();
-  };
-  try {
-    if (!value()) return i;
-  } catch {
-    // Nesting deeper than the stack: JSON.parse's own limit, no position to give.
-    return undefined;
-  }
-  skip();
-  return i < text.length ? i : undefined;
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0]?.offset;
 }
