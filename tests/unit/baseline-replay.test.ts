@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CannotRunError } from '../../src/base/errors.ts';
 import { Redactor } from '../../src/base/redact.ts';
 import { findingToReplay, readReplaySource } from '../../src/config/replay.ts';
 import type { RunReport } from '../../src/report/aggregate.ts';
@@ -12,6 +11,7 @@ import { findingId, readBaseline, sameSpecPath, type FindingKey } from '../../sr
 import type { Outcome } from '../../src/run/ledger.ts';
 import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
 import { runContract } from './support/cli.ts';
+import { refusal } from './support/refusal.ts';
 
 const SPEC = 'spec/salesive-account.yaml';
 const scratch = () => mkdtempSync(join(tmpdir(), 'baseline-replay-'));
@@ -20,19 +20,6 @@ function fileWith(text: string, name = 'baseline.json'): string {
   const file = join(scratch(), name);
   writeFileSync(file, text);
   return file;
-}
-
-/** The refusal a call makes: a CannotRunError of one line (what the CLI prints after `contract: `). */
-function refusal(call: () => unknown): string {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CannotRunError);
-    const message = (error as Error).message;
-    expect(message.split('\n')).toHaveLength(1);
-    return message;
-  }
-  throw new Error('expected a refusal');
 }
 
 const key = (check: string, operation: string): FindingKey => ({ check, operation, location: '', basis: 'documented' });

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CannotRunError } from '../../src/base/errors.ts';
 import { knownApis } from '../../src/config/apis.ts';
 import { applyEnvFile, parseEnvFile } from '../../src/config/dotenv.ts';
 import { MAX_TIMER_MS, readSettings, SETTING_NAMES } from '../../src/config/env.ts';
@@ -10,19 +9,7 @@ import { jsonErrorOffset, parseConfigJson } from '../../src/config/json.ts';
 import { validateTokens } from '../../src/config/tokens.ts';
 import type { ContractRules } from '../../src/spec/rules.ts';
 import { ROOT, runContract } from './support/cli.ts';
-
-/** The one line a CannotRunError carries, or a failure naming what was thrown instead. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CannotRunError);
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error('expected a refusal, got none');
-}
+import { refusal } from './support/refusal.ts';
 
 describe('CONTRACT_BASE_URL: the scheme, host, port and base path, nothing that could be a secret', () => {
   test('credentials in it are refused without being shown, pointing at the token matrix', () => {
@@ -77,7 +64,7 @@ describe('malformed JSON in the configuration: where, never what', () => {
       expect(at, text).toBeTypeOf('number');
       // The start of the token that breaks it (a string, a word), which V8 names by its bad character.
       if (v8) expect(at, text).toBeLessThanOrEqual(Number(v8[1]));
-      if (v8) expect(text.slice(at!, Number(v8[1])), text).not.toMatch(/[\n,:{}[\]]/);
+      if (v8) expect(text.slice(at, Number(v8[1])), text).not.toMatch(/[\n,:{}[\]]/);
     }
     expect(jsonErrorOffset('  \n  {"a": tru}')).toBe(11);
     expect(jsonErrorOffset('{"a": [1, {"b": null}], "c": "\\u00e9"}')).toBeUndefined();
