@@ -23,7 +23,7 @@ export async function loadSpec(file: string, { own = false }: { own?: boolean } 
   const path = resolve(file);
   const handed = own ? undefined : await handedOver(path);
   if (handed) return { path, doc: handed, handedOver: true };
-  if (!existsSync(path)) throw new CannotRunError(`spec: ${file} does not exist (set CONTRACT_SPEC or pass a path)`);
+  if (!existsSync(path)) throw new CannotRunError(`spec: ${file} does not exist — check the path`);
   // A multi-file spec lives in a folder, and the folder is what people reach for; reading it is a bare EISDIR.
   if (statSync(path).isDirectory()) throw new CannotRunError(`spec: ${file} is a directory — give the spec's root file (e.g. ${join(file, 'openapi.yaml')})`);
   const text = readFileSync(path, 'utf8');
