@@ -98,14 +98,9 @@ export function verdictOf(
   because: string;
 } {
   if (report.ran === 0) return { verdict: 'cannot-run', because: report.errors[0] ?? 'no contract test ran' };
-  // Every answer a 404, routes that need no record among them: the requests never reached the API. Judged, that
-  // passes a spec whose reads document 404 and blames the server on the rest; neither says anything about it.
+  const unreached = notReachingTheApi(report.answers, report.target);
+  if (unreached) return { verdict: 'cannot-run', because: unreached };
   const a = report.target?.kind === 'live' ? report.answers : undefined;
-  if (a && a.total > 0 && a.notFound === a.total && a.notFoundOnFixedRoutes > 0)
-    return {
-      verdict: 'cannot-run',
-      because: `every answer of the run was 404 (${a.total} requests), routes that need no record included: the requests did not reach the API — is CONTRACT_BASE_URL its base, with its base path?`,
-    };
   const failing = report.findings.filter((f) => f.severity === 'error' && !f.known);
   if (failing.length) return { verdict: 'violated', because: `${failing.length} finding(s) break the contract` };
   const notReached = report.outcomes.filter((o) => o.status === 'not-reached').length;
@@ -131,6 +126,40 @@ export function verdictOf(
     return { verdict: 'incomplete', because: why.join(', ') };
   }
   return { verdict: 'holds', because: 'every check that could judge found the contract kept' };
+}
+
+/**
+ * Why a live run's requests did not reach the API, if its answers say so: every one a 404, routes that need no record
+ * among them. Judged, that passes a spec whose reads document 404 and blames the server for the rest; neither says
+ * anything about the server.
+ */
+export function notReachingTheApi(answers: RunReport['answers'], target: RunReport['target'] | undefined): string | undefined {
+  const a = answers;
+  if (target?.kind !== 'live' || !a || a.total === 0 || a.notFound !== a.total || a.notFoundOnFixedRoutes === 0) return undefined;
+  return `every answer of the run was 404 (${a.total} requests), routes that need no record included: the requests did not reach the API — is CONTRACT_BASE_URL its base, with its base path?`;
+}
+
+const JUDGED = new Set<OutcomeStatus>(['passed', 'warned', 'violated', 'inferred']);
+
+/**
+ * A test of a run that never reached the API, as the reports show it: what it judged is not reached (with why), its
+ * findings and drift observations dropped — they are answers of whatever served the wrong URL, not the server's — and
+ * the test itself an error (could not run). Its traffic stays: the verdict is read from it.
+ */
+export function unreachedCase<C extends { result: ScenarioResult; error?: string }>(c: C, why: string): C {
+  const { occurrences: _dropped, ...r } = c.result;
+  return {
+    ...c,
+    error: why,
+    result: {
+      ...r,
+      errors: [],
+      warnings: [],
+      inferences: [],
+      observations: [],
+      outcomes: r.outcomes.map((o) => (JUDGED.has(o.status) ? { ...o, status: 'not-reached', reason: why, evaluated: 0, warnings: 0, inferences: 0 } : o)),
+    },
+  };
 }
 
 /** 0 holds · 1 violated · 2 could not run · 3 incomplete (nothing violated, but not everything was checked). */

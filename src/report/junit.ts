@@ -81,5 +81,14 @@ export function junitXml(report: RunReport, cases: readonly JunitCase[], known: 
     total += inferences.length;
     skipped += inferences.length;
   }
+  // A run that is incomplete or could not be made for a reason of the whole run (no success answer anywhere, the
+  // requests never reaching the API) has no test of its own to carry it: a CI reading only JUnit would see green.
+  if ((report.verdict === 'incomplete' || report.verdict === 'cannot-run') && errors === 0) {
+    suites.push(
+      `  <testsuite name="contract run" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="contract run" name="verdict" time="0"><error message="${esc(`${report.verdict}: ${report.because}`)}" type="${report.verdict}"/></testcase>\n  </testsuite>`,
+    );
+    total += 1;
+    errors += 1;
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="contract ${esc(report.spec)}" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -4,7 +4,7 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Violation } from '../checks/types.ts';
 import type { ScenarioResult } from '../run/scenarios/result.ts';
 import { skipReason } from '../run/scenarios/result.ts';
-import { EXIT_CODE, mergeOutcomes, mergeWarnings, trafficOf, verdictOf, type RunReport } from './aggregate.ts';
+import { EXIT_CODE, mergeOutcomes, mergeWarnings, notReachingTheApi, trafficOf, unreachedCase, verdictOf, type RunReport } from './aggregate.ts';
 import { replayCommand, type ReplayContext } from '../config/replay.ts';
 import type { TokenSource } from '../config/tokens.ts';
 import type { Redactor } from '../base/redact.ts';
@@ -124,7 +124,10 @@ export class ContractReporter implements Reporter {
     for (const m of modules) for (const e of m.errors()) this.errors.push(`${relative(process.cwd(), m.moduleId)}: ${e.message?.split('\n')[0]}`);
     for (const e of unhandled) this.errors.push(`unhandled: ${e.message?.split('\n')[0]}`);
     if (!this.cases.length && !this.errors.length) this.errors.push(options.nothingRan ?? 'no contract test ran (check --only / the spec)');
-    const results = this.cases.map((c) => c.result);
+    // A run whose requests never reached the API has judged nothing of it: every report says so, none blames the server.
+    const unreached = notReachingTheApi(trafficOf(this.cases.map((c) => c.result)).answers, options.target);
+    const cases = unreached ? this.cases.map((c) => unreachedCase(c, unreached)) : this.cases;
+    const results = cases.map((c) => c.result);
     const { runSeed, baseline } = options;
     const replay = (r: ScenarioResult) => replayCommand(options.replay, r.name, r.stateful ? undefined : r.path);
     // Every occurrence the tests booked; the shrunk counterexamples lead each finding's examples.
@@ -212,7 +215,7 @@ export class ContractReporter implements Reporter {
       writeFileSync(`${out}/${SHARD_FILE}`, JSON.stringify(options.redactor.value(part)) + '\n');
     }
     writeFileSync(`${out}/summary.md`, markdownSummary(report, options.tokenSource));
-    writeFileSync(`${out}/junit.xml`, options.redactor.text(junitXml(report, this.cases, (id) => !!baseline?.ids.has(id))));
+    writeFileSync(`${out}/junit.xml`, options.redactor.text(junitXml(report, cases, (id) => !!baseline?.ids.has(id))));
     // Live drift is written whatever the verdict: a passing run can still show the server moving.
     const log = new ObservationLog();
     for (const r of results) log.merge(r.observations ?? []);

@@ -59,6 +59,8 @@ describe('a base URL with one path segment too many, end to end', () => {
       expect(run.report().because).toMatch(/no request got a 2xx answer .* is CONTRACT_BASE_URL the API's base/);
       expect(run.stdout).toMatch(/preflight — .*no read that needs no record id answered/);
       expect(run.stdout).not.toMatch(/reaches the API/);
+      // JUnit carries the run's own verdict too: a CI that reads only junit.xml must not see all green.
+      expect(run.file('junit.xml')).toMatch(/<testcase classname="contract run" name="verdict"[^>]*><error message="incomplete: no request got a 2xx answer/);
     } finally {
       await server.close();
     }
@@ -72,6 +74,17 @@ describe('a base URL with one path segment too many, end to end', () => {
       expect(run.report().verdict).toBe('cannot-run');
       expect(run.stdout).not.toMatch(/the server breaks/);
       expect(run.stdout).toMatch(/the run could not be made — every answer of the run was 404/);
+      // No format blames the server or passes it: nothing of what answered the wrong URL is the server's.
+      const report = run.report() as RunReport;
+      expect(report.findings).toEqual([]);
+      expect(report.outcomes.filter((o) => ['passed', 'violated', 'warned', 'inferred'].includes(o.status))).toEqual([]);
+      expect(report.outcomes.some((o) => o.status === 'not-reached' && /did not reach the API/.test(o.reason ?? ''))).toBe(true);
+      const junit = run.file('junit.xml');
+      expect(junit).toMatch(/<testsuites [^>]*failures="0" errors="[1-9]\d*"/);
+      expect(junit).not.toMatch(/<failure /);
+      expect(run.file('summary.md')).not.toMatch(/^## Findings/m);
+      expect(run.file('index.html')).not.toMatch(/the server breaks/);
+      expect(run.file('drift.md')).not.toMatch(/the server did/);
     } finally {
       await server.close();
     }
