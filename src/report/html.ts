@@ -166,7 +166,7 @@ function driftSection(drift: readonly ObservationTally[]): Html {
     html`<tr class="${surprising.includes(t) ? 'drift' : ''}"><td>${HEADINGS[t.kind]}</td><td>${t.operation}</td><td><code>${t.location || '(response)'}</code></td><td><code>${t.value}</code></td><td class="n">${t.count}</td><td><code>${clip(JSON.stringify(t.example.value) ?? 'absent', 120)}</code></td></tr>`;
   const byKind = order.map((k) => [k, surprising.filter((t) => t.kind === k).length] as const).filter(([, n]) => n);
   return html`<section id="drift"><h2>Live drift</h2>
-<p>${surprising.length ? `${plural(surprising.length, 'thing')} the server did that the spec does not say` : 'The server did nothing the spec does not say'}${byKind.length ? html`: ${byKind.map(([k, n], i) => html`${i ? ', ' : ''}${n} ${HEADINGS[k]}`)}` : ''}. <small>(reports/drift.json, reports/drift.md)</small></p>
+<p>${surprising.length ? `${plural(surprising.length, 'thing')} the server did that the spec does not say` : 'The server did nothing the spec does not say'}${byKind.length ? html`: ${byKind.map(([k, n], i) => html`${i ? ', ' : ''}${n} ${HEADINGS[k]}`)}` : ''}. <small>(drift.json and drift.md, beside this page)</small></p>
 ${drift.length ? html`<div class="scroll"><table class="list"><thead><tr><th>observed</th><th>operation</th><th>where</th><th>seen</th><th>count</th><th>example</th></tr></thead><tbody>${sorted.map(row)}</tbody></table></div>` : ''}
 </section>`;
 }
