@@ -47,6 +47,7 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
       throw new CannotRunError(`--merge-reports: shard ${index}/${count} is missing — pass the reports directory of each of the ${count} shards`);
   }
   const { part } = first;
+  const tokenSource = tokenSourceOf(parts, options.tokenSource);
   if (options.baseline) refuseOtherSpec(options.baseline, part.spec);
   const settings: ReporterOptions = {
     spec: part.spec,
@@ -58,7 +59,7 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
     redactor: new Redactor(),
     policy: part.policy,
     replay: part.replay,
-    ...(options.tokenSource ? { tokenSource: options.tokenSource } : {}),
+    ...(tokenSource ? { tokenSource } : {}),
     ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(options.writeBaseline ? { writeBaseline: options.writeBaseline } : {}),
     ...(options.print ? { print: options.print } : {}),
@@ -67,6 +68,32 @@ export function mergeShardReports(dirs: readonly string[], options: MergeOptions
   for (const p of parts) reporter.absorb(p.part);
   reporter.end(settings);
   return reporter.exitCode;
+}
+
+/**
+ * Where the merged report's token export lines read the tokens from: where the shards read them, since those lines
+ * replay the shards' requests — the fan-in job usually has no tokens, or others. `fallback` (the merge's own
+ * environment) serves only shards written before they recorded it. Shards that read different sources cannot share
+ * one export line: refused.
+ */
+function tokenSourceOf(parts: ReadonlyArray<{ dir: string; part: ShardPart }>, fallback: TokenSource | undefined): TokenSource | undefined {
+  const recorded = parts.find((p) => p.part.tokenSource !== undefined);
+  if (!recorded) return fallback;
+  const key = (p: { part: ShardPart }) => JSON.stringify(p.part.tokenSource ?? null);
+  const other = parts.find((p) => key(p) !== key(recorded));
+  if (other)
+    throw new CannotRunError(
+      `--merge-reports: ${other.dir} read its tokens from ${describeSource(other.part)}, ${recorded.dir} from ${describeSource(recorded.part)} — run every shard with the same CONTRACT_TOKENS_FILE (or CONTRACT_TOKENS): the merged report's export lines read them from one place`,
+    );
+  return recorded.part.tokenSource ?? undefined;
+}
+
+/** A token source as the user set it — a path or a variable's name, never a token. */
+function describeSource(part: ShardPart): string {
+  const source = part.tokenSource;
+  if (source === undefined) return 'a source it did not record (a shard written by an older version)';
+  if (source === null) return 'no token source (a run on the mock)';
+  return 'file' in source ? `CONTRACT_TOKENS_FILE=${source.file}` : 'CONTRACT_TOKENS';
 }
 
 function readPart(dir: string): { dir: string; part: ShardPart } {

@@ -58,6 +58,12 @@ export interface ShardPart {
   errors: string[];
   cases: JunitCase[];
   gone?: string;
+  /**
+   * Where the shard read its tokens (a file path or the variable's name, never a token), null for none: the merged
+   * report's token export lines must read them as the shards did, not from wherever the fan-in job happens to run.
+   * Absent in shards written before it was recorded.
+   */
+  tokenSource?: TokenSource | null;
 }
 
 export const SHARD_FILE = 'contract-shard.json';
@@ -211,6 +217,7 @@ export class ContractReporter implements Reporter {
         errors: this.errors,
         cases: this.cases,
         ...(gone ? { gone } : {}),
+        tokenSource: options.tokenSource ?? null,
       };
       writeFileSync(`${out}/${SHARD_FILE}`, JSON.stringify(options.redactor.value(part)) + '\n');
     }
