@@ -18,6 +18,7 @@ import type { RunningMock } from '../src/targets/prism.ts';
 import type { Outcome } from '../src/run/ledger.ts';
 import type { ReporterOptions } from '../src/report/vitest-reporter.ts';
 import { outDirProblem } from '../src/report/out-dir.ts';
+import { staleReports } from '../src/report/stale.ts';
 import type { SpecModel } from '../src/checks/types.ts';
 import type { Shard } from '../src/run/shard.ts';
 
@@ -184,7 +185,31 @@ async function main(loadVitest: () => Promise<VitestNode>, argv: string[]): Prom
   checkOutputs(flags);
   if (flags.mergeReports) return mergeReports(flags);
   applyFlags(flags);
-  return run(loadVitest, flags);
+  return runClearingStale(loadVitest, flags);
+}
+
+/** What a run reads from files: one of them may sit in the reports folder (README: a contract.json as --baseline). */
+const RUN_INPUTS = ['CONTRACT_BASELINE', 'CONTRACT_SPEC', 'CONTRACT_TOKENS_FILE', 'CONTRACT_ENV_FILE'];
+
+/**
+ * The run; when it cannot be made (exit 2 before its reporter wrote), the earlier run's reports in --reports are
+ * removed, so they are not taken for this run's (src/report/stale.ts). Said by the exit code and README only:
+ * exit 2 stays one line.
+ */
+async function runClearingStale(loadVitest: () => Promise<VitestNode>, flags: Flags): Promise<number> {
+  const inputs = () => [...RUN_INPUTS.map((name) => process.env[name]?.trim()), flags.dotenv].filter((f): f is string => !!f);
+  const clear = staleReports(flags.reports, inputs);
+  // A mock that cannot start ends the process from inside the run (prepareAndRun), past the catch below.
+  const onExit = (code: number) => code === EXIT.cannotRun && clear();
+  process.once('exit', onExit);
+  try {
+    return await run(loadVitest, flags);
+  } catch (error) {
+    clear();
+    throw error;
+  } finally {
+    process.off('exit', onExit);
+  }
 }
 
 /** Flags become the same environment the tests read, so the CLI and CI configure one thing. */
