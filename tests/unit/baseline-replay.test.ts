@@ -6,11 +6,12 @@ import { Redactor } from '../../src/base/redact.ts';
 import { findingToReplay, readReplaySource } from '../../src/config/replay.ts';
 import type { RunReport } from '../../src/report/aggregate.ts';
 import { mergeShardReports } from '../../src/report/merge.ts';
-import { ContractReporter, SHARD_FILE, type ShardPart } from '../../src/report/vitest-reporter.ts';
+import { ContractReporter } from '../../src/report/vitest-reporter.ts';
 import { findingId, readBaseline, sameSpecPath, type FindingKey } from '../../src/run/findings.ts';
 import type { Outcome } from '../../src/run/ledger.ts';
 import type { ScenarioResult } from '../../src/run/scenarios/result.ts';
 import { runContract } from './support/cli.ts';
+import { writeShardPart } from './support/shard-part.ts';
 import { refusal } from './support/refusal.ts';
 
 const SPEC = 'spec/salesive-account.yaml';
@@ -175,23 +176,7 @@ describe("a baseline written for another spec is refused: its findings are not t
   });
 
   test('--merge-reports refuses it too', () => {
-    const dir = scratch();
-    const part: ShardPart = {
-      tool: 'kyc-contract-suite',
-      kind: 'contract-shard',
-      shard: { index: 1, count: 1 },
-      spec: 'spec/sumvin-kyc.yaml',
-      target: { kind: 'mock', baseUrl: '' },
-      runSeed: 1,
-      runs: 1,
-      policy: { inferred: 'warn', nullable: 'strict' },
-      replay: { env: [] },
-      startedAt: 0,
-      durationMs: 0,
-      errors: [],
-      cases: [],
-    };
-    writeFileSync(join(dir, SHARD_FILE), JSON.stringify(part));
+    const dir = writeShardPart({ spec: 'spec/sumvin-kyc.yaml', runs: 1, durationMs: 0 });
     const baseline = readBaseline(baselineFor(SPEC));
     const message = refusal(() => mergeShardReports([dir], { outDir: join(dir, 'merged'), baseline, print: () => undefined }));
     expect(message).toMatch(/was written for spec\/salesive-account\.yaml, but this run tests spec\/sumvin-kyc\.yaml/);

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FIXTURE_TOKENS, startAccountServer } from '../fixtures/account-server.ts';
 import { mergeShardReports } from '../../src/report/merge.ts';
+import type { ShardPart } from '../../src/report/vitest-reporter.ts';
 import { runContract, tokensFile } from './support/cli.ts';
+import { writeShardPart } from './support/shard-part.ts';
 import { refusal } from './support/refusal.ts';
 
 /**
@@ -54,27 +56,8 @@ describe('token export lines of merged shards', () => {
   }, 300_000);
 
   test('shards that read their tokens from different places are refused in one line, naming the places and no token', () => {
-    const shard = (index: number, tokenSource: unknown) => {
-      const dir = mkdtempSync(join(tmpdir(), 'shard-'));
-      const part = {
-        tool: 'kyc-contract-suite',
-        kind: 'contract-shard',
-        shard: { index, count: 2 },
-        spec: 'spec/salesive-account.yaml',
-        target: { kind: 'live', baseUrl: 'http://127.0.0.1:1' },
-        runSeed: 7,
-        runs: 10,
-        policy: { inferred: 'warn', nullable: 'strict' },
-        replay: { env: [] },
-        startedAt: 0,
-        durationMs: 1,
-        errors: [],
-        cases: [],
-        tokenSource,
-      };
-      writeFileSync(join(dir, 'contract-shard.json'), JSON.stringify(part));
-      return dir;
-    };
+    const shard = (index: number, tokenSource: ShardPart['tokenSource']) =>
+      writeShardPart({ shard: { index, count: 2 }, target: { kind: 'live', baseUrl: 'http://127.0.0.1:1' }, runSeed: 7, tokenSource });
     const dirs = [shard(1, { file: '/ci/a/tokens.json' }), shard(2, { variable: 'CONTRACT_TOKENS' })];
     const message = refusal(() => mergeShardReports(dirs, { outDir: mkdtempSync(join(tmpdir(), 'merged-')), print: () => {} }));
     expect(message).toContain('CONTRACT_TOKENS_FILE=/ci/a/tokens.json');

@@ -9,6 +9,7 @@ import { inShard, servedOperations, shardOf } from '../../src/run/shard.ts';
 import type { Operation } from '../../src/spec/operations.ts';
 import type { OpenApiDocument } from '../../src/spec/types.ts';
 import { runContract, tokensFile } from './support/cli.ts';
+import { writeShardPart } from './support/shard-part.ts';
 
 /**
  * `--shard i/n` splits the contract tests by operation (every family of an operation on one runner), and
@@ -175,26 +176,7 @@ describe('fan-out and merge, as CI runs them', () => {
     ['a directory without shard results', () => [mkdtempSync(join(tmpdir(), 'not-a-shard-'))], /contract-shard\.json does not exist/],
   ])('refused in one line, exit 2: %s', async (_name, pick, message) => {
     const dirs = [join(tmpdir(), 'no-such-1'), join(tmpdir(), 'no-such-2')];
-    const fake = (index: number) => {
-      const dir = mkdtempSync(join(tmpdir(), 'shard-'));
-      const part = {
-        tool: 'kyc-contract-suite',
-        kind: 'contract-shard',
-        shard: { index, count: 2 },
-        spec: 'spec/salesive-account.yaml',
-        target: { kind: 'mock', baseUrl: '' },
-        runSeed: 1,
-        runs: 10,
-        policy: { inferred: 'warn', nullable: 'strict' },
-        replay: { env: [] },
-        startedAt: 0,
-        durationMs: 1,
-        errors: [],
-        cases: [],
-      };
-      writeFileSync(join(dir, 'contract-shard.json'), JSON.stringify(part));
-      return dir;
-    };
+    const fake = (index: number) => writeShardPart({ shard: { index, count: 2 } });
     dirs[0] = fake(1);
     dirs[1] = fake(2);
     const run = await runContract(['--merge-reports', ...pick(dirs)]);
