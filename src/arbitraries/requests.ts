@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Operation, Parameter } from '../spec/operations.ts';
 import { DOCUMENTED, type Basis } from '../spec/provenance.ts';
+import { carriedByHeader } from '../base/header-value.ts';
 import { keywordBasis, propertyAt, requiredBasis, schemaAt, type WalkContext } from '../spec/schema-walk.ts';
 import { allowsNull, typesOf } from '../spec/schema.ts';
 import { getAt, parsePointer } from '../spec/pointer.ts';
@@ -119,12 +120,6 @@ function settle(
   return c;
 }
 
-/**
- * A header carries bytes, not text: a character past Latin-1 or a control character cannot be sent at all (the request
- * would stop the run as unsendable), and whitespace at either end is trimmed on the way (the server sees another value).
- */
-const HEADER_VALUE = /^[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/;
-
 function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, options: RequestOptions): fc.Arbitrary<unknown> {
   const schemaPointer = `${p.pointer}/schema`;
   // On the wire a blank value is no value: an empty or dot path segment is another route (/wallets/ is not
@@ -134,12 +129,11 @@ function parameterArbitrary(ctx: WalkContext, op: Operation, p: Parameter, optio
   const blank = (v: unknown) => String(v).trim() === '';
   // Nor is a path value that a sibling path has as a literal in its place: that request goes to the sibling.
   const elsewhere = p.in === 'path' ? routedElsewhere(ctx.doc, op.path, p.name) : undefined;
-  const headerSafe = (v: unknown) => HEADER_VALUE.test(String(v));
   const onTheWire = (v: unknown) =>
     p.in === 'path'
       ? !blank(v) && !['.', '..'].includes(String(v)) && !elsewhere!.has(String(v))
       : p.in === 'header'
-        ? headerSafe(v)
+        ? carriedByHeader(String(v))
         : p.in === 'query' && p.allowEmptyValue
           ? true
           : !blank(v);

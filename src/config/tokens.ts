@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { CannotRunError } from '../base/errors.ts';
 import { parseConfigJson } from './json.ts';
+import { beyondLatin1, headerProblem } from '../base/header-value.ts';
 import type { ContractRules } from '../spec/rules.ts';
 
 /** One identity of the matrix: its credential, the scheme it is for, what it was granted, its tenant, its values. */
@@ -123,29 +124,4 @@ function schemeOf(t: Partial<TokenEntry>, name: string, source: string, rules: C
   const candidates = inUse.length ? inUse : all;
   if (candidates.length === 1) return candidates[0]!;
   throw new CannotRunError(`${source}: token '${name}' needs "scheme": the operations accept ${candidates.join(', ')}`);
-}
-
-const NAMED: Record<string, string> = { '\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', ' ': 'a space' };
-
-const describe = (c: string) => NAMED[c] ?? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-
-/**
- * What keeps a value out of an HTTP header, as the user would see it — whitespace at either end (a copy-paste's
- * trailing newline), a control character — and never the value itself.
- */
-export function headerProblem(value: string): string | undefined {
-  if (/^\s/.test(value)) return `starts with ${describe(value[0]!)}`;
-  if (/\s$/.test(value)) return `ends with ${describe(value.at(-1)!)}`;
-  const control = /[\x00-\x1f\x7f]/.exec(value);
-  if (control) return `contains ${NAMED[control[0]] ?? `a control character (${describe(control[0])})`}`;
-  return undefined;
-}
-
-/**
- * A credential is bytes: a character beyond Latin-1 (a zero-width space pasted with it) cannot go into a header at
- * all. A known value may (it can be a body's text), so this is for tokens only.
- */
-export function beyondLatin1(value: string): string | undefined {
-  const wide = /[^\x00-\xff]/u.exec(value);
-  return wide ? `contains ${describe(wide[0])}, a character beyond Latin-1` : undefined;
 }
