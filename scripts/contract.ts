@@ -547,7 +547,10 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   if (!id) throw new CannotRunError('replay: which finding? npm run contract -- replay <id> (ids are in the summary and reports/contract.json)');
   const file = join(flags.reports, 'contract.json');
   if (!existsSync(file)) throw new CannotRunError(`replay: ${file} does not exist — run npm run contract first (or pass --reports <dir>)`);
-  const [{ readReplaySource, findingToReplay }, { judgedAgain }] = await Promise.all([import('../src/config/replay.ts'), import('../src/run/findings.ts')]);
+  const [{ readReplaySource, findingToReplay }, { judgedAgain, whyNotJudged }] = await Promise.all([
+    import('../src/config/replay.ts'),
+    import('../src/run/findings.ts'),
+  ]);
   const before = readReplaySource(file, readFileSync(file, 'utf8'));
   const finding = findingToReplay(before.findings, id, file);
   // A test that recorded a fast-check path replays straight to the failure; a stateful one replays its whole
@@ -585,7 +588,7 @@ async function replay(loadVitest: () => Promise<VitestNode>, flags: Flags, id: s
   // Gone is not fixed unless the check judged that operation again: a 500 or a cut-short run hides a finding too.
   const outcome = after.outcomes.find((o) => o.check === finding.check && o.operation === finding.operation);
   if (!judgedAgain(outcome)) {
-    const why = outcome?.reason ? `${outcome.status}: ${outcome.reason}` : (outcome?.status ?? 'the replayed test did not run it');
+    const why = whyNotJudged(outcome, 'the replayed test did not run it');
     console.log(
       `NOT JUDGED: ${finding.id} ${what} — the replay could not judge it (${why}), so it is neither fixed nor still failing · reports in ${reports}/`,
     );

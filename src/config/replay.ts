@@ -1,6 +1,7 @@
 import { defaultRuns, type RunSettings } from './env.ts';
 import { tokenSource } from './tokens.ts';
 import { CannotRunError } from '../base/errors.ts';
+import { isRecord } from '../base/shape.ts';
 
 /**
  * What re-runs a run exactly: the target, the token matrix (by file or by the variable that holds it — never its
@@ -85,10 +86,6 @@ export function findingToReplay<F extends { id: string }>(findings: readonly F[]
   throw new CannotRunError(
     `replay: ${id} is the start of ${starting.length} finding ids (${starting.map((f) => f.id).join(', ')}) — give more characters of the one to replay`,
   );
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function isStrings(x: unknown): x is string[] {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, normalize, resolve, sep } from 'node:path';
 import type { Severity, Violation } from '../checks/types.ts';
 import { CannotRunError } from '../base/errors.ts';
+import { isRecord } from '../base/shape.ts';
 import { foldIndices } from '../spec/pointer.ts';
 import type { Outcome } from './ledger.ts';
 
@@ -133,10 +134,6 @@ function keyIn(f: Record<string, unknown>): FindingKey | undefined {
   return { check, operation, location, basis };
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** A baseline written for another spec than this run's is refused in one line (`--merge-reports` asks too). */
 export function refuseOtherSpec(baseline: Baseline, spec: string, cwd = process.cwd()): void {
   if (baseline.spec === undefined || sameSpecPath(baseline.spec, spec, cwd)) return;
@@ -176,8 +173,8 @@ export function judgedAgain(outcome: Pick<Outcome, 'status'> | undefined): boole
 }
 
 /** Why a pair did not count as judged again, in the words replay prints. */
-export function whyNotJudged(outcome: Pick<Outcome, 'status' | 'reason'> | undefined): string {
-  if (!outcome) return 'no test of this run judged it';
+export function whyNotJudged(outcome: Pick<Outcome, 'status' | 'reason'> | undefined, unrun = 'no test of this run judged it'): string {
+  if (!outcome) return unrun;
   return outcome.reason ? `${outcome.status}: ${outcome.reason}` : outcome.status;
 }
 
