@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { armDeadline, parseDuration, readSettings } from '../src/config/env.ts';
 import { applyEnvFile } from '../src/config/dotenv.ts';
-import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
+import { CannotRunError, EXIT, oneLine, scriptVoice } from '../src/base/errors.ts';
 import type { RunningMock } from '../src/targets/prism.ts';
 import type { Outcome } from '../src/run/ledger.ts';
 import type { ReporterOptions } from '../src/report/vitest-reporter.ts';
@@ -84,7 +84,7 @@ function program(): Command {
     )
     .option('--deep', 'a deep run: more runs per property, flows explored longer, going on until the time budget (CONTRACT_DEEP=1)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(refusal(s)) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: scriptVoice('contract', mergeAdvice) });
 }
 
 /**
@@ -111,11 +111,11 @@ const MERGE_IGNORES = [
 /** What `replay` honours: everything else comes from the run that found the finding (its contract.json). */
 const REPLAY_TAKES = ['reports', 'dotenv', 'preflight'];
 
-/** Commander's own refusals in this script's voice; a conflict also says what to do about it. */
-function refusal(message: string): string {
-  const line = message.trim().replace(/^error: /, 'contract: ');
-  const conflict = /^contract: option '--merge-reports\b.* cannot be used with /.test(line);
-  return `${line}${conflict ? ' — --merge-reports only merges the reports of finished --shard runs: give that flag to each --shard run, and here only --reports, --baseline, --write-baseline or --dotenv' : ''}\n`;
+/** What to do about a flag --merge-reports cannot honour. */
+function mergeAdvice(line: string): string {
+  return /^contract: option '--merge-reports\b.* cannot be used with /.test(line)
+    ? ' — --merge-reports only merges the reports of finished --shard runs: give that flag to each --shard run, and here only --reports, --baseline, --write-baseline or --dotenv'
+    : '';
 }
 
 /** The flags given on the command line that `replay` would not use. */

@@ -21,7 +21,7 @@ import { lineFinder } from '../src/drift/lines.ts';
 import { driftExitCode, driftJson, driftMarkdown, type DriftReport, type FailOn } from '../src/drift/report.ts';
 import { consumerFiles, typeBreaks } from '../src/drift/types.ts';
 import { rebuildFromUpstream } from '../src/drift/upstream.ts';
-import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
+import { CannotRunError, EXIT, oneLine, scriptVoice } from '../src/base/errors.ts';
 import { loadSpec } from '../src/spec/load.ts';
 import { outDirProblem } from '../src/report/out-dir.ts';
 
@@ -44,13 +44,11 @@ const program = new Command()
   .option('--warn-only', 'report, but exit 0')
   .option('--out <dir>', 'where drift-spec.md / .json / .junit.xml go', 'reports')
   .exitOverride()
-  .configureOutput({ outputError: (s, write) => write(refusal(s)) });
+  .configureOutput({ outputError: scriptVoice('drift', conflictAdvice) });
 
-/** Commander's own refusals in this script's voice; a conflict also says what to do about it. */
-function refusal(message: string): string {
-  const line = message.trim().replace(/^error: /, 'drift: ');
-  const conflict = /cannot be used with option '--upstream/.test(line);
-  return `${line}${conflict ? ' — compare with one new side: --to <spec>, or --upstream <folder> (--types needs --to)' : ''}\n`;
+/** What to do about --to or --types beside --upstream. */
+function conflictAdvice(line: string): string {
+  return /cannot be used with option '--upstream/.test(line) ? ' — compare with one new side: --to <spec>, or --upstream <folder> (--types needs --to)' : '';
 }
 
 /** The page folder, checked before it is read: a bare ENOENT/ENOTDIR from scandir names no flag and no remedy. */

@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { scriptVoice } from '../src/base/errors.ts';
 import { FIXTURE_SANDBOXES } from '../tests/fixtures/sandboxes.ts';
 
 const program = new Command()
@@ -19,7 +20,7 @@ const program = new Command()
   .configureOutput({
     writeErr: (s) => process.stderr.write(s),
     // Commander's own refusals in this script's voice.
-    outputError: (s, write) => write(s.replace(/^error: /, 'sandbox: ')),
+    outputError: scriptVoice('sandbox'),
   });
 
 function fail(message: string): never {

@@ -6,7 +6,7 @@
  * fetched or used · 2 nothing could be fetched, or bad input. See docs/upstream.md.
  */
 import { Command } from 'commander';
-import { CannotRunError, EXIT, oneLine } from '../src/base/errors.ts';
+import { CannotRunError, EXIT, oneLine, scriptVoice } from '../src/base/errors.ts';
 import { FETCH_DEFAULTS, UPSTREAM_APIS } from '../src/upstream/apis.ts';
 import { nextStep, pull, snapshotDir } from '../src/upstream/pull.ts';
 import type { Plan } from '../src/upstream/plan.ts';
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     .name('npm run upstream --')
     .exitOverride()
     // Commander's own refusals in this script's voice (pull inherits it).
-    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'upstream: ')) });
+    .configureOutput({ outputError: scriptVoice('upstream') });
   program
     .command('pull')
     .description("fetch the API's upstream docs or vendor files into spec/upstream/<api>/ (with manifest.json); --check only compares")

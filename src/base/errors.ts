@@ -14,3 +14,14 @@ export function oneLine(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`;
   return String(error);
 }
+
+/**
+ * Commander's own refusals (an unknown option, a bad value, two flags that conflict) in a script's voice —
+ * `<script>: …`, one line like every other exit-2 line — with the advice `advise` has for that line, if any.
+ */
+export function scriptVoice(script: string, advise: (line: string) => string = () => ''): (message: string, write: (s: string) => void) => void {
+  return (message, write) => {
+    const line = message.trim().replace(/^error: /, `${script}: `);
+    write(`${line}${advise(line)}\n`);
+  };
+}
